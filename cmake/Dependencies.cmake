@@ -1,0 +1,16 @@
+# Every dependency comes from a Debian package; nothing is downloaded at
+# configure or build time. The package names are listed in .ci/deps.sh.
+find_package(PkgConfig REQUIRED)
+find_package(CLI11 2.1 REQUIRED CONFIG)
+find_package(SQLite3 3.35 REQUIRED)
+find_package(yaml-cpp 0.7 REQUIRED CONFIG)
+find_package(CURL 7.80 REQUIRED)
+find_package(fmt 9 REQUIRED CONFIG)
+find_package(nlohmann_json 3.10 REQUIRED CONFIG)
+pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
+if(SP_BUILD_TESTS)
+  find_package(Catch2 2.13 REQUIRED CONFIG)
+endif()
+
+# yaml-cpp has no runtime version call, so record the one we were built with.
+set(SP_YAML_CPP_VERSION "${yaml-cpp_VERSION}")

@@ -1,0 +1,152 @@
+#include "sp/cli/app.hpp"
+
+#include "commands.hpp"
+#include "config_file.hpp"
+#include "sp/util/strings.hpp"
+
+#include <fmt/format.h>
+#include <unistd.h>
+
+#include <iostream>
+#include <optional>
+
+namespace sp::cli {
+
+namespace {
+
+struct GlobalFlags {
+  std::optional<std::string> home;
+  std::optional<std::string> environment;
+  std::optional<std::string> output;
+  bool quiet = false;
+  bool verbose = false;
+  bool no_color = false;
+  bool yes = false;
+};
+
+void add_global_flags(CLI::App& app, GlobalFlags& flags) {
+  app.add_option("--home", flags.home, "SP_HOME: where sp keeps its database, workspace and logs")
+      ->type_name("DIR");
+  app.add_option("--env", flags.environment, "the environment to act in (else SP_ENV, the config file, `default`)")
+      ->type_name("NAME");
+  app.add_option("-o,--output", flags.output, "result format: table, json or yaml")
+      ->type_name("FORMAT");
+  app.add_flag("-q,--quiet", flags.quiet, "no progress or notes on stderr");
+  app.add_flag("-v,--verbose", flags.verbose, "more detail on stderr");
+  app.add_flag("--no-color", flags.no_color, "no colours (also NO_COLOR)");
+  app.add_flag("-y,--yes", flags.yes, "answer yes to confirmations");
+}
+
+void print_error(std::ostream& err, const Error& error) {
+  err << "sp: error: " << error.what() << '\n';
+  if (!error.hint().empty()) err << "hint: " << error.hint() << '\n';
+}
+
+// The deepest subcommand that was recognised, to suggest among its children.
+const CLI::App* deepest_parsed(const CLI::App& app) {
+  const CLI::App* current = &app;
+  for (;;) {
+    auto parsed = current->get_subcommands();
+    if (parsed.empty()) return current;
+    current = parsed.front();
+  }
+}
+
+// CLI11 reports an unknown command as unexpected extra arguments; turn that
+// into "unknown command" with the nearest known name as a hint.
+std::optional<Error> unknown_command_error(const CLI::App& root, const std::vector<std::string>& args) {
+  const CLI::App* parent = deepest_parsed(root);
+  std::vector<std::string> names;
+  for (const auto* sub : parent->get_subcommands([](const CLI::App*) { return true; })) {
+    names.push_back(sub->get_name());
+  }
+  if (names.empty()) return std::nullopt;
+  // The first argument that is neither an option nor a recognised command name.
+  for (const auto& arg : args) {
+    if (arg.starts_with("-")) continue;
+    if (arg == parent->get_name() || std::ranges::find(names, arg) != names.end()) continue;
+    const CLI::App* walk = &root;
+    bool is_path = false;
+    while (walk != parent && !is_path) {
+      if (walk->get_name() == arg) is_path = true;
+      auto subs = walk->get_subcommands();
+      if (subs.empty()) break;
+      walk = subs.front();
+    }
+    if (is_path) continue;
+    const std::string where = parent == &root ? "sp" : "sp " + parent->get_name();
+    std::string hint = fmt::format("see `{} --help` for the commands", where);
+    if (auto suggestion = util::nearest(arg, names)) {
+      hint = fmt::format("did you mean `{} {}`?", where, *suggestion);
+    }
+    return Error(ErrorKind::usage, "parsing the command line", fmt::format("unknown command '{}'", arg), hint);
+  }
+  return std::nullopt;
+}
+
+int run_parsed(const GlobalFlags& flags, const Action& action, const util::EnvLookup& env, Streams streams) {
+  const auto config_path = core::config_file_path(env);
+  const core::ConfigFile config = config_path ? load_config_file(*config_path) : core::ConfigFile{};
+  core::FlagValues values{flags.home, flags.environment, flags.output, flags.no_color};
+  Invocation invocation{
+      .settings = value_or_throw(core::resolve_settings(values, env, config, streams.out_is_terminal)),
+      .quiet = flags.quiet,
+      .verbose = flags.verbose,
+      .assume_yes = flags.yes,
+      .progress = streams.err_is_terminal && !flags.quiet,
+      .env = env,
+      .out = streams.out,
+      .err = streams.err,
+  };
+  return action(invocation);
+}
+
+} // namespace
+
+int run(const std::vector<std::string>& args, const util::EnvLookup& env, Streams streams) {
+  CLI::App app{"sp operates Apache Flink jobs: build, release, start with restore, stop, watch.", "sp"};
+  app.require_subcommand(1);
+  app.fallthrough();
+  GlobalFlags flags;
+  add_global_flags(app, flags);
+  Action chosen;
+  add_all_commands(app, chosen);
+
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 consumes from the back
+    app.parse(reversed);
+  } catch (const CLI::CallForHelp&) {
+    streams.out << app.help();
+    return 0;
+  } catch (const CLI::CallForAllHelp&) {
+    streams.out << app.help("", CLI::AppFormatMode::All);
+    return 0;
+  } catch (const CLI::ParseError& error) {
+    if (auto unknown = unknown_command_error(app, args)) {
+      print_error(streams.err, *unknown);
+    } else {
+      print_error(streams.err, Error(ErrorKind::usage, "parsing the command line", error.what(),
+                                     "see `sp --help`"));
+    }
+    return exit_code(ErrorKind::usage);
+  }
+
+  try {
+    return run_parsed(flags, chosen, env, streams);
+  } catch (const Error& error) {
+    print_error(streams.err, error);
+    return exit_code(error.kind());
+  } catch (const std::exception& error) {
+    print_error(streams.err, Error(ErrorKind::failure, "internal error", error.what(),
+                                   "this is a bug in sp; please report it"));
+    return exit_code(ErrorKind::failure);
+  }
+}
+
+int run(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  return run(args, util::process_env(),
+             Streams{std::cout, std::cerr, ::isatty(STDOUT_FILENO) == 1, ::isatty(STDERR_FILENO) == 1});
+}
+
+} // namespace sp::cli

@@ -1,0 +1,18 @@
+// The explicit list of command groups. Each add_* function creates its
+// subcommand(s) on the root app, binds flags to an options struct, and sets
+// `chosen` to the action to run when that subcommand is parsed.
+#pragma once
+
+#include "sp/cli/invocation.hpp"
+
+#include <CLI/CLI.hpp>
+
+namespace sp::cli {
+
+void add_init_command(CLI::App& root, Action& chosen);
+void add_version_command(CLI::App& root, Action& chosen);
+
+// Adds every command group above, in the order `sp --help` lists them.
+void add_all_commands(CLI::App& root, Action& chosen);
+
+} // namespace sp::cli
