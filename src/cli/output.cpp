@@ -34,6 +34,7 @@ bool needs_quotes(const std::string& text) {
 void emit_yaml(YAML::Emitter& out, const Data& value) {
   switch (value.type()) {
   case Data::value_t::object:
+    if (value.empty()) out << YAML::Flow; // `{}` rather than an empty block
     out << YAML::BeginMap;
     for (const auto& [key, item] : value.items()) {
       out << YAML::Key << key << YAML::Value;
@@ -42,6 +43,7 @@ void emit_yaml(YAML::Emitter& out, const Data& value) {
     out << YAML::EndMap;
     break;
   case Data::value_t::array:
+    if (value.empty()) out << YAML::Flow; // `[]` rather than an empty block
     out << YAML::BeginSeq;
     for (const auto& item : value) emit_yaml(out, item);
     out << YAML::EndSeq;
@@ -60,6 +62,7 @@ void emit_yaml(YAML::Emitter& out, const Data& value) {
 
 void render_yaml(std::ostream& out, const Data& data) {
   YAML::Emitter emitter;
+  emitter.SetNullFormat(YAML::LowerNull); // `null`, the spelling JSON users expect, not `~`
   emit_yaml(emitter, data);
   out << emitter.c_str() << '\n';
 }
