@@ -1,0 +1,47 @@
+// A project: a git repository that builds job artifacts (SPEC.md sections 1, 8).
+// Pure data plus its canonical JSON form, which is what the database stores
+// and what `sp export` prints.
+#pragma once
+
+#include "sp/util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sp::core {
+
+struct ProjectAuth {
+  std::optional<std::string> token_env; // env var holding an HTTPS token (never stored itself)
+  std::optional<std::string> ssh_key;   // path to a private key file
+  bool operator==(const ProjectAuth&) const = default;
+};
+
+struct ProjectSpec {
+  std::string url;
+  std::string ref = "main";                 // branch, tag or commit
+  std::string subdir;                       // where the build runs, relative to the checkout
+  std::vector<std::string> build;           // argv; empty means the default Maven command
+  std::optional<std::string> artifact;      // glob relative to subdir; empty means SPEC 8's rule
+  std::chrono::seconds timeout{30 * 60};
+  ProjectAuth auth;
+  bool operator==(const ProjectSpec&) const = default;
+};
+
+// The build command when a project names none.
+std::vector<std::string> default_build_command();
+
+// The build command that will run: the project's own, else the default.
+std::vector<std::string> effective_build_command(const ProjectSpec& spec);
+
+// Canonical JSON with the YAML field names (url, ref, subdir, build, artifact,
+// timeout as seconds, auth {tokenEnv, sshKey}); absent optionals are omitted.
+nlohmann::ordered_json to_json(const ProjectSpec& spec);
+
+// The inverse of to_json; wrong types or a missing url are usage errors.
+Result<ProjectSpec> project_spec_from_json(const nlohmann::json& json);
+
+} // namespace sp::core
