@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# Installs everything sp needs to build and test, from Debian packages.
+# Idempotent: installs only what is missing, so a warm machine pays nothing.
+set -euo pipefail
+
+packages=(
+  # build
+  build-essential cmake ninja-build pkg-config git
+  libcli11-dev libsqlite3-dev libyaml-cpp-dev libcurl4-openssl-dev libgit2-dev
+  libfmt-dev catch2 nlohmann-json3-dev
+  # tests: SQLite shell, Flink (Java, a Python venv for the PyPI distribution),
+  # Maven for the example job, HTTP servers for fakes and benchmarks, fuzzing
+  sqlite3 curl ca-certificates openjdk-17-jdk-headless maven python3 python3-venv
+  nginx-light clang libclang-rt-14-dev hyperfine procps psmisc
+)
+
+missing=()
+for package in "${packages[@]}"; do
+  status=$(dpkg-query -W -f='${Status}' "$package" 2>/dev/null || true)
+  [[ "$status" == "install ok installed" ]] || missing+=("$package")
+done
+
+if ((${#missing[@]} == 0)); then
+  echo "install-deps: all ${#packages[@]} packages present"
+  exit 0
+fi
+
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+echo "install-deps: installing ${missing[*]}"
+export DEBIAN_FRONTEND=noninteractive
+"${sudo[@]}" apt-get update -q
+"${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"

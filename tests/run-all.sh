@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Sets everything up on a fresh machine and runs every test tier:
+#   1. unit and end-to-end tests, in a warnings-as-errors build and in an
+#      ASan+UBSan build;
+#   2. integration tests against real components this script starts once:
+#      Flink standalone clusters (1.20 and 2.x, from PyPI), git servers on
+#      loopback, Maven building examples/;
+#   3. bounded fuzzing of the parsers (when clang is present).
+# Flink and Maven downloads are cached in the usual user cache directories
+# (~/.cache/sp-tests, ~/.cache/pip, ~/.m2), so only the first run pays for them.
+set -euo pipefail
+
+repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+out="$repo/build-test"
+jobs=${SP_TEST_JOBS:-2}
+flink_versions=${SP_FLINK_VERSIONS:-"1.20.3 2.2.1"}
+tiers=${SP_TEST_TIERS:-"unit asan integration fuzz"}
+
+step() { printf '\n== %s\n' "$*"; }
+has_tier() { [[ " $tiers " == *" $1 "* ]]; }
+
+step "installing build and test dependencies"
+bash "$repo/.ci/install-deps.sh"
+
+step "building (warnings are errors)"
+cmake -S "$repo" -B "$out/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSP_WERROR=ON >/dev/null
+cmake --build "$out/release" -j "$jobs"
+
+step "unit and end-to-end tests"
+ctest --test-dir "$out/release" -L 'unit|e2e' -j "$jobs" --output-on-failure
+
+if has_tier asan; then
+  step "building with AddressSanitizer and UndefinedBehaviorSanitizer"
+  cmake -S "$repo" -B "$out/asan" -G Ninja -DCMAKE_BUILD_TYPE=Debug -DSP_WERROR=ON -DSP_SANITIZE=ON >/dev/null
+  cmake --build "$out/asan" -j "$jobs"
+  step "unit and end-to-end tests under sanitizers"
+  ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1 \
+    ctest --test-dir "$out/asan" -L 'unit|e2e' -j "$jobs" --output-on-failure
+fi
+
+if has_tier integration; then
+  cluster="$repo/tests/flink/cluster.sh"
+  export SP_TEST_RUN_DIR="$out/flink-run"
+  started=()
+  stop_clusters() {
+    for version in "${started[@]}"; do bash "$cluster" stop "$version" || true; done
+  }
+  trap stop_clusters EXIT
+  for version in $flink_versions; do
+    step "Flink $version: install (cached) and start"
+    bash "$cluster" install "$version"
+    bash "$cluster" start "$version"
+    started+=("$version")
+  done
+  export SP_FLINK_VERSIONS="$flink_versions"
+  step "integration tests (real Flink, git servers, Maven, SQLite files)"
+  ctest --test-dir "$out/release" -L 'integration|flink' --output-on-failure
+  stop_clusters
+  started=()
+fi
+
+if has_tier fuzz && [[ -x "$repo/tests/fuzz/run.sh" ]] && command -v clang++ >/dev/null; then
+  step "fuzzing the parsers for a bounded time"
+  bash "$repo/tests/fuzz/run.sh" "${SP_FUZZ_SECONDS:-30}"
+fi
+
+step "all tests passed"
