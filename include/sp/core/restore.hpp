@@ -1,0 +1,94 @@
+// The restore rules of SPEC.md section 5: which state a job starts from.
+// This is the decision that protects users from losing state, so it is pure:
+// every fact (known points, history, time, how a path looks on disk) is passed
+// in, and the result says what to do and why, for `start`, `plan` and
+// `--dry-run` alike.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sp::core {
+
+enum class PointKind { checkpoint, savepoint, stop_savepoint };
+
+std::string to_string(PointKind kind);
+std::optional<PointKind> point_kind_from_string(const std::string& text);
+
+// A restore point as sp knows it.
+struct KnownPoint {
+  std::int64_t id = 0;                           // sp's id
+  PointKind kind = PointKind::checkpoint;
+  std::optional<std::int64_t> flink_checkpoint_id; // only meaningful within its run
+  std::optional<std::int64_t> run_id;
+  std::string path;
+  std::int64_t completion_ms = 0;
+  bool valid = true;
+  bool disposed = false;
+  std::string invalid_reason;
+};
+
+// How a path looked when checked. `unverified`: a scheme sp cannot look into
+// (hdfs, s3, ...), accepted and reported as such.
+enum class PathStatus { valid, unverified, invalid };
+
+struct PathCheck {
+  PathStatus status = PathStatus::valid;
+  std::string detail; // why invalid, or what was verified
+};
+
+// The side-effect boundary: looks at a path (for file: paths, the directory or
+// file and its _metadata). Production code passes a filesystem check; tests pass a table.
+using PathChecker = std::function<PathCheck(const std::string& path)>;
+
+// Parses `file:/x`, `file:///x` and bare absolute paths to a local path;
+// nullopt for other schemes.
+std::optional<std::string> local_path_of(const std::string& path);
+
+enum class RestoreMode { automatic, none, explicit_path };
+
+struct RestoreRequest {
+  RestoreMode mode = RestoreMode::automatic;
+  std::string explicit_path;            // with explicit_path
+  bool force = false;                   // --force, with --restore none
+  bool allow_old_state = false;         // --allow-old-state
+  std::optional<std::int64_t> max_age_ms; // the job's state.maxAge
+  std::int64_t now_ms = 0;
+};
+
+struct RestoreFacts {
+  std::vector<KnownPoint> points; // every point sp knows for the job, in any order
+  bool has_run_before = false;    // any earlier run of the job
+};
+
+// One line of the decision's evidence: a candidate and what became of it.
+struct CandidateOutcome {
+  KnownPoint point;
+  enum class Verdict { chosen, skipped, invalid, not_tried } verdict = Verdict::not_tried;
+  std::string reason;
+};
+
+struct RestoreDecision {
+  enum class Action { restore, start_fresh, refuse } action = Action::refuse;
+  std::optional<KnownPoint> chosen;  // with restore (id 0 when an explicit path sp did not know)
+  bool unverified = false;           // the chosen path could not be looked into
+  std::string reason;                // one sentence for the user
+  std::vector<CandidateOutcome> candidates; // newest first, as considered
+  // Points found invalid now: the caller marks them invalid and records an event each.
+  std::vector<CandidateOutcome> newly_invalid;
+};
+
+// The newest-first order of SPEC 5.3: completion time, then sp's id (later
+// recorded first) so equal times are ordered the same way every time.
+std::vector<KnownPoint> newest_first(std::vector<KnownPoint> points);
+
+RestoreDecision decide_restore(const RestoreRequest& request, const RestoreFacts& facts,
+                               const PathChecker& check_path);
+
+// "3d 4h", "25m", "12s": a short age for messages.
+std::string describe_age(std::int64_t milliseconds);
+
+} // namespace sp::core
