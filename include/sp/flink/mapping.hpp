@@ -1,0 +1,47 @@
+// Pure JSON mapping between Flink's REST API and flink/model.hpp. Every parse
+// function takes the raw body and returns a Result: a malformed or unexpected
+// body is an error naming what was expected, never a crash.
+#pragma once
+
+#include "sp/flink/model.hpp"
+#include "sp/util/error.hpp"
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sp::flink {
+
+// "1.20.5", "2.2.1", "1.19-SNAPSHOT" → {1,20,5}, {2,2,1}, {1,19,0}.
+Result<FlinkVersion> parse_version(std::string_view text);
+RunDialect dialect_for(const FlinkVersion& version);
+
+Result<FlinkVersion> parse_config_version(std::string_view body); // GET /config
+Result<std::vector<JobOverview>> parse_jobs_overview(std::string_view body);
+Result<CheckpointStats> parse_checkpoints(std::string_view body);
+Result<CheckpointConfig> parse_checkpoint_config(std::string_view body);
+Result<OperationStatus> parse_operation_status(std::string_view body);
+Result<std::string> parse_trigger_id(std::string_view body);  // {"request-id": ...}
+Result<std::string> parse_uploaded_jar_id(std::string_view body); // POST /jars/upload
+Result<std::vector<UploadedJar>> parse_jars(std::string_view body);
+Result<std::string> parse_run_job_id(std::string_view body);  // {"jobid": ...}
+// The first line of the deepest cause of a job's latest failure (GET /jobs/:id/exceptions).
+Result<std::string> parse_root_cause(std::string_view body);
+
+// The body of POST /jars/:id/run in the version's dialect: programArgsList
+// always, claimMode or restoreMode NO_CLAIM when restoring, and nothing an
+// older version would reject.
+std::string run_request_body(const RunRequest& request, RunDialect dialect);
+
+// The most useful line of an error body ({"errors": [...]}): the deepest
+// "Caused by:" message of a Java stack trace, else the first line. Used for
+// every non-2xx answer.
+std::string error_summary(std::string_view body);
+
+// The deepest "Caused by:" message of a stack trace, else its first line.
+std::string root_cause_line(std::string_view stack_trace);
+
+// Flink job states that mean the job is gone for good.
+bool is_globally_terminal(std::string_view state);
+
+} // namespace sp::flink

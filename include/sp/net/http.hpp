@@ -1,0 +1,76 @@
+// HTTP as sp needs it: one request in, one response out, with timeouts, TLS
+// settings and an optional Authorization header. `HttpTransport` is the
+// side-effect boundary; tests replace it with a table of canned responses.
+#pragma once
+
+#include "sp/util/error.hpp"
+
+#include <chrono>
+#include <filesystem>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sp::net {
+
+struct TlsSettings {
+  std::optional<std::string> ca_file; // a CA bundle; else the system's
+  bool insecure = false;              // skip verification (explicit, per cluster)
+};
+
+struct Timeouts {
+  std::chrono::milliseconds connect{5000};
+  std::chrono::milliseconds total{30000};
+};
+
+// A file sent as multipart/form-data (Flink's jar upload).
+struct UploadFile {
+  std::string field;
+  std::filesystem::path path;
+  std::string content_type = "application/x-java-archive";
+};
+
+struct HttpRequest {
+  std::string method = "GET";
+  std::string url;
+  std::string body;                       // JSON for POST/PATCH
+  std::optional<UploadFile> upload;       // instead of body
+  std::optional<std::string> authorization; // the Authorization header value, never logged
+  std::optional<Timeouts> timeouts;       // else the transport's defaults
+};
+
+struct HttpResponse {
+  long status = 0;
+  std::string body;
+};
+
+// Where to send requests, how long to wait, how to trust the peer.
+struct TransportSettings {
+  Timeouts timeouts;
+  TlsSettings tls;
+  std::string user_agent; // "sp/<version>"
+};
+
+class HttpTransport {
+public:
+  virtual ~HttpTransport() = default;
+  // Any HTTP status is a response; failing to get one (refused, DNS, TLS,
+  // timeout) is an Error of kind unreachable.
+  virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
+};
+
+// libcurl, one easy handle reused across requests so connections are kept alive.
+std::unique_ptr<HttpTransport> make_curl_transport(const TransportSettings& settings);
+
+// Keeps libcurl's global state alive for the scope of a command that uses HTTP.
+class CurlGlobal {
+public:
+  CurlGlobal();
+  CurlGlobal(const CurlGlobal&) = delete;
+  CurlGlobal& operator=(const CurlGlobal&) = delete;
+  ~CurlGlobal();
+};
+
+} // namespace sp::net

@@ -1,0 +1,306 @@
+#include "sp/flink/mapping.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <charconv>
+#include <limits>
+
+namespace sp::flink {
+
+namespace {
+
+using nlohmann::json;
+
+Result<json> parse_body(std::string_view body, std::string_view what) {
+  json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded()) {
+    return fail(ErrorKind::failure, "reading " + std::string(what), "the JobManager sent malformed JSON");
+  }
+  if (!document.is_object()) {
+    return fail(ErrorKind::failure, "reading " + std::string(what), "expected a JSON object");
+  }
+  return document;
+}
+
+std::unexpected<Error> unexpected_shape(std::string_view what, const std::exception& error) {
+  return fail(ErrorKind::failure, "reading " + std::string(what),
+              std::string("unexpected response shape: ") + error.what());
+}
+
+template <typename T> std::optional<T> optional_field(const json& object, const char* key) {
+  auto it = object.find(key);
+  if (it == object.end() || it->is_null()) return std::nullopt;
+  return it->get<T>();
+}
+
+CheckpointEntry read_checkpoint(const json& entry) {
+  CheckpointEntry checkpoint;
+  checkpoint.id = entry.at("id").get<std::int64_t>();
+  checkpoint.status = entry.value("status", "");
+  checkpoint.is_savepoint = entry.value("is_savepoint", false);
+  checkpoint.external_path = optional_field<std::string>(entry, "external_path");
+  checkpoint.trigger_time_ms = entry.value("trigger_timestamp", std::int64_t{0});
+  if (checkpoint.status == "COMPLETED") {
+    checkpoint.completion_time_ms = optional_field<std::int64_t>(entry, "latest_ack_timestamp");
+  }
+  checkpoint.size_bytes = optional_field<std::int64_t>(entry, "checkpointed_size");
+  if (!checkpoint.size_bytes) checkpoint.size_bytes = optional_field<std::int64_t>(entry, "state_size");
+  checkpoint.failure_message = optional_field<std::string>(entry, "failure_message");
+  return checkpoint;
+}
+
+std::optional<CheckpointEntry> optional_checkpoint(const json& latest, const char* key) {
+  auto it = latest.find(key);
+  if (it == latest.end() || it->is_null()) return std::nullopt;
+  return read_checkpoint(*it);
+}
+
+std::string first_line(std::string_view text) {
+  const auto end = text.find('\n');
+  std::string line(text.substr(0, end));
+  while (!line.empty() && (line.back() == '\r' || line.back() == ' ')) line.pop_back();
+  return line;
+}
+
+} // namespace
+
+Result<FlinkVersion> parse_version(std::string_view text) {
+  FlinkVersion version;
+  int* parts[] = {&version.major, &version.minor, &version.patch};
+  const char* cursor = text.data();
+  const char* end = text.data() + text.size();
+  for (int index = 0; index < 3 && cursor < end; ++index) {
+    auto [next, error] = std::from_chars(cursor, end, *parts[index]);
+    if (error != std::errc{}) {
+      if (index < 2) break;
+      return version; // "1.19-SNAPSHOT": a missing patch is 0
+    }
+    cursor = next;
+    if (cursor < end && *cursor == '.') ++cursor;
+    else if (index >= 1) return version;
+  }
+  if (version.major == 0 && version.minor == 0) {
+    return fail(ErrorKind::failure, "reading the Flink version", "'" + std::string(text) + "' is not a version");
+  }
+  return version;
+}
+
+RunDialect dialect_for(const FlinkVersion& version) {
+  if (version < FlinkVersion{1, 15, 0}) return RunDialect::no_restore_mode;
+  if (version < FlinkVersion{1, 20, 0}) return RunDialect::restore_mode;
+  return RunDialect::claim_mode;
+}
+
+Result<FlinkVersion> parse_config_version(std::string_view body) {
+  auto document = parse_body(body, "GET /config");
+  if (!document) return std::unexpected(document.error());
+  auto it = document->find("flink-version");
+  if (it == document->end() || !it->is_string()) {
+    return fail(ErrorKind::failure, "reading GET /config", "no flink-version in the answer");
+  }
+  return parse_version(it->get<std::string>());
+}
+
+Result<std::vector<JobOverview>> parse_jobs_overview(std::string_view body) {
+  auto document = parse_body(body, "GET /jobs/overview");
+  if (!document) return std::unexpected(document.error());
+  try {
+    std::vector<JobOverview> jobs;
+    for (const auto& entry : document->at("jobs")) {
+      JobOverview job;
+      job.id = entry.at("jid").get<std::string>();
+      job.name = entry.value("name", "");
+      job.state = entry.at("state").get<std::string>();
+      job.start_time_ms = entry.value("start-time", std::int64_t{0});
+      const auto end_time = entry.value("end-time", std::int64_t{-1});
+      if (end_time >= 0) job.end_time_ms = end_time;
+      job.last_modification_ms = entry.value("last-modification", std::int64_t{0});
+      jobs.push_back(std::move(job));
+    }
+    return jobs;
+  } catch (const json::exception& error) {
+    return unexpected_shape("GET /jobs/overview", error);
+  }
+}
+
+Result<CheckpointStats> parse_checkpoints(std::string_view body) {
+  auto document = parse_body(body, "GET /jobs/:id/checkpoints");
+  if (!document) return std::unexpected(document.error());
+  try {
+    CheckpointStats stats;
+    if (auto counts = document->find("counts"); counts != document->end()) {
+      stats.counts = {counts->value("restored", std::int64_t{0}), counts->value("total", std::int64_t{0}),
+                      counts->value("in_progress", std::int64_t{0}), counts->value("completed", std::int64_t{0}),
+                      counts->value("failed", std::int64_t{0})};
+    }
+    if (auto latest = document->find("latest"); latest != document->end() && latest->is_object()) {
+      stats.latest_completed = optional_checkpoint(*latest, "completed");
+      stats.latest_savepoint = optional_checkpoint(*latest, "savepoint");
+      stats.latest_failed = optional_checkpoint(*latest, "failed");
+      if (auto restored = latest->find("restored"); restored != latest->end() && !restored->is_null()) {
+        stats.restored = RestoredCheckpoint{restored->at("id").get<std::int64_t>(),
+                                            restored->value("restore_timestamp", std::int64_t{0}),
+                                            restored->value("is_savepoint", false),
+                                            optional_field<std::string>(*restored, "external_path")};
+      }
+    }
+    if (auto history = document->find("history"); history != document->end() && history->is_array()) {
+      for (const auto& entry : *history) stats.history.push_back(read_checkpoint(entry));
+    }
+    return stats;
+  } catch (const json::exception& error) {
+    return unexpected_shape("GET /jobs/:id/checkpoints", error);
+  }
+}
+
+Result<CheckpointConfig> parse_checkpoint_config(std::string_view body) {
+  auto document = parse_body(body, "GET /jobs/:id/checkpoints/config");
+  if (!document) return std::unexpected(document.error());
+  try {
+    CheckpointConfig config;
+    config.enabled = document->contains("interval") && document->value("interval", std::int64_t{0}) > 0 &&
+                     document->value("interval", std::int64_t{0}) != std::numeric_limits<std::int64_t>::max();
+    if (config.enabled) config.interval_ms = document->at("interval").get<std::int64_t>();
+    if (auto externalization = document->find("externalization"); externalization != document->end()) {
+      config.retained_on_cancellation = externalization->value("enabled", false) &&
+                                        !externalization->value("delete_on_cancellation", true);
+    }
+    return config;
+  } catch (const json::exception& error) {
+    return unexpected_shape("GET /jobs/:id/checkpoints/config", error);
+  }
+}
+
+Result<OperationStatus> parse_operation_status(std::string_view body) {
+  auto document = parse_body(body, "the savepoint status");
+  if (!document) return std::unexpected(document.error());
+  try {
+    OperationStatus status;
+    const auto id = document->at("status").at("id").get<std::string>();
+    if (id == "IN_PROGRESS") return status;
+    const auto& operation = document->at("operation");
+    if (operation.is_object() && operation.contains("failure-cause")) {
+      status.state = OperationStatus::State::failed;
+      const auto& cause = operation["failure-cause"];
+      const std::string trace = cause.value("stack-trace", cause.value("class", std::string("unknown cause")));
+      status.failure_cause = root_cause_line(trace);
+      return status;
+    }
+    status.state = OperationStatus::State::completed;
+    if (operation.is_object()) status.location = optional_field<std::string>(operation, "location");
+    return status;
+  } catch (const json::exception& error) {
+    return unexpected_shape("the savepoint status", error);
+  }
+}
+
+Result<std::string> parse_trigger_id(std::string_view body) {
+  auto document = parse_body(body, "the trigger answer");
+  if (!document) return std::unexpected(document.error());
+  auto it = document->find("request-id");
+  if (it == document->end() || !it->is_string()) {
+    return fail(ErrorKind::failure, "reading the trigger answer", "no request-id in the answer");
+  }
+  return it->get<std::string>();
+}
+
+Result<std::string> parse_uploaded_jar_id(std::string_view body) {
+  auto document = parse_body(body, "POST /jars/upload");
+  if (!document) return std::unexpected(document.error());
+  if (document->value("status", "") != "success" || !document->contains("filename")) {
+    return fail(ErrorKind::external, "uploading the jar", "Flink did not accept the upload: " + error_summary(body));
+  }
+  // The id /jars/:id/run takes is the stored file's name.
+  const auto filename = document->at("filename").get<std::string>();
+  return filename.substr(filename.find_last_of('/') + 1);
+}
+
+Result<std::vector<UploadedJar>> parse_jars(std::string_view body) {
+  auto document = parse_body(body, "GET /jars");
+  if (!document) return std::unexpected(document.error());
+  try {
+    std::vector<UploadedJar> jars;
+    for (const auto& file : document->at("files")) {
+      jars.push_back({file.at("id").get<std::string>(), file.value("name", ""),
+                      file.value("uploaded", std::int64_t{0})});
+    }
+    return jars;
+  } catch (const json::exception& error) {
+    return unexpected_shape("GET /jars", error);
+  }
+}
+
+Result<std::string> parse_run_job_id(std::string_view body) {
+  auto document = parse_body(body, "POST /jars/:id/run");
+  if (!document) return std::unexpected(document.error());
+  auto it = document->find("jobid");
+  if (it == document->end() || !it->is_string()) {
+    return fail(ErrorKind::external, "running the jar", "no job id in Flink's answer: " + error_summary(body));
+  }
+  return it->get<std::string>();
+}
+
+Result<std::string> parse_root_cause(std::string_view body) {
+  auto document = parse_body(body, "GET /jobs/:id/exceptions");
+  if (!document) return std::unexpected(document.error());
+  // 2.x dropped root-exception; exceptionHistory exists in both.
+  if (auto history = document->find("exceptionHistory"); history != document->end() && history->is_object()) {
+    const auto& entries = history->value("entries", json::array());
+    if (!entries.empty() && entries.front().contains("stacktrace")) {
+      return root_cause_line(entries.front()["stacktrace"].get<std::string>());
+    }
+  }
+  if (auto root = document->find("root-exception"); root != document->end() && root->is_string()) {
+    return root_cause_line(root->get<std::string>());
+  }
+  return std::string("no exception recorded");
+}
+
+std::string run_request_body(const RunRequest& request, RunDialect dialect) {
+  nlohmann::ordered_json body = nlohmann::ordered_json::object();
+  if (request.entry_class) body["entryClass"] = *request.entry_class;
+  body["programArgsList"] = request.args;
+  if (request.parallelism) body["parallelism"] = *request.parallelism;
+  if (request.savepoint_path) {
+    body["savepointPath"] = *request.savepoint_path;
+    body["allowNonRestoredState"] = request.allow_non_restored_state;
+    // NO_CLAIM: the restored snapshot stays owned by its run, never deleted by the new one.
+    if (dialect == RunDialect::claim_mode) body["claimMode"] = "NO_CLAIM";
+    if (dialect == RunDialect::restore_mode) body["restoreMode"] = "NO_CLAIM";
+  }
+  // The run request's flinkConfiguration field exists from 1.17 on (FLINK-29543);
+  // claim_mode versions have it for sure, older ones are sent nothing they may reject.
+  if (!request.flink_configuration.empty() && dialect == RunDialect::claim_mode) {
+    body["flinkConfiguration"] = request.flink_configuration;
+  }
+  return body.dump();
+}
+
+std::string root_cause_line(std::string_view stack_trace) {
+  constexpr std::string_view marker = "Caused by: ";
+  const auto deepest = stack_trace.rfind(marker);
+  if (deepest == std::string_view::npos) return first_line(stack_trace);
+  return first_line(stack_trace.substr(deepest + marker.size()));
+}
+
+std::string error_summary(std::string_view body) {
+  json document = json::parse(body, nullptr, false);
+  if (document.is_object() && document.contains("errors") && document["errors"].is_array()) {
+    std::string summary;
+    for (const auto& error : document["errors"]) {
+      if (!error.is_string()) continue;
+      const auto line = root_cause_line(error.get<std::string>());
+      if (!line.empty()) summary += (summary.empty() ? "" : "; ") + line;
+    }
+    if (!summary.empty()) return summary;
+  }
+  std::string text = first_line(body);
+  if (text.size() > 200) text = text.substr(0, 200) + "...";
+  return text.empty() ? "(empty answer)" : text;
+}
+
+bool is_globally_terminal(std::string_view state) {
+  return state == "FINISHED" || state == "CANCELED" || state == "FAILED";
+}
+
+} // namespace sp::flink
