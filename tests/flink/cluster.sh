@@ -7,6 +7,8 @@
 #   cluster.sh status  VERSION [NAME]   "running" (exit 0) or "stopped" (exit 1)
 #   cluster.sh url     VERSION [NAME]   print the REST URL
 #   cluster.sh home    VERSION          print FLINK_HOME of the installed version
+#   cluster.sh rundir  VERSION [NAME]   print the cluster's run dir (config, logs, state)
+#   cluster.sh resolve VERSION          print the full version a line (1.20, 2.2) stands for
 #
 # VERSION is a full version (1.20.5) or a line with a pinned patch (1.20, 2.2).
 # NAME defaults to flink-<full version>. See tests/flink/README.md for the
@@ -25,7 +27,7 @@ die() { printf 'cluster.sh: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'cluster.sh: %s\n' "$*" >&2; }
 
 usage() {
-  sed -n '2,14p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -49,6 +51,10 @@ default_rest_port() {
   else
     echo $((18000 + major * 100 + minor * 10))
   fi
+}
+
+configured_rest_port() {
+  echo "${SP_FLINK_REST_PORT:-$(($(default_rest_port "$1") + ${SP_FLINK_PORT_OFFSET:-0}))}"
 }
 
 version_ge() {  # version_ge A B: A >= B (major.minor[.patch])
@@ -136,7 +142,11 @@ run_dir() { echo "$run_root/$2"; }
 
 rest_port_of() {  # from the running cluster's record, else the configured default
   local rd=$1 version=$2
-  if [ -f "$rd/rest.port" ]; then cat "$rd/rest.port"; else echo "${SP_FLINK_REST_PORT:-$(default_rest_port "$version")}"; fi
+  if [ -f "$rd/rest.port" ]; then
+    cat "$rd/rest.port"
+  else
+    configured_rest_port "$version"
+  fi
 }
 
 pid_alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
@@ -269,7 +279,7 @@ cmd_start() {
     echo "http://127.0.0.1:$(cat "$rd/rest.port")"
     return 0
   fi
-  rest_port=${SP_FLINK_REST_PORT:-$(default_rest_port "$version")}
+  rest_port=$(configured_rest_port "$version")
   rpc_port=${SP_FLINK_RPC_PORT:-$((rest_port + 1000))}
   for p in "$rest_port" "$rpc_port"; do
     if port_in_use "$p"; then
@@ -390,6 +400,8 @@ main() {
     status) cmd_status "$version" "$name" ;;
     url) cmd_url "$version" "$name" ;;
     home) flink_home_of "$version" || die "Flink $version is not installed: run '$0 install $version'" ;;
+    rundir) run_dir "$version" "$name" ;;
+    resolve) echo "$version" ;;
     *) usage ;;
   esac
 }
