@@ -108,6 +108,8 @@ cmd_install() {
     return 0
   fi
 
+  # Partial installs of killed runs never look complete; clear them out.
+  rm -rf "$cache_root/.flink-$version.partial."*
   tmp=$(mktemp -d "$cache_root/.flink-$version.partial.XXXXXX")
   # A failure anywhere below leaves only the partial directory, which is removed.
   trap 'rm -rf "$tmp"' EXIT
@@ -149,7 +151,15 @@ rest_port_of() {  # from the running cluster's record, else the configured defau
   fi
 }
 
-pid_alive() { [ -n "$1" ] && kill -0 "$1" 2>/dev/null; }
+# A recorded pid counts only while it is alive and still a process of this
+# cluster (its command line names the cluster's conf dir), so a pid reused by
+# the system after a reboot or crash is never signalled.
+pid_alive() {
+  local pid=$1 rd=$2
+  [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+  [ -r "/proc/$pid/cmdline" ] || return 0
+  tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "--configDir $rd/conf"
+}
 
 # Pids recorded by `start`, alive or not.
 recorded_pids() {
@@ -163,7 +173,7 @@ recorded_pids() {
 cluster_running() {
   local rd=$1 pid any=1
   for pid in $(recorded_pids "$rd"); do
-    if pid_alive "$pid"; then any=0; fi
+    if pid_alive "$pid" "$rd"; then any=0; fi
   done
   return $any
 }
@@ -256,6 +266,8 @@ taskmanager.memory.process.size: ${SP_FLINK_TM_MEMORY:-1280m}
 taskmanager.memory.managed.size: 64m
 taskmanager.numberOfTaskSlots: ${SP_FLINK_SLOTS:-4}
 parallelism.default: 1
+# The TaskManager starts alongside the JobManager: retry the first connection quickly.
+cluster.registration.error-delay: 500ms
 jobmanager.execution.failover-strategy: region
 state.backend.type: hashmap
 execution.checkpointing.interval: 1s
@@ -289,7 +301,8 @@ cmd_start() {
 
   mkdir -p "$rd"
   write_config "$home" "$rd" "$version" "$rest_port" "$rpc_port"
-  rm -f "$rd"/pids/*.pid
+  # Left over by a cluster that died without `stop`; the daemon scripts append to them.
+  rm -f "$rd"/pids/*.pid "$rd"/tmp/flink-*.pid
   echo "$rest_port" >"$rd/rest.port"
   echo "$version" >"$rd/version"
   url="http://127.0.0.1:$rest_port"
@@ -298,8 +311,15 @@ cmd_start() {
   # The daemon scripts record the pid they launched in FLINK_PID_DIR; a private
   # pid dir per cluster means that file holds only this cluster's processes.
   note "starting Flink $version cluster $name (REST $url, logs in $rd/log)"
-  "$home/bin/jobmanager.sh" start >"$rd/log/start.out" 2>&1 || { cat "$rd/log/start.out" >&2; die "jobmanager.sh start failed"; }
-  "$home/bin/taskmanager.sh" start >>"$rd/log/start.out" 2>&1 || { cat "$rd/log/start.out" >&2; die "taskmanager.sh start failed"; }
+  # Both at once: each script first runs a JVM to work out memory settings, and
+  # the TaskManager keeps retrying until the JobManager answers.
+  local jm_script tm_script
+  "$home/bin/jobmanager.sh" start >"$rd/log/start-jobmanager.out" 2>&1 &
+  jm_script=$!
+  "$home/bin/taskmanager.sh" start >"$rd/log/start-taskmanager.out" 2>&1 &
+  tm_script=$!
+  wait "$jm_script" || { cat "$rd/log/start-jobmanager.out" >&2; die "jobmanager.sh start failed (logs: $rd/log)"; }
+  wait "$tm_script" || { cat "$rd/log/start-taskmanager.out" >&2; die "taskmanager.sh start failed (logs: $rd/log)"; }
   local f
   for f in "$rd"/tmp/flink-*-standalonesession.pid "$rd"/tmp/flink-*-taskexecutor.pid; do
     [ -f "$f" ] || die "no pid file $f after start (see $rd/log)"
@@ -311,7 +331,7 @@ cmd_start() {
   while :; do
     if free_slots "$url"; then break; fi
     for pid in $(recorded_pids "$rd"); do
-      pid_alive "$pid" || {
+      pid_alive "$pid" "$rd" || {
         tail -n 30 "$rd"/log/*.log >&2 2>/dev/null || true
         die "a Flink process (pid $pid) exited during start; logs are in $rd/log"
       }
@@ -341,7 +361,7 @@ cmd_stop() {
   rd=$(run_dir "$version" "$name")
   live=()
   for pid in $(recorded_pids "$rd"); do
-    if pid_alive "$pid"; then live+=("$pid"); fi
+    if pid_alive "$pid" "$rd"; then live+=("$pid"); fi
   done
   if [ "${#live[@]}" -eq 0 ]; then
     note "cluster $name is not running"
@@ -354,13 +374,13 @@ cmd_stop() {
   while [ "$SECONDS" -lt "$deadline" ]; do
     local still=()
     for pid in "${live[@]}"; do
-      if pid_alive "$pid"; then still+=("$pid"); fi
+      if pid_alive "$pid" "$rd"; then still+=("$pid"); fi
     done
     [ "${#still[@]}" -eq 0 ] && break
     sleep 0.5
   done
   for pid in "${live[@]}"; do
-    if pid_alive "$pid"; then
+    if pid_alive "$pid" "$rd"; then
       note "pid $pid did not exit within ${stop_timeout}s; killing it"
       kill -KILL "$pid" 2>/dev/null || true
     fi
