@@ -1,0 +1,139 @@
+#include "sp/flink/mapping.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+using namespace sp::flink;
+
+namespace {
+
+std::string fixture(const std::string& version, const std::string& name) {
+  const auto path = std::filesystem::path(SP_FIXTURES_DIR) / ("flink-" + version) / name;
+  std::ifstream in(path);
+  REQUIRE(in.good());
+  std::ostringstream content;
+  content << in.rdbuf();
+  return content.str();
+}
+
+} // namespace
+
+TEST_CASE("versions parse and pick the REST dialect of SPEC section 9", "[flink][mapping]") {
+  CHECK(parse_version("1.20.5").value() == FlinkVersion{1, 20, 5});
+  CHECK(parse_version("2.2.1").value() == FlinkVersion{2, 2, 1});
+  CHECK(parse_version("1.19-SNAPSHOT").value() == FlinkVersion{1, 19, 0});
+  CHECK_FALSE(parse_version("banana").has_value());
+  CHECK(dialect_for({1, 14, 6}) == RunDialect::no_restore_mode);
+  CHECK(dialect_for({1, 15, 0}) == RunDialect::restore_mode);
+  CHECK(dialect_for({1, 19, 3}) == RunDialect::restore_mode);
+  CHECK(dialect_for({1, 20, 0}) == RunDialect::claim_mode);
+  CHECK(dialect_for({2, 2, 1}) == RunDialect::claim_mode);
+}
+
+TEST_CASE("run bodies: programArgsList always, the restore field by dialect", "[flink][mapping]") {
+  RunRequest request;
+  request.entry_class = "sp.example.StatefulCountJob";
+  request.args = {"--name", "a b", "${literal}"};
+  request.parallelism = 2;
+  auto fresh = nlohmann::json::parse(run_request_body(request, RunDialect::claim_mode));
+  CHECK(fresh["programArgsList"] == nlohmann::json({"--name", "a b", "${literal}"}));
+  CHECK_FALSE(fresh.contains("savepointPath"));
+  CHECK_FALSE(fresh.contains("claimMode"));
+
+  request.savepoint_path = "file:/sp/savepoint-1";
+  request.allow_non_restored_state = true;
+  auto claim = nlohmann::json::parse(run_request_body(request, RunDialect::claim_mode));
+  CHECK(claim["savepointPath"] == "file:/sp/savepoint-1");
+  CHECK(claim["claimMode"] == "NO_CLAIM");
+  CHECK(claim["allowNonRestoredState"] == true);
+  CHECK_FALSE(claim.contains("restoreMode"));
+
+  auto restore = nlohmann::json::parse(run_request_body(request, RunDialect::restore_mode));
+  CHECK(restore["restoreMode"] == "NO_CLAIM");
+  CHECK_FALSE(restore.contains("claimMode"));
+
+  auto old = nlohmann::json::parse(run_request_body(request, RunDialect::no_restore_mode));
+  CHECK_FALSE(old.contains("restoreMode"));
+  CHECK_FALSE(old.contains("claimMode"));
+  CHECK(old["programArgsList"].size() == 3);
+}
+
+TEST_CASE("malformed and unexpected bodies are errors, never crashes", "[flink][mapping]") {
+  for (std::string body : {"", "{", "[]", "null", "{\"jobs\": 3}", "{\"jobs\": [{\"jid\": 1}]}", "<html>502</html>"}) {
+    CAPTURE(body);
+    CHECK_FALSE(parse_jobs_overview(body).has_value());
+  }
+  CHECK_FALSE(parse_checkpoints("{\"latest\": {\"completed\": {\"id\": \"x\"}}}").has_value());
+  CHECK_FALSE(parse_operation_status("{\"status\": {}}").has_value());
+  CHECK_FALSE(parse_config_version("{\"refresh-interval\": 3000}").has_value());
+  CHECK(error_summary("<html>bad gateway</html>") == "<html>bad gateway</html>");
+  CHECK(error_summary("") == "(empty answer)");
+}
+
+TEST_CASE("recorded responses map the same way on 1.20 and 2.x", "[flink][mapping][fixtures]") {
+  for (const std::string version : {"1.20.5", "2.2.1"}) {
+    CAPTURE(version);
+    const auto expected_version = parse_version(version).value();
+    CHECK(parse_config_version(fixture(version, "config.json")).value() == expected_version);
+
+    auto running = parse_jobs_overview(fixture(version, "jobs-overview-running.json")).value();
+    REQUIRE(running.size() == 1);
+    CHECK(running[0].state == "RUNNING");
+    CHECK(running[0].id.size() == 32);
+    CHECK_FALSE(running[0].end_time_ms.has_value());
+
+    auto mixed = parse_jobs_overview(fixture(version, "jobs-overview-mixed.json")).value();
+    CHECK(mixed.size() >= 2);
+    for (const auto& job : mixed) {
+      if (is_globally_terminal(job.state)) CHECK(job.end_time_ms.has_value());
+    }
+
+    auto checkpoints = parse_checkpoints(fixture(version, "job-checkpoints-running.json")).value();
+    CHECK(checkpoints.counts.completed >= 2);
+    REQUIRE(checkpoints.latest_completed);
+    CHECK(checkpoints.latest_completed->external_path.value().starts_with("file:"));
+    CHECK(checkpoints.latest_completed->completion_time_ms.value() >= checkpoints.latest_completed->trigger_time_ms);
+    CHECK_FALSE(checkpoints.restored.has_value());
+
+    auto restored = parse_checkpoints(fixture(version, "job-checkpoints-restored.json")).value();
+    REQUIRE(restored.restored);
+    CHECK(restored.restored->is_savepoint);
+    CHECK(restored.restored->external_path.value().find("/savepoints/savepoint-") != std::string::npos);
+
+    auto config = parse_checkpoint_config(fixture(version, "job-checkpoints-config.json")).value();
+    CHECK(config.enabled);
+    CHECK(config.interval_ms == 1000);
+    CHECK(config.retained_on_cancellation);
+
+    CHECK(parse_trigger_id(fixture(version, "savepoint-trigger.json")).value().size() == 32);
+    CHECK(parse_operation_status(fixture(version, "savepoint-status-in-progress.json")).value().state ==
+          OperationStatus::State::in_progress);
+    auto completed = parse_operation_status(fixture(version, "savepoint-status-completed.json")).value();
+    CHECK(completed.state == OperationStatus::State::completed);
+    CHECK(completed.location.value().find("savepoint-") != std::string::npos);
+    auto stopped = parse_operation_status(fixture(version, "stop-status-completed.json")).value();
+    CHECK(stopped.state == OperationStatus::State::completed);
+    auto failed = parse_operation_status(fixture(version, "error-savepoint-finished-job-status.json")).value();
+    CHECK(failed.state == OperationStatus::State::failed);
+    CHECK(failed.failure_cause.value().find("Could not find Flink job") != std::string::npos);
+
+    auto jar_id = parse_uploaded_jar_id(fixture(version, "jars-upload.json")).value();
+    CHECK(jar_id.ends_with(".jar"));
+    CHECK(jar_id.find('/') == std::string::npos);
+    auto jars = parse_jars(fixture(version, "jars.json")).value();
+    REQUIRE_FALSE(jars.empty());
+    CHECK(jars[0].id == jar_id);
+
+    CHECK(parse_run_job_id(fixture(version, "jar-run.json")).value().size() == 32);
+    CHECK(parse_root_cause(fixture(version, "job-exceptions-failed.json")).value() ==
+          "java.lang.IllegalStateException: sp-example-job: failing on purpose after 40 records (--fail-after)");
+    CHECK(error_summary(fixture(version, "error-run-fail-at-start.json")) ==
+          "java.lang.IllegalStateException: sp-example-job: failing at start on purpose (--fail-at-start)");
+    CHECK(error_summary(fixture(version, "error-job-not-found.json")).find("Could not find Flink job") !=
+          std::string::npos);
+  }
+}
