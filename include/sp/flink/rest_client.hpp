@@ -1,0 +1,53 @@
+// A JobManager's REST API, over an HttpTransport. Each call returns a Result:
+// no answer is `unreachable` (exit 5); a refusal by Flink is `external`
+// (exit 6) with Flink's own root cause; 404 for a job is `not_found`.
+#pragma once
+
+#include "sp/flink/model.hpp"
+#include "sp/net/http.hpp"
+#include "sp/util/error.hpp"
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sp::flink {
+
+class RestClient {
+public:
+  // `base_url` is the JobManager REST address (http://host:8081); `authorization`
+  // is an Authorization header value, if the cluster needs one.
+  RestClient(net::HttpTransport& transport, std::string base_url,
+             std::optional<std::string> authorization = std::nullopt);
+
+  const std::string& base_url() const { return base_url_; }
+
+  Result<FlinkVersion> version();
+  Result<std::vector<JobOverview>> jobs_overview();
+  Result<CheckpointStats> checkpoints(const std::string& job_id);
+  Result<CheckpointConfig> checkpoint_config(const std::string& job_id);
+  Result<std::string> root_cause(const std::string& job_id);
+
+  Result<std::vector<UploadedJar>> jars();
+  Result<std::string> upload_jar(const std::filesystem::path& jar);
+  Result<std::string> run_jar(const std::string& jar_id, const RunRequest& request, RunDialect dialect);
+
+  // Savepoint without stopping; returns the trigger id.
+  Result<std::string> trigger_savepoint(const std::string& job_id, const std::optional<std::string>& directory);
+  // Stop with savepoint (drain: emit MAX_WATERMARK first); returns the trigger id.
+  Result<std::string> trigger_stop(const std::string& job_id, const std::optional<std::string>& directory,
+                                   bool drain);
+  Result<OperationStatus> savepoint_status(const std::string& job_id, const std::string& trigger_id);
+  Result<void> cancel(const std::string& job_id);
+
+private:
+  Result<net::HttpResponse> call(const std::string& method, const std::string& path, std::string body = {});
+  Result<std::string> expect_ok(const std::string& doing, Result<net::HttpResponse> response);
+
+  net::HttpTransport& transport_;
+  std::string base_url_;
+  std::optional<std::string> authorization_;
+};
+
+} // namespace sp::flink

@@ -1,0 +1,32 @@
+// An HttpTransport that answers from a table and records what it was asked.
+#pragma once
+
+#include "sp/net/http.hpp"
+
+#include <map>
+#include <string>
+#include <vector>
+
+namespace sp::test {
+
+class FakeTransport final : public net::HttpTransport {
+public:
+  // "METHOD url" → response; a missing entry answers as if the host refused the connection.
+  std::map<std::string, Result<net::HttpResponse>> answers;
+  std::vector<net::HttpRequest> requests;
+
+  void answer(const std::string& method, const std::string& url, long status, std::string body) {
+    answers.insert_or_assign(method + " " + url, net::HttpResponse{status, std::move(body)});
+  }
+
+  Result<net::HttpResponse> send(const net::HttpRequest& request) override {
+    requests.push_back(request);
+    auto it = answers.find(request.method + " " + request.url);
+    if (it == answers.end()) {
+      return fail(ErrorKind::unreachable, request.method + " " + request.url, "Connection refused");
+    }
+    return it->second;
+  }
+};
+
+} // namespace sp::test
