@@ -1,0 +1,83 @@
+// Runs (executions of a release on Flink) and restore points in the database.
+#pragma once
+
+#include "sp/core/restore.hpp"
+#include "sp/store/database.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sp::store {
+
+struct RunRow {
+  std::int64_t id = 0;
+  std::int64_t job_id = 0;
+  std::optional<std::int64_t> release_id;
+  std::optional<std::string> flink_job_id;
+  std::optional<std::string> application_id;
+  std::string rest_url;
+  std::string state;
+  bool adopted = false;
+  std::optional<std::int64_t> restore_point_id;
+  std::optional<std::string> restore_path;
+  std::optional<bool> restore_verified;
+  std::int64_t started_at = 0;
+  std::optional<std::int64_t> ended_at;
+  std::optional<std::string> end_state;
+  std::int64_t poll_failures = 0;
+
+  bool live() const { return !ended_at.has_value(); }
+};
+
+struct NewRun {
+  std::int64_t job_id = 0;
+  std::optional<std::int64_t> release_id;
+  std::optional<std::string> flink_job_id;
+  std::optional<std::string> application_id;
+  std::string rest_url;
+  std::string state;
+  bool adopted = false;
+  std::optional<std::int64_t> restore_point_id;
+  std::optional<std::string> restore_path;
+  std::int64_t started_at = 0;
+};
+
+std::int64_t insert_run(Database& database, const NewRun& run);
+std::optional<RunRow> find_run(Database& database, std::int64_t run_id);
+std::optional<RunRow> latest_run(Database& database, std::int64_t job_id);
+std::vector<RunRow> runs_of_job(Database& database, std::int64_t job_id);
+std::vector<RunRow> live_runs(Database& database);
+bool job_has_runs(Database& database, std::int64_t job_id);
+
+void set_run_state(Database& database, std::int64_t run_id, const std::string& state);
+void set_run_job_id(Database& database, std::int64_t run_id, const std::string& flink_job_id);
+void set_restore_verified(Database& database, std::int64_t run_id, bool verified);
+// Records the run's end (terminal Flink state, or what sp concluded).
+void end_run(Database& database, std::int64_t run_id, const std::string& end_state, std::int64_t ended_at);
+
+struct NewRestorePoint {
+  std::int64_t job_id = 0;
+  std::optional<std::int64_t> run_id;
+  core::PointKind kind = core::PointKind::checkpoint;
+  std::optional<std::int64_t> flink_checkpoint_id;
+  std::string path;
+  std::optional<std::int64_t> trigger_time;
+  std::int64_t completion_time = 0;
+  std::optional<std::int64_t> size_bytes;
+  std::int64_t recorded_at = 0;
+};
+
+// Records a point once: a second report of the same run and checkpoint id is
+// ignored. Returns the point's id and whether it was new.
+struct RecordedPoint {
+  std::int64_t id = 0;
+  bool created = false;
+};
+RecordedPoint record_restore_point(Database& database, const NewRestorePoint& point);
+
+std::vector<core::KnownPoint> restore_points_of_job(Database& database, std::int64_t job_id);
+void mark_point_invalid(Database& database, std::int64_t point_id, const std::string& reason);
+
+} // namespace sp::store
