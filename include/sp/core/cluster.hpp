@@ -1,0 +1,70 @@
+// Where jobs run (SPEC.md sections 1, 9): a cluster of one type, in one
+// environment, using one registered Flink distribution.
+#pragma once
+
+#include "sp/util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sp::core {
+
+enum class ClusterType { remote, yarn_session, yarn_application, kubernetes_session, kubernetes_application };
+
+// "remote", "yarn-session", ... as written in files and stored in the database.
+std::string_view to_string(ClusterType type);
+std::optional<ClusterType> cluster_type_from_string(std::string_view text);
+const std::vector<std::string>& cluster_type_names();
+// Application modes start a cluster per job, so they have no fixed JobManager URL.
+bool is_application_mode(ClusterType type);
+
+struct YarnSettings {
+  std::optional<std::string> resource_manager; // ResourceManager REST URL
+  std::optional<std::string> application_id;   // of a session
+  std::optional<std::string> queue;
+  bool operator==(const YarnSettings&) const = default;
+};
+
+struct KubernetesSettings {
+  std::optional<std::string> name_space; // `namespace` in files
+  std::optional<std::string> cluster_id;
+  std::optional<std::string> rest_address; // JobManager REST address (may be a template)
+  bool operator==(const KubernetesSettings&) const = default;
+};
+
+struct ClusterAuth {
+  std::optional<std::string> header_env; // env var holding an Authorization value (never stored itself)
+  bool operator==(const ClusterAuth&) const = default;
+};
+
+struct ClusterTls {
+  std::optional<std::string> ca_file;
+  bool insecure = false;
+  bool operator==(const ClusterTls&) const = default;
+};
+
+struct ClusterSpec {
+  ClusterType type = ClusterType::remote;
+  std::optional<std::string> url; // JobManager REST URL, where the type has one
+  std::optional<std::string> flink;
+  std::optional<std::string> savepoint_dir;
+  std::map<std::string, std::string> flink_configuration;
+  YarnSettings yarn;
+  KubernetesSettings kubernetes;
+  ClusterAuth auth;
+  ClusterTls tls;
+  bool operator==(const ClusterSpec&) const = default;
+};
+
+// Canonical JSON with the YAML field names; absent optionals and empty groups are omitted.
+nlohmann::ordered_json to_json(const ClusterSpec& spec);
+
+// The inverse of to_json, as strict as reading a file.
+Result<ClusterSpec> cluster_spec_from_json(const nlohmann::json& json);
+
+} // namespace sp::core

@@ -1,0 +1,79 @@
+// The desired definition of a Flink job (SPEC.md sections 1, 2, 5, 6).
+#pragma once
+
+#include "sp/util/error.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sp::core {
+
+// Where the jar comes from: a project build (`latest` or a build id) or a jar path.
+struct JobArtifact {
+  std::optional<std::string> project;
+  std::string build = "latest";
+  std::optional<std::string> jar;
+  bool operator==(const JobArtifact&) const = default;
+};
+
+enum class RestorePolicy { latest, none };
+enum class StopMode { savepoint, drain, cancel };
+
+std::string_view to_string(RestorePolicy policy);
+std::optional<RestorePolicy> restore_policy_from_string(std::string_view text);
+std::string_view to_string(StopMode mode);
+std::optional<StopMode> stop_mode_from_string(std::string_view text);
+
+struct JobStatePolicy {
+  RestorePolicy restore = RestorePolicy::latest;
+  bool allow_non_restored_state = false;
+  std::optional<std::chrono::milliseconds> max_age;
+  std::optional<std::string> savepoint_dir;
+  bool operator==(const JobStatePolicy&) const = default;
+};
+
+struct RestartPolicy {
+  bool on_failure = false;
+  int max_restarts = 3;
+  std::chrono::milliseconds window = std::chrono::hours(1);
+  bool operator==(const RestartPolicy&) const = default;
+};
+
+struct JobSpec {
+  std::string cluster;
+  JobArtifact artifact;
+  std::optional<std::string> entry_class;
+  std::vector<std::string> args;
+  std::optional<int> parallelism;
+  std::map<std::string, std::string> flink_configuration;
+  JobStatePolicy state;
+  StopMode stop = StopMode::savepoint;
+  RestartPolicy restart;
+  std::vector<std::string> alerts;
+  bool operator==(const JobSpec&) const = default;
+};
+
+// Who owns a job and how it is labelled; kept beside the spec.
+struct JobMetadata {
+  std::optional<std::string> owner;
+  std::map<std::string, std::string> labels;
+  bool operator==(const JobMetadata&) const = default;
+};
+
+// Canonical JSON with the YAML field names; policies are always written out
+// (so what applies is visible), durations as "7d"-style strings.
+nlohmann::ordered_json to_json(const JobSpec& spec);
+nlohmann::ordered_json to_json(const JobMetadata& metadata);
+
+// The inverses of to_json, as strict as reading a file (unknown keys and wrong
+// types are usage errors naming the field).
+Result<JobSpec> job_spec_from_json(const nlohmann::json& json);
+Result<JobMetadata> job_metadata_from_json(const nlohmann::json& json);
+
+} // namespace sp::core

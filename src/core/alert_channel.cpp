@@ -1,0 +1,56 @@
+#include "sp/core/alert_channel.hpp"
+
+namespace sp::core {
+
+namespace {
+void put(nlohmann::ordered_json& json, const char* key, const std::optional<std::string>& value) {
+  if (value) json[key] = *value;
+}
+} // namespace
+
+std::string_view to_string(AlertChannelType type) {
+  switch (type) {
+  case AlertChannelType::webhook: return "webhook";
+  case AlertChannelType::command: return "command";
+  case AlertChannelType::email: return "email";
+  }
+  return "webhook";
+}
+
+std::optional<AlertChannelType> alert_channel_type_from_string(std::string_view text) {
+  if (text == "webhook") return AlertChannelType::webhook;
+  if (text == "command") return AlertChannelType::command;
+  if (text == "email") return AlertChannelType::email;
+  return std::nullopt;
+}
+
+const std::vector<std::string>& alert_kinds() {
+  static const std::vector<std::string> kinds{
+      "job-failed",           "job-restarting",         "checkpoint-failing",      "checkpoint-stale",
+      "jobmanager-unreachable", "jobmanager-recovered", "auto-restart",            "auto-restart-refused",
+  };
+  return kinds;
+}
+
+nlohmann::ordered_json to_json(const AlertChannelSpec& spec) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  json["type"] = std::string(to_string(spec.type));
+  switch (spec.type) {
+  case AlertChannelType::webhook:
+    put(json, "url", spec.url);
+    put(json, "headerEnv", spec.header_env);
+    break;
+  case AlertChannelType::command: json["argv"] = spec.argv; break;
+  case AlertChannelType::email:
+    put(json, "smtpUrl", spec.smtp_url);
+    put(json, "from", spec.from);
+    json["to"] = spec.to;
+    put(json, "userEnv", spec.user_env);
+    put(json, "passwordEnv", spec.password_env);
+    break;
+  }
+  if (!spec.events.empty()) json["events"] = spec.events;
+  return json;
+}
+
+} // namespace sp::core

@@ -1,0 +1,77 @@
+#include "sp/core/cluster.hpp"
+
+#include <array>
+
+namespace sp::core {
+
+namespace {
+
+constexpr std::array<std::pair<ClusterType, std::string_view>, 5> type_names{{
+    {ClusterType::remote, "remote"},
+    {ClusterType::yarn_session, "yarn-session"},
+    {ClusterType::yarn_application, "yarn-application"},
+    {ClusterType::kubernetes_session, "kubernetes-session"},
+    {ClusterType::kubernetes_application, "kubernetes-application"},
+}};
+
+void put(nlohmann::ordered_json& json, const char* key, const std::optional<std::string>& value) {
+  if (value) json[key] = *value;
+}
+
+} // namespace
+
+std::string_view to_string(ClusterType type) {
+  for (const auto& [known, name] : type_names) {
+    if (known == type) return name;
+  }
+  return "remote";
+}
+
+std::optional<ClusterType> cluster_type_from_string(std::string_view text) {
+  for (const auto& [type, name] : type_names) {
+    if (name == text) return type;
+  }
+  return std::nullopt;
+}
+
+const std::vector<std::string>& cluster_type_names() {
+  static const std::vector<std::string> names = [] {
+    std::vector<std::string> all;
+    for (const auto& entry : type_names) all.emplace_back(entry.second);
+    return all;
+  }();
+  return names;
+}
+
+bool is_application_mode(ClusterType type) {
+  return type == ClusterType::yarn_application || type == ClusterType::kubernetes_application;
+}
+
+nlohmann::ordered_json to_json(const ClusterSpec& spec) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  json["type"] = std::string(to_string(spec.type));
+  put(json, "url", spec.url);
+  put(json, "flink", spec.flink);
+  put(json, "savepointDir", spec.savepoint_dir);
+  if (!spec.flink_configuration.empty()) json["flinkConfiguration"] = spec.flink_configuration;
+  nlohmann::ordered_json yarn = nlohmann::ordered_json::object();
+  put(yarn, "resourceManager", spec.yarn.resource_manager);
+  put(yarn, "applicationId", spec.yarn.application_id);
+  put(yarn, "queue", spec.yarn.queue);
+  if (!yarn.empty()) json["yarn"] = std::move(yarn);
+  nlohmann::ordered_json kubernetes = nlohmann::ordered_json::object();
+  put(kubernetes, "namespace", spec.kubernetes.name_space);
+  put(kubernetes, "clusterId", spec.kubernetes.cluster_id);
+  put(kubernetes, "restAddress", spec.kubernetes.rest_address);
+  if (!kubernetes.empty()) json["kubernetes"] = std::move(kubernetes);
+  if (spec.auth.header_env) json["auth"] = {{"headerEnv", *spec.auth.header_env}};
+  if (spec.tls.ca_file || spec.tls.insecure) {
+    nlohmann::ordered_json tls = nlohmann::ordered_json::object();
+    put(tls, "caFile", spec.tls.ca_file);
+    tls["insecure"] = spec.tls.insecure;
+    json["tls"] = std::move(tls);
+  }
+  return json;
+}
+
+} // namespace sp::core

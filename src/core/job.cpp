@@ -1,0 +1,70 @@
+#include "sp/core/job.hpp"
+
+#include "sp/util/duration.hpp"
+
+namespace sp::core {
+
+std::string_view to_string(RestorePolicy policy) { return policy == RestorePolicy::none ? "none" : "latest"; }
+
+std::optional<RestorePolicy> restore_policy_from_string(std::string_view text) {
+  if (text == "latest") return RestorePolicy::latest;
+  if (text == "none") return RestorePolicy::none;
+  return std::nullopt;
+}
+
+std::string_view to_string(StopMode mode) {
+  switch (mode) {
+  case StopMode::savepoint: return "savepoint";
+  case StopMode::drain: return "drain";
+  case StopMode::cancel: return "cancel";
+  }
+  return "savepoint";
+}
+
+std::optional<StopMode> stop_mode_from_string(std::string_view text) {
+  if (text == "savepoint") return StopMode::savepoint;
+  if (text == "drain") return StopMode::drain;
+  if (text == "cancel") return StopMode::cancel;
+  return std::nullopt;
+}
+
+nlohmann::ordered_json to_json(const JobSpec& spec) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  json["cluster"] = spec.cluster;
+  nlohmann::ordered_json artifact = nlohmann::ordered_json::object();
+  if (spec.artifact.project) {
+    artifact["project"] = *spec.artifact.project;
+    artifact["build"] = spec.artifact.build;
+  }
+  if (spec.artifact.jar) artifact["jar"] = *spec.artifact.jar;
+  json["artifact"] = std::move(artifact);
+  if (spec.entry_class) json["entryClass"] = *spec.entry_class;
+  json["args"] = spec.args;
+  if (spec.parallelism) json["parallelism"] = *spec.parallelism;
+  json["flinkConfiguration"] = spec.flink_configuration;
+
+  nlohmann::ordered_json state = nlohmann::ordered_json::object();
+  state["restore"] = std::string(to_string(spec.state.restore));
+  state["allowNonRestoredState"] = spec.state.allow_non_restored_state;
+  if (spec.state.max_age) state["maxAge"] = util::format_duration(*spec.state.max_age);
+  if (spec.state.savepoint_dir) state["savepointDir"] = *spec.state.savepoint_dir;
+  json["state"] = std::move(state);
+
+  json["stop"] = std::string(to_string(spec.stop));
+  nlohmann::ordered_json restart = nlohmann::ordered_json::object();
+  restart["onFailure"] = spec.restart.on_failure;
+  restart["maxRestarts"] = spec.restart.max_restarts;
+  restart["window"] = util::format_duration(spec.restart.window);
+  json["restart"] = std::move(restart);
+  json["alerts"] = spec.alerts;
+  return json;
+}
+
+nlohmann::ordered_json to_json(const JobMetadata& metadata) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  if (metadata.owner) json["owner"] = *metadata.owner;
+  if (!metadata.labels.empty()) json["labels"] = metadata.labels;
+  return json;
+}
+
+} // namespace sp::core

@@ -1,0 +1,130 @@
+// YAML text -> Manifests. Pure: the caller reads the file and passes its text.
+#include "spec_readers.hpp"
+#include "yaml_object_reader.hpp"
+
+#include "sp/util/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace sp::core {
+
+namespace {
+
+using detail::Need;
+using detail::ObjectReader;
+
+ObjectSpec read_spec(ObjectKind kind, ObjectReader& reader) {
+  switch (kind) {
+  case ObjectKind::environment: return detail::read_environment_spec(reader);
+  case ObjectKind::flink: return detail::read_flink_spec(reader);
+  case ObjectKind::project: return detail::read_project_spec(reader);
+  case ObjectKind::alert_channel: return detail::read_alert_channel_spec(reader);
+  case ObjectKind::cluster: return detail::read_cluster_spec(reader);
+  case ObjectKind::job: return detail::read_job_spec(reader);
+  }
+  return EnvironmentSpec{};
+}
+
+// A spec of the right alternative when the document has none (an
+// Environment may omit it; for other kinds the reader already complained).
+ObjectSpec empty_spec(ObjectKind kind) {
+  switch (kind) {
+  case ObjectKind::environment: return EnvironmentSpec{};
+  case ObjectKind::flink: return FlinkSpec{};
+  case ObjectKind::project: return ProjectSpec{};
+  case ObjectKind::alert_channel: return AlertChannelSpec{};
+  case ObjectKind::cluster: return ClusterSpec{};
+  case ObjectKind::job: return JobSpec{};
+  }
+  return EnvironmentSpec{};
+}
+
+std::optional<ObjectKind> read_kind(ObjectReader& top) {
+  auto text = top.string("kind", Need::required);
+  if (!text) return std::nullopt;
+  if (auto kind = kind_from_name(*text)) return kind;
+  std::string message = "unknown kind";
+  if (auto near = util::nearest(*text, kind_names())) {
+    message += fmt::format(" (did you mean {}?)", *near);
+  } else {
+    message += fmt::format(" (known: {})", util::join(kind_names(), ", "));
+  }
+  top.report("kind", message);
+  return std::nullopt;
+}
+
+void read_metadata(ObjectReader& metadata, Manifest& manifest) {
+  manifest.name = metadata.string("name", Need::required).value_or("");
+  if (is_namespaced(manifest.kind)) {
+    manifest.environment = metadata.string("environment").value_or("");
+  } else if (metadata.has("environment")) {
+    metadata.report("environment", fmt::format("{} objects are global: they belong to no environment",
+                                               kind_name(manifest.kind)));
+  }
+  if (manifest.kind == ObjectKind::job) manifest.job_metadata = detail::read_job_metadata(metadata);
+  metadata.finish();
+}
+
+std::optional<Manifest> read_document(const YAML::Node& document, const std::string& file, detail::ReadLog& log) {
+  if (!document.IsMap()) {
+    log.problems.push_back({detail::yaml_location(file, document.Mark()), "",
+                            "expected a mapping with apiVersion, kind, metadata and spec"});
+    return std::nullopt;
+  }
+  auto top = detail::yaml_reader(document, "", file, log);
+  if (auto version = top->string("apiVersion", Need::required); version && *version != api_version) {
+    top->report("apiVersion", fmt::format("unsupported version (this sp reads {})", api_version));
+  }
+  const auto kind = read_kind(*top);
+  if (!kind) {
+    // Without a kind the rest cannot be checked; do not bury the real problem.
+    top->has("metadata");
+    top->has("spec");
+    top->finish();
+    return std::nullopt;
+  }
+  Manifest manifest;
+  manifest.kind = *kind;
+  manifest.location = detail::yaml_location(file, document.Mark());
+  if (auto metadata = top->object("metadata", Need::required)) read_metadata(*metadata, manifest);
+  const Need spec_need = *kind == ObjectKind::environment ? Need::optional : Need::required;
+  if (auto spec = top->object("spec", spec_need)) {
+    manifest.spec = read_spec(*kind, *spec);
+  } else {
+    manifest.spec = empty_spec(*kind);
+  }
+  top->finish();
+  return manifest;
+}
+
+} // namespace
+
+Result<std::vector<Manifest>> parse_manifests(std::string_view yaml, const std::string& file_name) {
+  const std::string doing = "reading " + file_name;
+  std::vector<YAML::Node> documents;
+  try {
+    documents = YAML::LoadAll(std::string(yaml));
+  } catch (const YAML::Exception& error) {
+    const Problem problem{detail::yaml_location(file_name, error.mark), "", "invalid YAML: " + error.msg};
+    return std::unexpected(*problems_error({problem}, problem.location ? "reading" : doing));
+  } catch (const std::exception& error) {
+    return fail(ErrorKind::usage, doing, std::string("invalid YAML: ") + error.what());
+  }
+  detail::ReadLog log;
+  std::vector<Manifest> manifests;
+  for (const auto& document : documents) {
+    if (document.IsNull()) continue; // an empty document, e.g. after a trailing `---`
+    const std::size_t problems_before = log.problems.size();
+    log.locations.clear();
+    auto manifest = read_document(document, file_name, log);
+    if (manifest && log.problems.size() == problems_before) {
+      manifest->field_locations = log.locations;
+      manifests.push_back(std::move(*manifest));
+    }
+  }
+  const std::string doing_for_problems = log.problems.size() == 1 && log.problems.front().location ? "reading" : doing;
+  if (auto error = problems_error(log.problems, doing_for_problems)) return std::unexpected(*error);
+  return manifests;
+}
+
+} // namespace sp::core
