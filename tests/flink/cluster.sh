@@ -69,7 +69,7 @@ flink_home_of() {
   local dir
   dir=$(install_dir "$1")
   [ -f "$dir/.complete" ] || return 1
-  cat "$dir/flink-home"
+  echo "$dir/$(cat "$dir/flink-home.rel")"
 }
 
 check_java() {
@@ -129,13 +129,12 @@ cmd_install() {
   chmod +x "$home"/bin/*
 
   rm -rf "$dir"
-  # Paths are recorded relative to the install dir, so the rename below keeps them valid.
+  # FLINK_HOME is recorded relative to the install dir, so the rename keeps it valid.
   echo "${home#"$tmp"/}" >"$tmp/flink-home.rel"
   date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/.complete"
   mv "$tmp" "$dir"
   trap - EXIT
-  echo "$dir/$(cat "$dir/flink-home.rel")" >"$dir/flink-home"
-  note "installed Flink $version: FLINK_HOME=$(cat "$dir/flink-home")"
+  note "installed Flink $version: FLINK_HOME=$(flink_home_of "$version")"
 }
 
 # ------------------------------------------------------------ run dir ----
@@ -213,7 +212,8 @@ for k, v in out.items():
 PY
 }
 
-# 1.20 renamed state.{checkpoints,savepoints}.dir; 2.0 dropped the old names.
+# 1.20 renamed state.{checkpoints,savepoints}.dir and state.checkpoints.num-retained
+# to execution.checkpointing.*; the new names avoid deprecation warnings.
 checkpoint_dir_keys() {
   local version=$1 rd=$2
   if version_ge "$version" 1.20; then
