@@ -69,7 +69,7 @@ flink_home_of() {
   local dir
   dir=$(install_dir "$1")
   [ -f "$dir/.complete" ] || return 1
-  cat "$dir/flink-home"
+  echo "$dir/$(cat "$dir/flink-home.rel")"
 }
 
 check_java() {
@@ -129,13 +129,12 @@ cmd_install() {
   chmod +x "$home"/bin/*
 
   rm -rf "$dir"
-  # Paths are recorded relative to the install dir, so the rename below keeps them valid.
+  # FLINK_HOME is recorded relative to the install dir, so the rename keeps it valid.
   echo "${home#"$tmp"/}" >"$tmp/flink-home.rel"
   date -u +%Y-%m-%dT%H:%M:%SZ >"$tmp/.complete"
   mv "$tmp" "$dir"
   trap - EXIT
-  echo "$dir/$(cat "$dir/flink-home.rel")" >"$dir/flink-home"
-  note "installed Flink $version: FLINK_HOME=$(cat "$dir/flink-home")"
+  note "installed Flink $version: FLINK_HOME=$(flink_home_of "$version")"
 }
 
 # ------------------------------------------------------------ run dir ----
@@ -213,7 +212,8 @@ for k, v in out.items():
 PY
 }
 
-# 1.20 renamed state.{checkpoints,savepoints}.dir; 2.0 dropped the old names.
+# 1.20 renamed state.{checkpoints,savepoints}.dir and state.checkpoints.num-retained
+# to execution.checkpointing.*; the new names avoid deprecation warnings.
 checkpoint_dir_keys() {
   local version=$1 rd=$2
   if version_ge "$version" 1.20; then
@@ -236,13 +236,14 @@ write_config() {
   cp "$home"/conf/log4j*.properties "$home"/conf/logback*.xml "$conf"/ 2>/dev/null || true
   rm -f "$conf/flink-conf.yaml" "$conf/config.yaml"
 
+  # Standard YAML config.yaml from 1.19 on (2.x reads nothing else); the
+  # legacy flink-conf.yaml before. The flat "key: value" lines written below
+  # are valid in both. The JVM options come from whichever file is shipped.
   local file="flink-conf.yaml"
-  shipped="$home/conf/flink-conf.yaml"
-  if version_ge "$version" 1.19; then
-    file="config.yaml"
-    shipped="$home/conf/config.yaml"
-  fi
-  [ -f "$shipped" ] || die "the distribution has no conf/$file ($shipped)"
+  if version_ge "$version" 1.19; then file="config.yaml"; fi
+  shipped="$home/conf/config.yaml"
+  [ -f "$shipped" ] || shipped="$home/conf/flink-conf.yaml"
+  [ -f "$shipped" ] || die "the distribution has neither conf/config.yaml nor conf/flink-conf.yaml ($home/conf)"
 
   {
     echo "# Written by tests/flink/cluster.sh for cluster $(basename "$rd") (Flink $version)."
@@ -267,7 +268,7 @@ taskmanager.memory.managed.size: 64m
 taskmanager.numberOfTaskSlots: ${SP_FLINK_SLOTS:-4}
 parallelism.default: 1
 # The TaskManager starts alongside the JobManager: retry the first connection quickly.
-cluster.registration.error-delay: 500ms
+cluster.registration.error-delay: 500
 jobmanager.execution.failover-strategy: region
 state.backend.type: hashmap
 execution.checkpointing.interval: 1s
@@ -318,30 +319,41 @@ cmd_start() {
   jm_script=$!
   "$home/bin/taskmanager.sh" start >"$rd/log/start-taskmanager.out" 2>&1 &
   tm_script=$!
-  wait "$jm_script" || { cat "$rd/log/start-jobmanager.out" >&2; die "jobmanager.sh start failed (logs: $rd/log)"; }
-  wait "$tm_script" || { cat "$rd/log/start-taskmanager.out" >&2; die "taskmanager.sh start failed (logs: $rd/log)"; }
-  local f
-  for f in "$rd"/tmp/flink-*-standalonesession.pid "$rd"/tmp/flink-*-taskexecutor.pid; do
-    [ -f "$f" ] || die "no pid file $f after start (see $rd/log)"
+  local jm_rc=0 tm_rc=0 f
+  wait "$jm_script" || jm_rc=$?
+  wait "$tm_script" || tm_rc=$?
+  # Record whatever was launched first, so a failure below stops it again.
+  cat "$rd"/tmp/flink-*-standalonesession.pid >"$rd/pids/jobmanager.pid" 2>/dev/null || true
+  cat "$rd"/tmp/flink-*-taskexecutor.pid >"$rd/pids/taskmanager.pid" 2>/dev/null || true
+  for f in jobmanager taskmanager; do
+    if { [ "$f" = jobmanager ] && [ "$jm_rc" -ne 0 ]; } || { [ "$f" = taskmanager ] && [ "$tm_rc" -ne 0 ]; }; then
+      grep -v '^INFO' "$rd/log/start-$f.out" | tail -n 15 >&2
+      start_failed "$version" "$name" "$f.sh start failed (output above; logs: $rd/log)"
+    fi
+    [ -s "$rd/pids/$f.pid" ] || start_failed "$version" "$name" "the $f did not record its pid (logs: $rd/log)"
   done
-  cat "$rd"/tmp/flink-*-standalonesession.pid >"$rd/pids/jobmanager.pid"
-  cat "$rd"/tmp/flink-*-taskexecutor.pid >"$rd/pids/taskmanager.pid"
 
   deadline=$((SECONDS + start_timeout))
   while :; do
     if free_slots "$url"; then break; fi
     for pid in $(recorded_pids "$rd"); do
-      pid_alive "$pid" "$rd" || {
-        tail -n 30 "$rd"/log/*.log >&2 2>/dev/null || true
-        die "a Flink process (pid $pid) exited during start; logs are in $rd/log"
-      }
+      if ! pid_alive "$pid" "$rd"; then
+        grep -h -m 5 -E 'ERROR|Exception' "$rd"/log/*.log >&2 2>/dev/null || true
+        start_failed "$version" "$name" "a Flink process (pid $pid) exited during start; logs are in $rd/log"
+      fi
     done
     if [ "$SECONDS" -ge "$deadline" ]; then
-      die "cluster $name did not report a TaskManager with free slots at $url/overview within ${start_timeout}s (logs: $rd/log; stop it with '$0 stop $version $name')"
+      start_failed "$version" "$name" "cluster $name did not report a TaskManager with free slots at $url/overview within ${start_timeout}s (logs: $rd/log)"
     fi
     sleep 0.5
   done
   echo "$url"
+}
+
+# A start that failed half-way stops what it launched, so no stray process holds the ports.
+start_failed() {
+  cmd_stop "$1" "$2"
+  die "$3"
 }
 
 free_slots() {  # true when /overview reports a TaskManager and a free slot

@@ -51,6 +51,8 @@ class Recorder:
                 status, raw = r.status, r.read()
         except urllib.error.HTTPError as e:
             status, raw = e.code, e.read()
+        except (urllib.error.URLError, OSError) as e:  # refused, reset, timed out
+            raise Failure(f"{method} {self.url}{path} failed: {e}") from e
         text = raw.decode("utf-8", "replace")
         try:
             return status, json.loads(text) if text else None

@@ -45,7 +45,7 @@ echo "smoke.sh: Flink $version at $url with $(basename "$jar")" >&2
 SMOKE_HERE="$here" python3 - "$url" "$jar" "${SP_SMOKE_TIMEOUT:-120}" <<'PY'
 import json, os, sys, time, urllib.parse
 sys.path.insert(0, os.environ["SMOKE_HERE"])
-from record import Recorder, multipart_jar  # stdlib-only helpers shared with the recorder
+from record import Failure, Recorder, multipart_jar  # stdlib-only helpers shared with the recorder
 
 url, jar, timeout = sys.argv[1], sys.argv[2], float(sys.argv[3])
 r = Recorder(url, None)
@@ -55,7 +55,10 @@ def fail(msg):
     sys.exit(f"smoke.sh: FAILED at '{step}': {msg}")
 
 def call(method, path, body=None, data=None, headers=None, ok=(200,)):
-    status, resp = r.request(method, path, body=body, data=data, headers=headers)
+    try:
+        status, resp = r.request(method, path, body=body, data=data, headers=headers)
+    except Failure as e:
+        fail(str(e))
     if status not in ok:
         fail(f"{method} {path} answered {status}: {json.dumps(resp)[:2000]}")
     return resp
@@ -98,7 +101,10 @@ try:
     call("PATCH", f"/jobs/{job}?mode=cancel", ok=(202,))
     wait("state CANCELED", lambda: call("GET", f"/jobs/{job}")["state"] == "CANCELED")
 except SystemExit:
-    r.request("PATCH", f"/jobs/{job}?mode=cancel")  # leave nothing running
+    try:
+        r.request("PATCH", f"/jobs/{job}?mode=cancel")  # leave nothing running
+    except Failure:
+        pass
     raise
 
 step = "retained checkpoint"
