@@ -13,7 +13,7 @@ set -euo pipefail
 repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$repo/build-test"
 jobs=${SP_TEST_JOBS:-2}
-flink_versions=${SP_FLINK_VERSIONS:-"1.20.3 2.2.1"}
+flink_versions=${SP_FLINK_VERSIONS:-"1.20.5 2.2.1"}
 tiers=${SP_TEST_TIERS:-"unit asan integration fuzz"}
 
 step() { printf '\n== %s\n' "$*"; }
