@@ -1,6 +1,40 @@
 #include "sp/core/project.hpp"
 
+#include <cctype>
+
 namespace sp::core {
+
+namespace {
+
+// The build directory must stay inside the checkout.
+bool subdir_escapes(const std::string& subdir) {
+  if (subdir.starts_with('/')) return true;
+  std::size_t start = 0;
+  while (start <= subdir.size()) {
+    const std::size_t end = std::min(subdir.find('/', start), subdir.size());
+    if (subdir.compare(start, end - start, "..") == 0) return true;
+    start = end + 1;
+  }
+  return false;
+}
+
+} // namespace
+
+Result<void> validate_project_name(const std::string& name) {
+  const auto bad = [&](const std::string& why) {
+    return fail(ErrorKind::usage, "checking project name '" + name + "'", why,
+                "use letters, digits, '.', '_' and '-', starting with a letter");
+  };
+  if (name.empty()) return bad("it is empty");
+  if (name.size() > 100) return bad("it is longer than 100 characters");
+  if (std::isalpha(static_cast<unsigned char>(name.front())) == 0) return bad("it must start with a letter");
+  for (const char c : name) {
+    if (std::isalnum(static_cast<unsigned char>(c)) == 0 && c != '.' && c != '_' && c != '-') {
+      return bad(std::string("it contains '") + c + "'");
+    }
+  }
+  return {};
+}
 
 std::vector<std::string> default_build_command() {
   return {"mvn", "-B", "clean", "package", "-DskipTests"};
@@ -47,6 +81,13 @@ Result<ProjectSpec> project_spec_from_json(const nlohmann::json& json) {
   }
   if (spec.url.empty()) return fail(ErrorKind::usage, doing, "url must not be empty");
   if (spec.ref.empty()) return fail(ErrorKind::usage, doing, "ref must not be empty");
+  if (spec.timeout.count() <= 0) return fail(ErrorKind::usage, doing, "timeout must be positive");
+  if (subdir_escapes(spec.subdir)) {
+    return fail(ErrorKind::usage, doing, "subdir '" + spec.subdir + "' must be relative and stay inside the repository");
+  }
+  if (!spec.build.empty() && spec.build.front().empty()) {
+    return fail(ErrorKind::usage, doing, "the build command's program name must not be empty");
+  }
   return spec;
 }
 

@@ -82,13 +82,19 @@ CREATE TABLE jobs (
 CREATE TABLE builds (
   id               INTEGER PRIMARY KEY,
   project_id       INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+  -- A `building` row whose builder no longer holds the project lock was
+  -- killed midway; readers report it as failed and the next build of the
+  -- project records it so.
   status           TEXT NOT NULL CHECK (status IN ('building', 'success', 'failed')),
   ref              TEXT NOT NULL,
+  command          TEXT NOT NULL,  -- the argv that ran, as a JSON array
   commit_sha       TEXT,
   commit_author    TEXT,
   commit_subject   TEXT,
   started_at       INTEGER NOT NULL,
+  checked_out_at   INTEGER,        -- source ready; the build command started here
   finished_at      INTEGER,
+  exit_code        INTEGER,
   log_path         TEXT NOT NULL,
   artifact_path    TEXT,
   artifact_sha256  TEXT,

@@ -1,9 +1,11 @@
 #include "sp/util/system.hpp"
 
 #include <pwd.h>
+#include <signal.h>
 #include <unistd.h>
 
 #include <array>
+#include <cerrno>
 #include <chrono>
 
 namespace sp::util {
@@ -21,6 +23,14 @@ std::string host_name() {
   std::array<char, 256> buffer{};
   if (::gethostname(buffer.data(), buffer.size() - 1) != 0) return "unknown";
   return buffer.data();
+}
+
+std::int64_t current_pid() { return ::getpid(); }
+
+bool process_alive(std::int64_t pid) {
+  if (pid <= 0) return false;
+  // EPERM: it exists but belongs to someone else, which still means alive.
+  return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM;
 }
 
 std::int64_t now_ms() {

@@ -31,6 +31,10 @@ struct ProjectSpec {
   bool operator==(const ProjectSpec&) const = default;
 };
 
+// Project names become directory names under SP_HOME, so they are kept to
+// `[A-Za-z][A-Za-z0-9._-]*` (at most 100 characters); anything else is a usage error.
+Result<void> validate_project_name(const std::string& name);
+
 // The build command when a project names none.
 std::vector<std::string> default_build_command();
 
@@ -41,7 +45,8 @@ std::vector<std::string> effective_build_command(const ProjectSpec& spec);
 // timeout as seconds, auth {tokenEnv, sshKey}); absent optionals are omitted.
 nlohmann::ordered_json to_json(const ProjectSpec& spec);
 
-// The inverse of to_json; wrong types or a missing url are usage errors.
+// The inverse of to_json; wrong types, a missing url, a non-positive timeout
+// or a subdir that is absolute or climbs out with `..` are usage errors.
 Result<ProjectSpec> project_spec_from_json(const nlohmann::json& json);
 
 } // namespace sp::core

@@ -1,0 +1,21 @@
+// Owners for libgit2 handles: every git_* object sp creates is held by one of
+// these unique_ptrs, so early returns on errors never leak.
+#pragma once
+
+#include <git2.h>
+
+#include <memory>
+
+namespace sp::build::git {
+
+template <typename T, void (*Free)(T*)> struct Deleter {
+  void operator()(T* handle) const noexcept { Free(handle); }
+};
+
+using Repository = std::unique_ptr<git_repository, Deleter<git_repository, git_repository_free>>;
+using Remote = std::unique_ptr<git_remote, Deleter<git_remote, git_remote_free>>;
+using Reference = std::unique_ptr<git_reference, Deleter<git_reference, git_reference_free>>;
+using Object = std::unique_ptr<git_object, Deleter<git_object, git_object_free>>;
+using Commit = std::unique_ptr<git_commit, Deleter<git_commit, git_commit_free>>;
+
+} // namespace sp::build::git

@@ -1,0 +1,242 @@
+#include "sp/build/process.hpp"
+
+#include "sp/util/time.hpp"
+
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <array>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <optional>
+
+namespace sp::build {
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+using std::chrono::milliseconds;
+
+volatile std::sig_atomic_t interrupt_signal = 0;
+
+extern "C" void remember_interrupt(int signal) { interrupt_signal = signal; }
+
+// While a build runs, SIGINT and friends must not kill sp outright: the
+// child has its own process group, so the terminal's Ctrl-C never reaches
+// it, and sp would leave it running orphaned. We end the group instead.
+class InterruptGuard {
+public:
+  InterruptGuard() {
+    interrupt_signal = 0;
+    struct sigaction action {};
+    action.sa_handler = remember_interrupt;
+    sigemptyset(&action.sa_mask);
+    for (std::size_t i = 0; i < signals_.size(); ++i) ::sigaction(signals_[i], &action, &previous_[i]);
+  }
+  InterruptGuard(const InterruptGuard&) = delete;
+  InterruptGuard& operator=(const InterruptGuard&) = delete;
+  ~InterruptGuard() {
+    for (std::size_t i = 0; i < signals_.size(); ++i) ::sigaction(signals_[i], &previous_[i], nullptr);
+  }
+
+private:
+  static constexpr std::array<int, 3> signals_{SIGINT, SIGTERM, SIGHUP};
+  std::array<struct sigaction, 3> previous_{};
+};
+
+class FileDescriptor {
+public:
+  explicit FileDescriptor(int fd = -1) : fd_(fd) {}
+  FileDescriptor(const FileDescriptor&) = delete;
+  FileDescriptor& operator=(const FileDescriptor&) = delete;
+  ~FileDescriptor() { reset(); }
+  int get() const { return fd_; }
+  void reset() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+private:
+  int fd_;
+};
+
+bool group_has_members(pid_t group) { return ::kill(-group, 0) == 0 || errno == EPERM; }
+
+// What the child reports through the exec-error pipe when it cannot start.
+struct StartFailure {
+  char stage; // 'd': chdir failed, 'x': exec failed
+  int error;
+};
+
+// Only async-signal-safe calls between fork and exec.
+[[noreturn]] void exec_child(const char* directory, char* const* argv, int output_fd, int error_fd,
+                             pid_t parent) {
+  ::setpgid(0, 0);
+  ::prctl(PR_SET_PDEATHSIG, SIGTERM);
+  if (::getppid() != parent) ::_exit(127); // sp died before prctl took effect
+  ::signal(SIGPIPE, SIG_DFL);
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  const int null_fd = ::open("/dev/null", O_RDONLY);
+  if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+  ::dup2(output_fd, STDOUT_FILENO);
+  ::dup2(output_fd, STDERR_FILENO);
+  StartFailure failure{'d', 0};
+  if (::chdir(directory) == 0) {
+    ::execvp(argv[0], argv);
+    failure.stage = 'x';
+  }
+  failure.error = errno;
+  (void)!::write(error_fd, &failure, sizeof failure);
+  ::_exit(127);
+}
+
+// Reads what is available now without waiting.
+void drain(int fd, const ProcessRequest& request, std::array<char, 8192>& buffer) {
+  pollfd entry{fd, POLLIN, 0};
+  while (::poll(&entry, 1, 0) > 0) {
+    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
+    if (n <= 0) return;
+    if (request.on_output) request.on_output({buffer.data(), static_cast<std::size_t>(n)});
+  }
+}
+
+class PosixProcessRunner final : public ProcessRunner {
+public:
+  Result<ProcessResult> run(const ProcessRequest& request) override;
+};
+
+Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
+  if (request.argv.empty()) return fail(ErrorKind::usage, "running the build command", "the command is empty");
+  const std::string doing = "running " + request.argv.front();
+  std::vector<std::string> words = request.argv; // stable storage for the char* array
+  std::vector<char*> argv;
+  for (auto& word : words) argv.push_back(word.data());
+  argv.push_back(nullptr);
+  const std::string directory = request.working_directory.string();
+
+  std::array<int, 2> output{-1, -1};
+  std::array<int, 2> exec_error{-1, -1};
+  if (::pipe2(output.data(), O_CLOEXEC) != 0) {
+    return fail(ErrorKind::failure, doing, std::string("creating a pipe: ") + std::strerror(errno));
+  }
+  FileDescriptor output_read(output[0]), output_write(output[1]);
+  if (::pipe2(exec_error.data(), O_CLOEXEC) != 0) {
+    return fail(ErrorKind::failure, doing, std::string("creating a pipe: ") + std::strerror(errno));
+  }
+  FileDescriptor error_read(exec_error[0]), error_write(exec_error[1]);
+
+  InterruptGuard interrupts;
+  const pid_t parent = ::getpid();
+  const auto started = Clock::now();
+  const pid_t child = ::fork();
+  if (child < 0) return fail(ErrorKind::failure, doing, std::string("fork: ") + std::strerror(errno));
+  if (child == 0) exec_child(directory.c_str(), argv.data(), output_write.get(), error_write.get(), parent);
+  ::setpgid(child, child); // both sides set it, so no kill can race the child's own call
+  output_write.reset();
+  error_write.reset();
+
+  // The exec-error pipe closes on a successful exec; data means it failed.
+  StartFailure failure{};
+  ssize_t got = 0;
+  do {
+    got = ::read(error_read.get(), &failure, sizeof failure);
+  } while (got < 0 && errno == EINTR);
+  if (got == static_cast<ssize_t>(sizeof failure)) {
+    int status = 0;
+    ::waitpid(child, &status, 0);
+    if (failure.stage == 'd') {
+      return fail(ErrorKind::external, doing, "cannot enter " + directory + ": " + std::strerror(failure.error));
+    }
+    return fail(ErrorKind::external, doing, std::strerror(failure.error),
+                "check that " + request.argv.front() + " is installed and on PATH");
+  }
+
+  ProcessResult result;
+  result.pid = child;
+  bool reaped = false;
+  bool output_open = true;
+  std::optional<Clock::time_point> term_sent;
+  std::optional<Clock::time_point> kill_sent;
+  const auto deadline = started + request.timeout;
+  std::array<char, 8192> buffer{};
+
+  const auto signal_group = [&](int signal) {
+    ::kill(-child, signal);
+    (signal == SIGKILL ? kill_sent : term_sent) = Clock::now();
+  };
+
+  for (;;) {
+    const auto now = Clock::now();
+    if (!reaped && !term_sent) {
+      if (interrupt_signal != 0) {
+        result.ending = ProcessResult::Ending::interrupted;
+        signal_group(SIGTERM);
+      } else if (request.timeout.count() > 0 && now >= deadline) {
+        result.ending = ProcessResult::Ending::timed_out;
+        signal_group(SIGTERM);
+      }
+    }
+    // The command is over but something it started lingers in its group:
+    // end it too, so no build process outlives the build.
+    const bool group_alive = group_has_members(child);
+    if (reaped && group_alive && !term_sent) signal_group(SIGTERM);
+    if (term_sent && !kill_sent && now >= *term_sent + request.kill_grace) signal_group(SIGKILL);
+
+    if (reaped && (!group_alive || (kill_sent && now >= *kill_sent + std::chrono::seconds(1)))) {
+      // Whatever still holds the pipe now has left the group (or is a zombie
+      // nobody reaps): take what is buffered and stop.
+      drain(output_read.get(), request, buffer);
+      break;
+    }
+
+    if (output_open) {
+      pollfd entry{output_read.get(), POLLIN, 0};
+      if (::poll(&entry, 1, 100) > 0) { // short ticks keep the timeout and reaping prompt
+        const ssize_t n = ::read(output_read.get(), buffer.data(), buffer.size());
+        if (n > 0 && request.on_output) request.on_output({buffer.data(), static_cast<std::size_t>(n)});
+        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) output_open = false;
+      }
+    } else {
+      ::usleep(20'000);
+    }
+    if (!reaped) {
+      int status = 0;
+      if (::waitpid(child, &status, WNOHANG) == child) {
+        reaped = true;
+        result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+        if (WIFEXITED(status)) {
+          result.exit_code = WEXITSTATUS(status);
+        } else if (WIFSIGNALED(status)) {
+          result.signal = WTERMSIG(status);
+          if (result.ending == ProcessResult::Ending::exited) result.ending = ProcessResult::Ending::signaled;
+        }
+      }
+    }
+  }
+  return result;
+}
+
+} // namespace
+
+std::string describe(const ProcessResult& result, std::chrono::milliseconds timeout) {
+  switch (result.ending) {
+  case ProcessResult::Ending::exited: return "exited with code " + std::to_string(result.exit_code);
+  case ProcessResult::Ending::signaled:
+    return "was killed by signal " + std::to_string(result.signal) + " (" + ::strsignal(result.signal) + ")";
+  case ProcessResult::Ending::timed_out:
+    return "timed out after " + util::format_duration(timeout) + "; its process group was ended";
+  case ProcessResult::Ending::interrupted: return "was interrupted; its process group was ended";
+  }
+  return "ended";
+}
+
+std::unique_ptr<ProcessRunner> make_process_runner() { return std::make_unique<PosixProcessRunner>(); }
+
+} // namespace sp::build
