@@ -1,6 +1,6 @@
 #include "sp/core/job.hpp"
 
-#include "sp/util/duration.hpp"
+#include "sp/util/time.hpp"
 
 namespace sp::core {
 

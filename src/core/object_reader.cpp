@@ -1,6 +1,6 @@
 #include "object_reader.hpp"
 
-#include "sp/util/duration.hpp"
+#include "sp/util/time.hpp"
 #include "sp/util/strings.hpp"
 
 #include <fmt/format.h>
@@ -35,13 +35,8 @@ std::string ObjectReader::field(std::string_view key) const { return join_field(
 std::optional<std::chrono::milliseconds> ObjectReader::duration(std::string_view key) {
   auto text = string(key);
   if (!text) return std::nullopt;
-  std::int64_t seconds = 0;
-  const auto [end, error] = std::from_chars(text->data(), text->data() + text->size(), seconds);
-  if (error == std::errc() && end == text->data() + text->size() && seconds >= 0 &&
-      seconds < std::int64_t{1} << 40) {
-    return std::chrono::seconds(seconds);
-  }
-  if (auto parsed = util::parse_duration(*text)) return parsed;
+  // A bare number means seconds, as parse_duration reads it.
+  if (auto parsed = util::parse_duration(*text)) return *parsed;
   report(key, "expected a duration such as 30s, 15m, 1h30m or 7d");
   return std::nullopt;
 }

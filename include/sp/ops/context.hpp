@@ -1,0 +1,71 @@
+// What job operations need from the world, passed in: the database, a way to
+// reach JobManagers, the clock, and where progress goes. Tests pass a fake
+// transport and a clock that does not sleep.
+#pragma once
+
+#include "sp/core/cluster.hpp"
+#include "sp/core/job.hpp"
+#include "sp/core/lock_rules.hpp"
+#include "sp/flink/rest_client.hpp"
+#include "sp/net/http.hpp"
+#include "sp/store/database.hpp"
+#include "sp/util/env.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+namespace sp::ops {
+
+struct Clock {
+  std::function<std::int64_t()> now_ms;
+  std::function<void(std::chrono::milliseconds)> sleep;
+};
+
+// The wall clock and a real sleep.
+Clock system_clock();
+
+using TransportFactory = std::function<std::unique_ptr<net::HttpTransport>(const net::TransportSettings&)>;
+
+struct OpsContext {
+  store::Database& database;
+  TransportFactory make_transport;
+  Clock clock;
+  util::EnvLookup env;                           // for auth.headerEnv
+  core::LockHolder actor;                        // user, host, pid: recorded on events and locks
+  core::PidProbe pid_alive;                      // for stale lock takeover
+  std::function<void(const std::string&)> progress; // one line at a time, to stderr on a terminal
+};
+
+// One job as operations see it: its rendered spec (variables resolved, clear
+// values) and its cluster's.
+struct JobTarget {
+  std::int64_t job_id = 0;
+  std::string name;
+  std::string environment;
+  core::JobSpec spec;
+  std::string cluster_name;
+  core::ClusterSpec cluster;
+};
+
+// A REST client for a JobManager of the job's cluster, at `rest_url` (a run's
+// recorded address) or the cluster's own URL. Owns its transport.
+class JobManager {
+public:
+  JobManager(const OpsContext& context, const core::ClusterSpec& cluster, const std::string& rest_url);
+  flink::RestClient& rest() { return client_; }
+
+private:
+  std::unique_ptr<net::HttpTransport> transport_;
+  flink::RestClient client_;
+};
+
+// The cluster's REST URL, or a usage error for cluster types that have none.
+Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster);
+
+// Name of the per-job operation lock.
+std::string job_lock_name(const JobTarget& job);
+
+} // namespace sp::ops

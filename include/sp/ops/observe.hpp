@@ -1,0 +1,30 @@
+// Reading a run's truth from its JobManager and writing it down: the live
+// state of a Flink job and its completed checkpoints and savepoints.
+#pragma once
+
+#include "sp/flink/model.hpp"
+#include "sp/flink/rest_client.hpp"
+#include "sp/ops/context.hpp"
+#include "sp/store/runs.hpp"
+
+#include <optional>
+#include <string>
+
+namespace sp::ops {
+
+// The Flink job's entry in GET /jobs/overview, or nullopt when the JobManager does not list it.
+Result<std::optional<flink::JobOverview>> find_flink_job(flink::RestClient& rest, const std::string& flink_job_id);
+
+// Restore points from one checkpoint statistics answer: the latest completed
+// checkpoint and the latest savepoint (deduplicated per run). Returns how many were new.
+int record_checkpoint_stats(store::Database& database, std::int64_t job_id, std::int64_t run_id,
+                            const flink::CheckpointStats& stats, std::int64_t now_ms);
+
+// Appends a job event with the acting user and host.
+void record_job_event(const OpsContext& context, const JobTarget& job, const std::string& kind,
+                      const std::string& message);
+
+// Flink states in which a job is still alive (not globally terminal).
+bool is_alive_state(const std::string& state);
+
+} // namespace sp::ops

@@ -1,0 +1,52 @@
+#include "sp/ops/context.hpp"
+
+#include "build_info.hpp"
+
+#include <thread>
+
+namespace sp::ops {
+
+namespace {
+
+net::TransportSettings transport_settings(const core::ClusterSpec& cluster) {
+  net::TransportSettings settings;
+  settings.tls.ca_file = cluster.tls.ca_file;
+  settings.tls.insecure = cluster.tls.insecure;
+  settings.user_agent = std::string("sp/") + build_info::version;
+  return settings;
+}
+
+std::optional<std::string> authorization(const OpsContext& context, const core::ClusterSpec& cluster) {
+  if (!cluster.auth.header_env || !context.env) return std::nullopt;
+  auto value = context.env(*cluster.auth.header_env);
+  if (!value) {
+    throw Error(ErrorKind::usage, "reading the cluster's auth header",
+                "environment variable " + *cluster.auth.header_env + " is not set");
+  }
+  return value;
+}
+
+} // namespace
+
+Clock system_clock() {
+  return {[] {
+            using namespace std::chrono;
+            return duration_cast<milliseconds>(system_clock::now().time_since_epoch()).count();
+          },
+          [](std::chrono::milliseconds duration) { std::this_thread::sleep_for(duration); }};
+}
+
+JobManager::JobManager(const OpsContext& context, const core::ClusterSpec& cluster, const std::string& rest_url)
+    : transport_(context.make_transport(transport_settings(cluster))),
+      client_(*transport_, rest_url, authorization(context, cluster)) {}
+
+Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster) {
+  if (cluster.url && !cluster.url->empty()) return *cluster.url;
+  return fail(ErrorKind::usage, "finding the JobManager of cluster " + cluster_name,
+              "cluster type " + std::string(core::to_string(cluster.type)) + " has no REST url configured",
+              "set spec.url on the cluster");
+}
+
+std::string job_lock_name(const JobTarget& job) { return "job:" + job.environment + "/" + job.name; }
+
+} // namespace sp::ops
