@@ -44,7 +44,7 @@ TEST_CASE("an unknown flag exits 2 with a hint", "[cli]") {
 
 TEST_CASE("no command at all is a usage error", "[cli]") { CHECK(run_sp({}).code == 2); }
 
-TEST_CASE("--help prints usage on stdout and exits 0", "[cli]") {
+TEST_CASE("the help flag prints usage on stdout and exits 0", "[cli]") {
   auto result = run_sp({"--help"});
   CHECK(result.code == 0);
   CHECK(result.out.find("version") != std::string::npos);

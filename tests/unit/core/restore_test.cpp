@@ -133,7 +133,7 @@ TEST_CASE("a job that ran before without any known point is refused too", "[core
   CHECK(decision.reason.find("knows no restore point") != std::string::npos);
 }
 
-TEST_CASE("--restore none: fresh for a new job, refused with history unless forced", "[core][restore]") {
+TEST_CASE("restore none: fresh for a new job, refused with history unless forced", "[core][restore]") {
   RestoreRequest none{.mode = RestoreMode::none, .now_ms = now};
   CHECK(decide_restore(none, {}, disk({})).action == Action::start_fresh);
   RestoreFacts history{{point(1, PointKind::savepoint, 1, "file:///sp/x")}, true};
@@ -165,7 +165,7 @@ TEST_CASE("other schemes are accepted as unverified", "[core][restore]") {
   CHECK(decision.reason.find("unverified") != std::string::npos);
 }
 
-TEST_CASE("--restore PATH is still validated", "[core][restore]") {
+TEST_CASE("an explicit restore path is still validated", "[core][restore]") {
   RestoreRequest request{.mode = RestoreMode::explicit_path, .explicit_path = "file:///sp/given", .now_ms = now};
   auto missing = decide_restore(request, {}, disk({}));
   CHECK(missing.action == Action::refuse);
@@ -184,7 +184,7 @@ TEST_CASE("equal completion times are ordered by id, newest recorded first", "[c
   CHECK(ordered[2].id == 1);
 }
 
-TEST_CASE("file: paths map to local paths; other schemes do not", "[core][restore]") {
+TEST_CASE("file: paths map to local paths and other schemes do not", "[core][restore]") {
   CHECK(local_path_of("file:///tmp/cp/chk-1") == "/tmp/cp/chk-1");
   CHECK(local_path_of("file:/tmp/cp/chk-1") == "/tmp/cp/chk-1");
   CHECK(local_path_of("file://localhost/tmp/x") == "/tmp/x");

@@ -9,7 +9,7 @@
 using sp::core::PathStatus;
 using sp::flink::check_restore_path;
 
-TEST_CASE("file: points need their _metadata; other schemes are unverified", "[flink][restore]") {
+TEST_CASE("file: points need their _metadata and other schemes are unverified", "[flink][restore]") {
   sp::test::TempDir dir;
   std::filesystem::create_directories(dir / "chk-3");
   std::filesystem::create_directories(dir / "chk-4");

@@ -38,7 +38,7 @@ TEST_CASE("a free lock is taken, and refused to others while held", "[store][loc
   CHECK(row->expires_at == 5000);
 }
 
-TEST_CASE("the holder renews; a release by someone else does nothing", "[store][locks]") {
+TEST_CASE("the holder renews and a release by someone else does nothing", "[store][locks]") {
   sp::test::TempDir dir;
   auto db = open_store({dir.path()}, OpenMode::create_missing).value();
   REQUIRE(acquire_lock(db, "job:a", me, {1000, 5000}, alive).has_value());

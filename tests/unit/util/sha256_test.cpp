@@ -38,7 +38,7 @@ TEST_CASE("SHA-256 gives the same digest however the input is split", "[util][sh
   CHECK(sha256_hex(std::string(64, 'a')) == "ffe054fe7ae0cb6dc65c3af9b61d5209f439851db43d0ba5997337df154668eb");
 }
 
-TEST_CASE("SHA-256 of a file equals that of its bytes; a missing file is an error", "[util][sha256]") {
+TEST_CASE("SHA-256 of a file equals that of its bytes and a missing file is an error", "[util][sha256]") {
   sp::test::TempDir dir;
   const std::string content(200'000, 'q');
   std::ofstream(dir / "f", std::ios::binary) << content;
