@@ -5,21 +5,21 @@ namespace sp::store {
 namespace {
 
 constexpr const char* release_columns = "SELECT id, job_id, build_id, artifact_path, artifact_sha256, rendered, "
-                                        "flink_jar_id, created_at FROM releases ";
+                                        "fingerprint, flink_jar_id, created_at FROM releases ";
 
 ReleaseRow read_release(const Statement& row) {
-  return {row.int64(0),        row.int64(1), row.optional_int64(2), row.text(3), row.text(4),
-          row.text(5), row.optional_text(6), row.int64(7)};
+  return {row.int64(0), row.int64(1), row.optional_int64(2), row.text(3),          row.text(4),
+          row.text(5),  row.text(6),  row.optional_text(7),  row.int64(8)};
 }
 
 } // namespace
 
 std::int64_t insert_release(Database& database, const ReleaseRow& release) {
   database
-      .prepare("INSERT INTO releases (job_id, build_id, artifact_path, artifact_sha256, rendered, flink_jar_id, "
-               "created_at) VALUES (?, ?, ?, ?, ?, ?, ?)")
+      .prepare("INSERT INTO releases (job_id, build_id, artifact_path, artifact_sha256, rendered, fingerprint, "
+               "flink_jar_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
       .bind_all(release.job_id, release.build_id, release.artifact_path, release.artifact_sha256, release.rendered,
-                release.flink_jar_id, release.created_at)
+                release.fingerprint, release.flink_jar_id, release.created_at)
       .run();
   return database.last_insert_rowid();
 }

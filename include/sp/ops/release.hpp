@@ -1,0 +1,42 @@
+// `sp job release`: an immutable snapshot of a job (its rendered spec and the
+// digest of its artifact) that `start` submits.
+#pragma once
+
+#include "sp/ops/context.hpp"
+#include "sp/store/releases.hpp"
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+namespace sp::ops {
+
+struct ResolvedArtifact {
+  std::string path;
+  std::string sha256;
+  std::optional<std::int64_t> build_id;
+  std::string source; // "project orders build 12" or "jar /path"
+};
+
+// The artifact the job names: a successful build of its project (`latest` or
+// an id, overridden by `build_id`) or a jar path. Missing builds or files are
+// not_found (exit 3).
+Result<ResolvedArtifact> resolve_artifact(store::Database& database, const JobTarget& job,
+                                          std::optional<std::int64_t> build_id);
+
+struct ReleaseOutcome {
+  store::ReleaseRow release;
+  bool created = false; // false: the latest release already matched
+};
+
+// The release to run now: the latest one when its fingerprint (clear rendered
+// spec + artifact digest) still matches, else a new one. `rendered_masked` is
+// what the release shows; `rendered_clear` only feeds the fingerprint.
+Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget& job,
+                                      const std::string& rendered_masked, const std::string& rendered_clear,
+                                      std::optional<std::int64_t> build_id, bool dry_run);
+
+// A release's jar must still be the file it was released with.
+Result<void> check_release_artifact(const store::ReleaseRow& release);
+
+} // namespace sp::ops

@@ -1,0 +1,102 @@
+#include "sp/ops/release.hpp"
+
+#include "sp/ops/observe.hpp"
+#include "sp/store/builds.hpp"
+#include "sp/store/projects.hpp"
+#include "sp/util/sha256.hpp"
+
+#include <fmt/format.h>
+
+namespace sp::ops {
+
+namespace {
+
+Result<ResolvedArtifact> from_project(store::Database& database, const JobTarget& job, const std::string& project_name,
+                                      std::optional<std::int64_t> build_id) {
+  const std::string doing = "finding the artifact of job " + job.name;
+  auto project = store::find_project(database, project_name);
+  if (!project) return fail(ErrorKind::not_found, doing, "no project named " + project_name);
+  if (!build_id && job.spec.artifact.build != "latest") {
+    try {
+      build_id = std::stoll(job.spec.artifact.build);
+    } catch (const std::exception&) {
+      return fail(ErrorKind::usage, doing, "artifact.build must be `latest` or a build id, not " + job.spec.artifact.build);
+    }
+  }
+  std::optional<store::BuildRow> build;
+  if (build_id) {
+    build = store::find_build(database, project->id, *build_id);
+    if (!build) return fail(ErrorKind::not_found, doing, fmt::format("project {} has no build {}", project_name, *build_id));
+    if (build->status != core::BuildStatus::success || !build->artifact) {
+      return fail(ErrorKind::refused, doing, fmt::format("build {} of project {} did not succeed", *build_id, project_name));
+    }
+  } else {
+    for (auto& candidate : store::list_builds(database, project->id)) {
+      if (candidate.status == core::BuildStatus::success && candidate.artifact) {
+        build = std::move(candidate);
+        break;
+      }
+    }
+    if (!build) {
+      return fail(ErrorKind::not_found, doing, "project " + project_name + " has no successful build",
+                  "run `sp project build " + project_name + "`");
+    }
+  }
+  return ResolvedArtifact{build->artifact->path, build->artifact->sha256, build->id,
+                          fmt::format("project {} build {}", project_name, build->id)};
+}
+
+} // namespace
+
+Result<ResolvedArtifact> resolve_artifact(store::Database& database, const JobTarget& job,
+                                          std::optional<std::int64_t> build_id) {
+  if (job.spec.artifact.project) return from_project(database, job, *job.spec.artifact.project, build_id);
+  if (!job.spec.artifact.jar) {
+    return fail(ErrorKind::usage, "finding the artifact of job " + job.name, "the job names no project and no jar");
+  }
+  const std::string& jar = *job.spec.artifact.jar;
+  auto digest = util::sha256_file(jar);
+  if (!digest) {
+    return fail(ErrorKind::not_found, "finding the artifact of job " + job.name, "cannot read jar " + jar);
+  }
+  return ResolvedArtifact{jar, *digest, std::nullopt, "jar " + jar};
+}
+
+Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget& job,
+                                      const std::string& rendered_masked, const std::string& rendered_clear,
+                                      std::optional<std::int64_t> build_id, bool dry_run) {
+  auto artifact = resolve_artifact(context.database, job, build_id);
+  if (!artifact) return std::unexpected(artifact.error());
+  const std::string fingerprint = util::sha256_hex(rendered_clear + "\n" + artifact->sha256);
+  if (auto latest = store::latest_release(context.database, job.job_id); latest && latest->fingerprint == fingerprint) {
+    return ReleaseOutcome{*latest, false};
+  }
+  store::ReleaseRow release;
+  release.job_id = job.job_id;
+  release.build_id = artifact->build_id;
+  release.artifact_path = artifact->path;
+  release.artifact_sha256 = artifact->sha256;
+  release.rendered = rendered_masked;
+  release.fingerprint = fingerprint;
+  release.created_at = context.clock.now_ms();
+  if (dry_run) return ReleaseOutcome{release, true};
+  store::Transaction transaction(context.database);
+  release.id = store::insert_release(context.database, release);
+  record_job_event(context, job, "released",
+                   fmt::format("release {} of {} (sha256 {})", release.id, artifact->source, artifact->sha256.substr(0, 12)));
+  transaction.commit();
+  return ReleaseOutcome{release, true};
+}
+
+Result<void> check_release_artifact(const store::ReleaseRow& release) {
+  auto digest = util::sha256_file(release.artifact_path);
+  const std::string doing = fmt::format("checking the jar of release {}", release.id);
+  if (!digest) return fail(ErrorKind::not_found, doing, release.artifact_path + " cannot be read");
+  if (*digest != release.artifact_sha256) {
+    return fail(ErrorKind::refused, doing, release.artifact_path + " changed since it was released",
+                "run `sp job release` to release the current file");
+  }
+  return {};
+}
+
+} // namespace sp::ops
