@@ -220,7 +220,16 @@ Result<void> validate_manifests(const std::vector<Manifest>& manifests, const Ob
     Checker check(manifest, known, problems);
     check_manifest(check);
   }
-  if (auto error = problems_error(problems, "checking")) return std::unexpected(*error);
+  // "checking a.yaml: 2 problems" when they are all in one file.
+  std::string doing = "checking";
+  if (problems.size() > 1) {
+    const auto& first = problems.front().location;
+    const bool one_file = first && std::ranges::all_of(problems, [&](const Problem& problem) {
+      return problem.location && problem.location->file == first->file;
+    });
+    doing = one_file ? "checking " + first->file : "checking the declared objects";
+  }
+  if (auto error = problems_error(problems, doing)) return std::unexpected(*error);
   return {};
 }
 
