@@ -93,7 +93,17 @@ bool is_valid_object_name(std::string_view name) {
 }
 
 std::optional<SourceLocation> location_of(const Manifest& manifest, const std::string& field) {
-  if (auto it = manifest.field_locations.find(field); it != manifest.field_locations.end()) return it->second;
+  // A missing field is best shown where its parent was written: spec.url -> spec.
+  std::string path = field;
+  while (!path.empty()) {
+    if (auto it = manifest.field_locations.find(path); it != manifest.field_locations.end()) return it->second;
+    std::size_t cut = std::string::npos;
+    if (path.ends_with("\"]")) cut = path.rfind("[\"");
+    else if (path.ends_with(']')) cut = path.rfind('[');
+    else cut = path.rfind('.');
+    if (cut == std::string::npos || cut == 0) break;
+    path.resize(cut);
+  }
   return manifest.location;
 }
 

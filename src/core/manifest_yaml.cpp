@@ -6,6 +6,8 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
+
 namespace sp::core {
 
 namespace {
@@ -122,6 +124,11 @@ Result<std::vector<Manifest>> parse_manifests(std::string_view yaml, const std::
       manifests.push_back(std::move(*manifest));
     }
   }
+  // Report in file order, whatever order the fields were checked in.
+  std::ranges::stable_sort(log.problems, [](const Problem& a, const Problem& b) {
+    if (!a.location || !b.location) return false;
+    return std::pair(a.location->line, a.location->column) < std::pair(b.location->line, b.location->column);
+  });
   const std::string doing_for_problems = log.problems.size() == 1 && log.problems.front().location ? "reading" : doing;
   if (auto error = problems_error(log.problems, doing_for_problems)) return std::unexpected(*error);
   return manifests;

@@ -18,6 +18,9 @@ CREATE TABLE environments (
   created_at  INTEGER NOT NULL,
   updated_at  INTEGER NOT NULL
 );
+-- `default` is where sp acts when no environment is chosen, so it always exists.
+INSERT INTO environments (name, created_at, updated_at)
+  VALUES ('default', CAST(strftime('%s', 'now') AS INTEGER) * 1000, CAST(strftime('%s', 'now') AS INTEGER) * 1000);
 
 CREATE TABLE variables (
   id              INTEGER PRIMARY KEY,
@@ -62,6 +65,7 @@ CREATE TABLE clusters (
   name            TEXT NOT NULL,
   type            TEXT NOT NULL CHECK (type IN ('remote', 'yarn-session', 'yarn-application',
                                                 'kubernetes-session', 'kubernetes-application')),
+  flink           TEXT,            -- the Flink distribution's name, for "which clusters use it"
   spec            TEXT NOT NULL,
   created_at      INTEGER NOT NULL,
   updated_at      INTEGER NOT NULL,
@@ -72,6 +76,7 @@ CREATE TABLE jobs (
   id              INTEGER PRIMARY KEY,
   environment_id  INTEGER NOT NULL REFERENCES environments(id),
   name            TEXT NOT NULL,
+  cluster         TEXT NOT NULL,   -- the cluster's name in the same environment
   metadata        TEXT NOT NULL DEFAULT '{}',
   spec            TEXT NOT NULL,
   created_at      INTEGER NOT NULL,

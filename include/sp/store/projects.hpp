@@ -3,6 +3,7 @@
 
 #include "sp/core/project.hpp"
 #include "sp/store/database.hpp"
+#include "sp/store/upsert.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -18,8 +19,6 @@ struct ProjectRow {
   std::int64_t created_at = 0;
   std::int64_t updated_at = 0;
 };
-
-enum class UpsertOutcome { created, configured, unchanged };
 
 // Creates or updates the project; `unchanged` when the spec is identical.
 UpsertOutcome upsert_project(Database& database, const std::string& name, const core::ProjectSpec& spec,
