@@ -1,6 +1,5 @@
 #include "sp/core/apply_plan.hpp"
 #include "sp/core/drift.hpp"
-#include "sp/util/duration.hpp"
 
 #include <catch2/catch.hpp>
 
@@ -238,20 +237,3 @@ TEST_CASE("undefined variables are warned about at apply time", "[core][validati
   CHECK(warnings == std::vector<std::string>{"job other: spec.artifact.jar: undefined variable jar.dir in environment prod"});
 }
 
-TEST_CASE("durations read and print the way operators write them", "[util][duration]") {
-  using namespace std::chrono;
-  using sp::util::format_duration;
-  using sp::util::parse_duration;
-  CHECK(parse_duration("30s") == seconds(30));
-  CHECK(parse_duration("1h30m") == minutes(90));
-  CHECK(parse_duration("500ms") == milliseconds(500));
-  CHECK(parse_duration("7d") == hours(168));
-  for (const auto* bad : {"", "s", "10", "1x", "30m1h", "1h1h", "-1s", "1.5h", "99999999999999999999d"}) {
-    INFO(bad);
-    CHECK_FALSE(parse_duration(bad).has_value());
-  }
-  CHECK(format_duration(hours(168)) == "7d");
-  CHECK(format_duration(minutes(90)) == "1h30m");
-  CHECK(format_duration(milliseconds(1500)) == "1s500ms");
-  CHECK(format_duration(milliseconds(0)) == "0s");
-}
