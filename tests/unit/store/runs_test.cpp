@@ -1,3 +1,5 @@
+#include "sp/store/environments.hpp"
+#include "sp/store/jobs.hpp"
 #include "sp/store/runs.hpp"
 #include "sp/store/store.hpp"
 
@@ -11,9 +13,11 @@ using sp::core::PointKind;
 namespace {
 
 std::int64_t insert_job(Database& database) {
-  database.exec("INSERT INTO environments (name, created_at, updated_at) VALUES ('dev', 0, 0)");
-  database.exec("INSERT INTO jobs (environment_id, name, spec, created_at, updated_at) VALUES (1, 'orders', '{}', 0, 0)");
-  return database.last_insert_rowid();
+  const auto environment = ensure_environment(database, "dev", 0).first;
+  sp::core::JobSpec spec;
+  spec.cluster = "local";
+  spec.artifact.jar = "/jobs/orders.jar";
+  return upsert_job(database, environment, "orders", {}, spec, 0).second;
 }
 
 } // namespace
