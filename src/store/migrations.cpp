@@ -117,8 +117,8 @@ CREATE TABLE releases (
   artifact_path    TEXT NOT NULL,
   artifact_sha256  TEXT NOT NULL,
   rendered         TEXT NOT NULL,
-  -- sha256 of the clear rendered spec and the artifact digest: equal
-  -- fingerprints mean nothing changed, even where masked secrets hide it.
+  -- sha256 of the clear rendered spec: equal fingerprints mean the
+  -- configuration did not change, even where masked secrets hide it.
   fingerprint      TEXT NOT NULL,
   flink_jar_id     TEXT,
   created_at       INTEGER NOT NULL

@@ -29,12 +29,16 @@ struct ReleaseOutcome {
   bool created = false; // false: the latest release already matched
 };
 
-// The release to run now: the latest one when its fingerprint (clear rendered
-// spec + artifact digest) still matches, else a new one. `rendered_masked` is
+// The release to run now: the latest one when its configuration fingerprint
+// and artifact digest still match, else a new one. `rendered_masked` is
 // what the release shows; `rendered_clear` only feeds the fingerprint.
 Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget& job,
                                       const std::string& rendered_masked, const std::string& rendered_clear,
                                       std::optional<std::int64_t> build_id, bool dry_run);
+
+// The digest of a clear rendered configuration: what drift compares. The
+// database keeps only this digest, so secret values are not copied into releases.
+std::string config_fingerprint(const std::string& rendered_clear);
 
 // A release's jar must still be the file it was released with.
 Result<void> check_release_artifact(const store::ReleaseRow& release);

@@ -1,0 +1,52 @@
+#include "sp/ops/job_loader.hpp"
+
+#include "sp/core/environment.hpp"
+#include "sp/core/render.hpp"
+#include "sp/store/clusters.hpp"
+#include "sp/store/environments.hpp"
+#include "sp/store/jobs.hpp"
+#include "sp/util/strings.hpp"
+
+#include <fmt/format.h>
+
+namespace sp::ops {
+
+Result<LoadedJob> load_job(store::Database& database, const std::string& environment, const std::string& name,
+                           const util::EnvLookup& process_env, std::optional<std::string> release) {
+  const std::string doing = "loading job " + name;
+  auto job = store::find_job(database, environment, name);
+  if (!job) {
+    std::vector<std::string> names;
+    for (const auto& row : store::list_jobs(database, environment)) names.push_back(row.name);
+    auto nearest = util::nearest(name, names);
+    return fail(ErrorKind::not_found, doing, fmt::format("no job {} in environment {}", name, environment),
+                nearest ? fmt::format("did you mean {}?", *nearest) : "jobs belong to an environment: see --env");
+  }
+  auto cluster = store::find_cluster(database, environment, job->spec.cluster);
+  if (!cluster) {
+    return fail(ErrorKind::not_found, doing,
+                fmt::format("its cluster {} does not exist in environment {}", job->spec.cluster, environment));
+  }
+  auto environment_row = store::find_environment(database, environment);
+  const core::VariableSet variables =
+      environment_row ? core::variable_set(store::environment_spec(database, environment_row->id)) : core::VariableSet{};
+
+  const core::SubstitutionContext job_context{environment, variables,
+                                              core::job_builtins(job->name, environment, job->spec.cluster, release),
+                                              process_env};
+  auto rendered_job = core::render_job(job->name, job->spec, job_context);
+  if (!rendered_job) return std::unexpected(rendered_job.error());
+  const core::SubstitutionContext cluster_context{environment, variables,
+                                                  core::cluster_builtins(cluster->name, environment), process_env};
+  auto rendered_cluster = core::render_cluster(cluster->name, cluster->spec, cluster_context);
+  if (!rendered_cluster) return std::unexpected(rendered_cluster.error());
+
+  LoadedJob loaded;
+  loaded.target = JobTarget{job->id,     job->name, environment, rendered_job->clear, cluster->name,
+                            rendered_cluster->clear};
+  loaded.masked_json = core::to_json(rendered_job->masked).dump();
+  loaded.clear_json = core::to_json(rendered_job->clear).dump();
+  return loaded;
+}
+
+} // namespace sp::ops
