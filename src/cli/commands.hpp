@@ -11,6 +11,10 @@ namespace sp::cli {
 
 void add_init_command(CLI::App& root, Action& chosen);
 void add_version_command(CLI::App& root, Action& chosen);
+void add_job_command(CLI::App& root, Action& chosen);
+// Parts of `sp job`, defined in cmd_job.cpp and cmd_job_views.cpp.
+void add_job_lifecycle_commands(CLI::App& job, Action& chosen);
+void add_job_view_commands(CLI::App& job, Action& chosen);
 
 // Adds every command group above, in the order `sp --help` lists them.
 void add_all_commands(CLI::App& root, Action& chosen);

@@ -76,7 +76,7 @@ std::vector<Column> columns_for(const View& view) {
   return columns;
 }
 
-void render_table(std::ostream& out, const View& view, bool color) {
+void render_table(std::ostream& out, const View& view, bool color, std::size_t indent = 0) {
   const auto columns = columns_for(view);
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> headers;
@@ -100,7 +100,7 @@ void render_table(std::ostream& out, const View& view, bool color) {
       // No padding after the last column, so lines carry no trailing blanks.
       if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 2, ' ');
     }
-    out << (bold ? "\x1b[1m" + line + "\x1b[0m" : line) << '\n';
+    out << std::string(indent, ' ') << (bold ? "\x1b[1m" + line + "\x1b[0m" : line) << '\n';
   };
   print_row(headers, color);
   for (const auto& row : cells) print_row(row, false);
@@ -115,6 +115,9 @@ void render_record(std::ostream& out, const Data& record, std::size_t indent = 0
     if (item.is_object()) {
       out << '\n';
       render_record(out, item, indent + 2);
+    } else if (item.is_array() && !item.empty() && item.front().is_object()) {
+      out << '\n'; // a list of records inside a record: an indented table
+      render_table(out, View{item, {}}, false, indent + 2);
     } else {
       out << std::string(width - key.size() + 1, ' ') << table_cell(item) << '\n';
     }

@@ -1,0 +1,197 @@
+// sp job list|show|history|points|status: what sp knows of jobs, and for
+// status what the JobManager says now.
+#include "commands.hpp"
+#include "job_support.hpp"
+
+#include "sp/core/environment.hpp"
+#include "sp/core/render.hpp"
+#include "sp/flink/mapping.hpp"
+#include "sp/ops/observe.hpp"
+#include "sp/ops/release.hpp"
+#include "sp/store/environments.hpp"
+#include "sp/store/job_summaries.hpp"
+#include "sp/store/jobs.hpp"
+#include "sp/store/runs.hpp"
+
+#include <memory>
+
+namespace sp::cli {
+
+namespace {
+
+// Drift: the job rendered now differs from its latest release's configuration.
+bool has_drifted(const store::JobRow& job, const core::VariableSet& variables, const Invocation& invocation,
+                 const std::string& release_fingerprint) {
+  const core::SubstitutionContext context{job.environment, variables,
+                                          core::job_builtins(job.name, job.environment, job.spec.cluster, std::nullopt),
+                                          invocation.env};
+  auto rendered = core::render_job(job.name, job.spec, context);
+  if (!rendered) return true; // a job that no longer renders has drifted
+  return ops::config_fingerprint(core::to_json(rendered->clear).dump()) != release_fingerprint;
+}
+
+int run_list(Invocation& invocation, bool all_environments) {
+  auto database = open_existing_store(invocation);
+  const std::string environment = all_environments ? "" : invocation.settings.environment;
+  const auto jobs = store::list_jobs(database, environment);
+  const auto summaries = store::job_summaries(database);
+  std::map<std::string, core::VariableSet> variables_by_environment;
+  Data rows = Data::array();
+  for (const auto& job : jobs) {
+    const auto found = summaries.find(job.id);
+    const store::JobSummary summary = found != summaries.end() ? found->second : store::JobSummary{};
+    bool drift = false;
+    if (summary.release_fingerprint) {
+      auto [entry, inserted] = variables_by_environment.try_emplace(job.environment);
+      if (inserted) {
+        if (auto row = store::find_environment(database, job.environment)) {
+          entry->second = core::variable_set(store::environment_spec(database, row->id));
+        }
+      }
+      drift = has_drifted(job, entry->second, invocation, *summary.release_fingerprint);
+    }
+    Data row = Data::object();
+    row["name"] = job.name;
+    row["environment"] = job.environment;
+    row["cluster"] = job.spec.cluster;
+    row["state"] = summary.state ? Data(*summary.state) : Data("NEVER-RUN");
+    row["flink_job_id"] = summary.flink_job_id ? Data(*summary.flink_job_id) : Data();
+    row["release"] = summary.release_id ? Data(*summary.release_id) : Data();
+    row["drift"] = drift;
+    row["last_restore_point"] = time_data(summary.newest_point_ms);
+    rows.push_back(std::move(row));
+  }
+  invocation.print({rows,
+                    {{"name", ""}, {"environment", "ENV"}, {"cluster", ""}, {"state", ""}, {"flink_job_id", "FLINK JOB"},
+                     {"release", ""}, {"drift", ""}, {"last_restore_point", "LAST POINT"}}});
+  return 0;
+}
+
+store::JobRow require_job(store::Database& database, const Invocation& invocation, const std::string& name) {
+  auto job = store::find_job(database, invocation.settings.environment, name);
+  if (!job) {
+    throw Error(ErrorKind::not_found, "finding job " + name,
+                "no job " + name + " in environment " + invocation.settings.environment, "see `sp job list`");
+  }
+  return *job;
+}
+
+Data run_data(const store::RunRow& run) {
+  Data data = Data::object();
+  data["run"] = run.id;
+  data["flink_job_id"] = run.flink_job_id ? Data(*run.flink_job_id) : Data();
+  data["state"] = run.state;
+  data["rest_url"] = run.rest_url;
+  data["started_at"] = time_data(run.started_at);
+  data["ended_at"] = time_data(run.ended_at);
+  data["restored_from"] = run.restore_path ? Data(*run.restore_path) : Data();
+  data["restore_verified"] = run.restore_verified ? Data(*run.restore_verified) : Data();
+  data["adopted"] = run.adopted;
+  return data;
+}
+
+int run_show(Invocation& invocation, const std::string& name) {
+  auto database = open_existing_store(invocation);
+  const auto job = require_job(database, invocation, name);
+  Data data = Data::object();
+  data["name"] = job.name;
+  data["environment"] = job.environment;
+  data["owner"] = job.metadata.owner ? Data(*job.metadata.owner) : Data();
+  data["spec"] = core::to_json(job.spec);
+  const auto run = store::latest_run(database, job.id);
+  data["latest_run"] = run ? run_data(*run) : Data();
+  invocation.print({data, {}});
+  return 0;
+}
+
+int run_history(Invocation& invocation, const std::string& name) {
+  auto database = open_existing_store(invocation);
+  const auto job = require_job(database, invocation, name);
+  auto events = database.prepare("SELECT time, kind, actor, host, message FROM events WHERE job_id = ? ORDER BY time DESC, id DESC");
+  events.bind(1, job.id);
+  Data rows = Data::array();
+  while (events.step()) {
+    rows.push_back({{"time", time_data(events.int64(0))}, {"kind", events.text(1)}, {"actor", events.text(2)},
+                    {"host", events.text(3)}, {"message", events.text(4)}});
+  }
+  invocation.print({rows, {}});
+  return 0;
+}
+
+int run_points(Invocation& invocation, const std::string& name) {
+  auto database = open_existing_store(invocation);
+  const auto job = require_job(database, invocation, name);
+  Data rows = Data::array();
+  for (const auto& point : store::restore_points_of_job(database, job.id)) {
+    rows.push_back({{"id", point.id},
+                    {"kind", core::to_string(point.kind)},
+                    {"completed_at", time_data(point.completion_ms)},
+                    {"run", point.run_id ? Data(*point.run_id) : Data()},
+                    {"checkpoint", point.flink_checkpoint_id ? Data(*point.flink_checkpoint_id) : Data()},
+                    {"valid", point.valid && !point.disposed},
+                    {"path", point.path},
+                    {"note", point.disposed ? Data("disposed") : point.valid ? Data() : Data(point.invalid_reason)}});
+  }
+  invocation.print({rows, {}});
+  return 0;
+}
+
+int run_status(Invocation& invocation, const std::string& name) {
+  JobSession session(invocation);
+  const auto loaded = load_job_or_throw(session, invocation, name);
+  const auto& job = loaded.target;
+  Data data = Data::object();
+  data["job"] = job.name;
+  data["environment"] = job.environment;
+  const auto run = store::latest_run(session.database(), job.job_id);
+  data["run"] = run ? run_data(*run) : Data();
+  if (run && run->live() && run->flink_job_id) {
+    ops::JobManager jobmanager(session.context(), job.cluster, run->rest_url);
+    auto listed = ops::find_flink_job(jobmanager.rest(), *run->flink_job_id);
+    if (!listed) throw listed.error().within("asking the JobManager about job " + job.name);
+    data["flink_state"] = *listed ? Data((*listed)->state) : Data("NOT-LISTED");
+    if (*listed && ops::is_alive_state((*listed)->state)) {
+      if (auto stats = jobmanager.rest().checkpoints(*run->flink_job_id)) {
+        data["checkpoints_completed"] = stats->counts.completed;
+        data["checkpoints_failed"] = stats->counts.failed;
+        data["latest_checkpoint"] = stats->latest_completed && stats->latest_completed->external_path
+                                        ? Data(*stats->latest_completed->external_path)
+                                        : Data();
+      }
+    }
+  } else {
+    data["flink_state"] = nullptr;
+  }
+  invocation.print({data, {}});
+  return 0;
+}
+
+void add_named(CLI::App& job, Action& chosen, const std::string& name, const std::string& help,
+               int (*run)(Invocation&, const std::string&)) {
+  auto target = std::make_shared<std::string>();
+  auto* command = job.add_subcommand(name, help);
+  command->add_option("job", *target, "the job, in the current environment (--env)")->required()->type_name("JOB");
+  command->callback([&chosen, target, run] { chosen = [target, run](Invocation& i) { return run(i, *target); }; });
+}
+
+} // namespace
+
+void add_job_view_commands(CLI::App& job, Action& chosen) {
+  auto all = std::make_shared<bool>(false);
+  auto* list = job.add_subcommand("list", "jobs of the environment with their latest run, release and drift");
+  list->add_flag("-A,--all-environments", *all, "jobs of every environment");
+  list->callback([&chosen, all] { chosen = [all](Invocation& i) { return run_list(i, *all); }; });
+  add_named(job, chosen, "show", "a job's definition and latest run", run_show);
+  add_named(job, chosen, "history", "a job's events, newest first", run_history);
+  add_named(job, chosen, "points", "a job's restore points, newest first", run_points);
+  add_named(job, chosen, "status", "live state from the JobManager plus what sp knows", run_status);
+}
+
+void add_job_command(CLI::App& root, Action& chosen) {
+  auto* job = root.add_subcommand("job", "release, start, stop and inspect jobs");
+  job->require_subcommand(1);
+  add_job_view_commands(*job, chosen);
+  add_job_lifecycle_commands(*job, chosen);
+}
+
+} // namespace sp::cli
