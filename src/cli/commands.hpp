@@ -11,6 +11,12 @@ namespace sp::cli {
 
 void add_init_command(CLI::App& root, Action& chosen);
 void add_version_command(CLI::App& root, Action& chosen);
+void add_apply_command(CLI::App& root, Action& chosen);
+void add_diff_command(CLI::App& root, Action& chosen);
+void add_export_command(CLI::App& root, Action& chosen);
+void add_env_command(CLI::App& root, Action& chosen);
+void add_var_command(CLI::App& root, Action& chosen);
+void add_render_command(CLI::App& root, Action& chosen);
 
 // Adds every command group above, in the order `sp --help` lists them.
 void add_all_commands(CLI::App& root, Action& chosen);
