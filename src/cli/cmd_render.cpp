@@ -26,8 +26,8 @@ int run_render(Invocation& invocation, const RenderJobOptions& options) {
   if (!job) {
     std::vector<std::string> names;
     for (const auto& row : store::list_jobs(database, environment)) names.push_back(row.name);
-    throw missing_object("rendering job " + options.job, "job", options.job + " in environment " + environment, names,
-                         "jobs belong to an environment: see --env");
+    throw missing_object("rendering job " + options.job, "job", options.job, names,
+                         "jobs belong to an environment: see --env", " in environment " + environment);
   }
   const core::SubstitutionContext context{
       environment, core::variable_set(store::environment_spec(database, environment_row.id)),

@@ -45,8 +45,8 @@ Error missing_variable(store::Database& database, std::int64_t environment_id, c
                        const std::string& environment, const std::string& doing) {
   std::vector<std::string> names;
   for (const auto& row : store::list_variables(database, environment_id)) names.push_back(row.name);
-  return missing_object(doing, "variable", name + " in environment " + environment, names,
-                        "see `sp var list` (variables belong to an environment: --env)");
+  return missing_object(doing, "variable", name, names, "see `sp var list` (variables belong to an environment: --env)",
+                        " in environment " + environment);
 }
 
 int run_set(Invocation& invocation, VarOptions options) {

@@ -10,9 +10,10 @@ namespace sp::cli {
 store::Actor current_actor() { return {util::current_user(), util::host_name(), util::now_ms()}; }
 
 Error missing_object(const std::string& doing, const std::string& what, const std::string& name,
-                     const std::vector<std::string>& names, const std::string& hint_otherwise) {
+                     const std::vector<std::string>& names, const std::string& hint_otherwise,
+                     const std::string& where) {
   auto near = util::nearest(name, names);
-  return Error(ErrorKind::not_found, doing, fmt::format("there is no {} {}", what, name),
+  return Error(ErrorKind::not_found, doing, fmt::format("there is no {} {}{}", what, name, where),
                near ? fmt::format("did you mean {}?", *near) : hint_otherwise);
 }
 
