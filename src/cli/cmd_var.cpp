@@ -8,6 +8,7 @@
 #include "sp/store/events.hpp"
 #include "sp/store/jobs.hpp"
 #include "sp/store/projects.hpp"
+#include "sp/util/strings.hpp"
 
 #include <fmt/format.h>
 
@@ -59,6 +60,7 @@ int run_set(Invocation& invocation, VarOptions options) {
     options.value = text.str();
     if (options.value.ends_with('\n')) options.value.pop_back();
   }
+  if (util::invalid_utf8_offset(options.value)) throw Error(ErrorKind::usage, doing, "the value is not valid UTF-8");
   auto database = open_store_for_writing(invocation);
   store::Transaction transaction(database);
   const auto environment_row = require_environment(database, environment);
