@@ -11,6 +11,12 @@ namespace sp::cli {
 
 void add_init_command(CLI::App& root, Action& chosen);
 void add_version_command(CLI::App& root, Action& chosen);
+void add_apply_command(CLI::App& root, Action& chosen);
+void add_diff_command(CLI::App& root, Action& chosen);
+void add_export_command(CLI::App& root, Action& chosen);
+void add_env_command(CLI::App& root, Action& chosen);
+void add_var_command(CLI::App& root, Action& chosen);
+void add_render_command(CLI::App& root, Action& chosen);
 void add_job_command(CLI::App& root, Action& chosen);
 // Parts of `sp job`, defined in cmd_job.cpp and cmd_job_views.cpp.
 void add_job_lifecycle_commands(CLI::App& job, Action& chosen);

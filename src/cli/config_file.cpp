@@ -3,6 +3,14 @@
 #include <yaml-cpp/yaml.h>
 
 #include <fmt/format.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <sstream>
 
 namespace sp::cli {
 
@@ -39,6 +47,95 @@ core::ConfigFile load_config_file(const std::filesystem::path& path) {
     }
   }
   return config;
+}
+
+} // namespace sp::cli
+
+namespace sp::cli {
+
+namespace {
+
+bool sets_value(const std::string& text, const std::string& key, const std::string& value, std::size_t key_count) {
+  try {
+    const YAML::Node root = YAML::Load(text);
+    return root.IsMap() && root.size() == key_count && root[key] && root[key].IsScalar() &&
+           root[key].Scalar() == value;
+  } catch (const YAML::Exception&) {
+    return false;
+  }
+}
+
+} // namespace
+
+std::string with_config_value(const std::string& text, const std::string& key, const std::string& value) {
+  std::size_t keys_before = 0;
+  YAML::Node original;
+  try {
+    original = YAML::Load(text);
+  } catch (const YAML::Exception&) {
+    original = YAML::Node();
+  }
+  if (original.IsMap()) keys_before = original.size();
+  const std::size_t keys_after = keys_before + (original.IsMap() && original[key] ? 0 : 1);
+  const std::string line = key + ": " + value;
+  // Replace `key:` at the start of a line, else append.
+  std::string edited;
+  bool replaced = false;
+  std::size_t start = 0;
+  while (start < text.size()) {
+    const std::size_t end = std::min(text.find('\n', start), text.size());
+    const std::string current = text.substr(start, end - start);
+    if (!replaced && current.starts_with(key) && current.substr(key.size()).find_first_not_of(' ') != std::string::npos &&
+        current[current.find_first_not_of(' ', key.size())] == ':') {
+      edited += line;
+      replaced = true;
+    } else {
+      edited += current;
+    }
+    if (end < text.size()) edited += '\n';
+    start = end + 1;
+  }
+  if (!replaced) {
+    if (!edited.empty() && !edited.ends_with('\n')) edited += '\n';
+    edited += line + '\n';
+  }
+  if (sets_value(edited, key, value, keys_after)) return edited;
+  // Not plain block YAML (flow style, odd layout): rewrite the mapping.
+  YAML::Node rewritten = original.IsMap() ? original : YAML::Node(YAML::NodeType::Map);
+  rewritten[key] = value;
+  YAML::Emitter out;
+  out << rewritten;
+  return std::string(out.c_str()) + '\n';
+}
+
+void write_config_environment(const std::filesystem::path& path, const std::string& environment) {
+  const std::string doing = "writing " + path.string();
+  std::string text;
+  if (std::filesystem::exists(path)) {
+    load_config_file(path); // refuse to edit a file we cannot read
+    std::ifstream in(path, std::ios::binary);
+    std::ostringstream content;
+    content << in.rdbuf();
+    text = content.str();
+  }
+  std::error_code error;
+  if (!std::filesystem::exists(path.parent_path())) {
+    std::filesystem::create_directories(path.parent_path(), error);
+    if (error) throw Error(ErrorKind::failure, doing, error.message());
+    std::filesystem::permissions(path.parent_path(), std::filesystem::perms::owner_all, error);
+  }
+  const auto temporary = path.parent_path() / (path.filename().string() + ".tmp." + std::to_string(::getpid()));
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) throw Error(ErrorKind::failure, doing, std::strerror(errno));
+  const std::string content = with_config_value(text, "environment", environment);
+  const bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
+  const bool synced = ::fsync(fd) == 0;
+  ::close(fd);
+  if (!written || !synced || std::rename(temporary.c_str(), path.c_str()) != 0) {
+    const std::string why = std::strerror(errno);
+    std::filesystem::remove(temporary, error);
+    throw Error(ErrorKind::failure, doing, why);
+  }
 }
 
 } // namespace sp::cli

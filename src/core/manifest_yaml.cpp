@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <cstdint>
 
 namespace sp::core {
 
@@ -99,10 +100,31 @@ std::optional<Manifest> read_document(const YAML::Node& document, const std::str
   return manifest;
 }
 
+// Line and column (from 1) of a byte offset, for messages.
+std::pair<int, int> line_and_column(std::string_view text, std::size_t offset) {
+  int line = 1;
+  int column = 1;
+  for (std::size_t i = 0; i < offset && i < text.size(); ++i) {
+    if (text[i] == '\n') {
+      ++line;
+      column = 1;
+    } else if ((static_cast<unsigned char>(text[i]) & 0xC0U) != 0x80U) {
+      ++column;
+    }
+  }
+  return {line, column};
+}
+
 } // namespace
 
 Result<std::vector<Manifest>> parse_manifests(std::string_view yaml, const std::string& file_name) {
   const std::string doing = "reading " + file_name;
+  // Everything sp stores and prints is UTF-8 (JSON), so reject anything else up front.
+  if (auto offset = util::invalid_utf8_offset(yaml)) {
+    const auto [line, column] = line_and_column(yaml, *offset);
+    return fail(ErrorKind::usage, fmt::format("reading {}:{}:{}", file_name, line, column),
+                "the text is not valid UTF-8");
+  }
   std::vector<YAML::Node> documents;
   try {
     documents = YAML::LoadAll(std::string(yaml));

@@ -1,6 +1,7 @@
 #include "sp/util/strings.hpp"
 
 #include <algorithm>
+#include <cstdint>
 #include <numeric>
 
 namespace sp::util {
@@ -49,5 +50,40 @@ std::string join(std::span<const std::string> parts, std::string_view separator)
 }
 
 bool starts_with(std::string_view text, std::string_view prefix) { return text.starts_with(prefix); }
+
+std::optional<std::size_t> invalid_utf8_offset(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    const auto byte = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    std::uint32_t point = 0;
+    if (byte < 0x80U) {
+      ++i;
+      continue;
+    }
+    if ((byte & 0xE0U) == 0xC0U) {
+      length = 2;
+      point = byte & 0x1FU;
+    } else if ((byte & 0xF0U) == 0xE0U) {
+      length = 3;
+      point = byte & 0x0FU;
+    } else if ((byte & 0xF8U) == 0xF0U) {
+      length = 4;
+      point = byte & 0x07U;
+    } else {
+      return i;
+    }
+    if (i + length > text.size()) return i;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      if ((next & 0xC0U) != 0x80U) return i;
+      point = (point << 6U) | (next & 0x3FU);
+    }
+    const bool overlong = (length == 2 && point < 0x80U) || (length == 3 && point < 0x800U) ||
+                          (length == 4 && point < 0x10000U);
+    if (overlong || (point >= 0xD800U && point <= 0xDFFFU) || point > 0x10FFFFU) return i;
+    i += length;
+  }
+  return std::nullopt;
+}
 
 } // namespace sp::util

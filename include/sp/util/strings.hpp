@@ -19,4 +19,8 @@ std::string join(std::span<const std::string> parts, std::string_view separator)
 
 bool starts_with(std::string_view text, std::string_view prefix);
 
+// The offset of the first byte that is not part of valid UTF-8 (overlong
+// forms, surrogates and values past U+10FFFF included), or nullopt.
+std::optional<std::size_t> invalid_utf8_offset(std::string_view text);
+
 } // namespace sp::util

@@ -1,0 +1,32 @@
+// Small pieces several commands share; no business logic.
+#pragma once
+
+#include "sp/cli/invocation.hpp"
+#include "sp/core/manifest_validation.hpp"
+#include "sp/store/declarative.hpp"
+#include "sp/store/environments.hpp"
+
+#include <string>
+
+namespace sp::cli {
+
+// The acting user and host, now: recorded on events.
+store::Actor current_actor();
+
+// The environment's row; not_found with a did-you-mean hint when it is missing.
+store::EnvironmentRow require_environment(store::Database& database, const std::string& name);
+
+// A not_found error for a missing object, suggesting the nearest of `names`;
+// `where` follows the name in the message (" in environment prod").
+Error missing_object(const std::string& doing, const std::string& what, const std::string& name,
+                     const std::vector<std::string>& names, const std::string& hint_otherwise,
+                     const std::string& where = "");
+
+// The objects that exist; before `sp init` that is only the default environment
+// (read-only commands never create the database).
+core::ObjectSet existing_objects(const Invocation& invocation);
+
+// A result shown as YAML when the user asked for a table: for documents, not rows.
+void print_document(const Invocation& invocation, const Data& data);
+
+} // namespace sp::cli
