@@ -182,7 +182,7 @@ Result<BuildOutcome> build_project(const BuildServices& services, const BuildReq
                                          services.builder, {now, expiry}, services.pid_alive);
   if (!lock) return std::unexpected(lock.error().within(doing));
   if (const auto& stale = lock->taken_over()) {
-    services.note(fmt::format("note: took over the lock of a build that is gone ({}@{} pid {})", stale->holder.owner,
+    services.warn(fmt::format("note: took over the lock of a build that is gone ({}@{} pid {})", stale->holder.owner,
                               stale->holder.host, stale->holder.pid));
   }
   // Holding the lock proves no other build of this project runs: any row

@@ -61,6 +61,7 @@ int run_build(Invocation& invocation, const BuildOptions& options) {
       .note = [&err, progress](const std::string& line) {
         if (progress) err << line << '\n' << std::flush;
       },
+      .warn = [&invocation](const std::string& line) { invocation.note(line); },
       .follow = {},
       .transfer_progress = {},
   };

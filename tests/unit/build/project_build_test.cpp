@@ -77,6 +77,7 @@ struct Fixture {
             .now_ms = [this] { return clock += 10; },
             .pid_alive = [this](std::int64_t pid) { return live_pids.contains(pid); },
             .note = [this](const std::string& line) { notes.push_back(line); },
+            .warn = [this](const std::string& line) { notes.push_back(line); },
             .follow = {},
             .transfer_progress = {}};
   }
