@@ -70,3 +70,41 @@ start_git_http() {
 
 # json_field KEY: the value of a top-level key in $out (sp -o json output).
 json_field() { python3 -c 'import json,sys; v=json.load(sys.stdin)[sys.argv[1]]; print("" if v is None else v)' "$1" <<<"$out"; }
+
+# start_sshd: an sshd of our own on loopback (its own host key and
+# authorized_keys under $SP_TEST_TMP/ssh), for the SSH key path. Sets
+# SSHD_PORT, SSH_CLIENT_KEY (authorized) and SSH_OTHER_KEY (not), and a HOME
+# whose known_hosts trusts the server. Exits 77 (skipped) without sshd.
+start_sshd() {
+  local dir="$SP_TEST_TMP/ssh"
+  [ -x /usr/sbin/sshd ] || { echo "SKIPPED: /usr/sbin/sshd missing (Debian package openssh-server)"; exit 77; }
+  mkdir -p "$dir" && chmod 700 "$dir"
+  [ "$(id -u)" != 0 ] || mkdir -p /run/sshd
+  ssh-keygen -q -t ed25519 -N '' -f "$dir/host_key"
+  ssh-keygen -q -t ed25519 -N '' -f "$dir/client_key"
+  ssh-keygen -q -t ed25519 -N '' -f "$dir/other_key"
+  cp "$dir/client_key.pub" "$dir/authorized_keys"
+  SSHD_PORT=$(free_port)
+  cat >"$dir/sshd_config" <<CONFIG
+Port $SSHD_PORT
+ListenAddress 127.0.0.1
+HostKey $dir/host_key
+PidFile $dir/sshd.pid
+AuthorizedKeysFile $dir/authorized_keys
+PubkeyAuthentication yes
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+PermitRootLogin prohibit-password
+StrictModes no
+UsePAM no
+AllowUsers $(id -un)
+CONFIG
+  /usr/sbin/sshd -D -e -f "$dir/sshd_config" 2>"$dir/sshd.log" &
+  SP_SERVER_PIDS+=($!)
+  wait_for_port "$SSHD_PORT"
+  export HOME="$SP_TEST_TMP/user-home"
+  mkdir -p "$HOME/.ssh" && chmod 700 "$HOME/.ssh"
+  echo "[127.0.0.1]:$SSHD_PORT $(cut -d' ' -f1,2 "$dir/host_key.pub")" >"$HOME/.ssh/known_hosts"
+  SSH_CLIENT_KEY="$dir/client_key"
+  SSH_OTHER_KEY="$dir/other_key"
+}
