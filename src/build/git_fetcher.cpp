@@ -90,6 +90,19 @@ std::string last_git_message(int code) {
   return util::redact_urls(last->message);
 }
 
+// libgit2 reports a refused or failed TCP connect as an OS error, which is
+// otherwise also what a disk failure looks like; the message tells them apart.
+bool is_connection_failure(int klass) {
+  if (klass != GIT_ERROR_OS) return false;
+  const git_error* last = git_error_last();
+  const std::string_view message = last != nullptr && last->message != nullptr ? last->message : "";
+  for (const std::string_view sign : {"failed to connect", "failed to resolve", "timed out", "Connection reset",
+                                      "Connection refused", "Network is unreachable", "No route to host"}) {
+    if (message.find(sign) != std::string_view::npos) return true;
+  }
+  return false;
+}
+
 // Maps a libgit2 failure to sp's exit codes (SPEC.md section 10).
 Error fetch_error(int code, const std::string& doing, const FetchContext& context) {
   const auto& auth = context.request->auth;
@@ -115,7 +128,7 @@ Error fetch_error(int code, const std::string& doing, const FetchContext& contex
   if (code == GIT_ECERTIFICATE) {
     return Error(ErrorKind::external, doing, "the server's certificate was not accepted: " + last_git_message(code));
   }
-  if (klass == GIT_ERROR_NET || klass == GIT_ERROR_SSL || klass == GIT_ERROR_SSH) {
+  if (klass == GIT_ERROR_NET || klass == GIT_ERROR_SSL || klass == GIT_ERROR_SSH || is_connection_failure(klass)) {
     return Error(ErrorKind::unreachable, doing, last_git_message(code),
                  "check the URL and the network; the remote may be down");
   }

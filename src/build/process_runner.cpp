@@ -133,6 +133,10 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
   FileDescriptor error_read(exec_error[0]), error_write(exec_error[1]);
 
   InterruptGuard interrupts;
+  // Orphans of the build (a background process whose parent exited) are
+  // re-parented to sp rather than to init, so sp can reap them: a zombie
+  // still counts as a group member and would hold the loop below.
+  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
   const pid_t parent = ::getpid();
   const auto started = Clock::now();
   const pid_t child = ::fork();
@@ -206,17 +210,17 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
     } else {
       ::usleep(20'000);
     }
-    if (!reaped) {
-      int status = 0;
-      if (::waitpid(child, &status, WNOHANG) == child) {
-        reaped = true;
-        result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
-        if (WIFEXITED(status)) {
-          result.exit_code = WEXITSTATUS(status);
-        } else if (WIFSIGNALED(status)) {
-          result.signal = WTERMSIG(status);
-          if (result.ending == ProcessResult::Ending::exited) result.ending = ProcessResult::Ending::signaled;
-        }
+    // Reaps the command and any orphans of its group re-parented to us.
+    int status = 0;
+    for (pid_t done = 0; (done = ::waitpid(-child, &status, WNOHANG)) > 0;) {
+      if (done != child) continue;
+      reaped = true;
+      result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
+      if (WIFEXITED(status)) {
+        result.exit_code = WEXITSTATUS(status);
+      } else if (WIFSIGNALED(status)) {
+        result.signal = WTERMSIG(status);
+        if (result.ending == ProcessResult::Ending::exited) result.ending = ProcessResult::Ending::signaled;
       }
     }
   }

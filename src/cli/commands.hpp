@@ -21,6 +21,9 @@ void add_job_command(CLI::App& root, Action& chosen);
 // Parts of `sp job`, defined in cmd_job.cpp and cmd_job_views.cpp.
 void add_job_lifecycle_commands(CLI::App& job, Action& chosen);
 void add_job_view_commands(CLI::App& job, Action& chosen);
+void add_project_command(CLI::App& root, Action& chosen);
+// `project build | builds | log`, added by add_project_command (cmd_project_build.cpp).
+void add_project_build_commands(CLI::App& project, Action& chosen);
 
 // Adds every command group above, in the order `sp --help` lists them.
 void add_all_commands(CLI::App& root, Action& chosen);

@@ -59,6 +59,59 @@ nlohmann::ordered_json to_json(const ProjectSpec& spec) {
   return json;
 }
 
+Result<void> validate(const ProjectSpec& spec) {
+  const std::string doing = "checking the project spec";
+  if (spec.url.empty()) return fail(ErrorKind::usage, doing, "url must not be empty");
+  if (spec.ref.empty()) return fail(ErrorKind::usage, doing, "ref must not be empty");
+  if (spec.timeout.count() <= 0) return fail(ErrorKind::usage, doing, "timeout must be positive");
+  if (subdir_escapes(spec.subdir)) {
+    return fail(ErrorKind::usage, doing, "subdir '" + spec.subdir + "' must be relative and stay inside the repository");
+  }
+  if (!spec.build.empty() && spec.build.front().empty()) {
+    return fail(ErrorKind::usage, doing, "the build command's program name must not be empty");
+  }
+  return {};
+}
+
+Result<std::vector<std::string>> split_build_command(const std::vector<std::string>& values) {
+  std::vector<std::string> words;
+  for (const auto& value : values) {
+    std::string word;
+    bool in_word = false;
+    char quote = 0;
+    for (std::size_t i = 0; i < value.size(); ++i) {
+      const char c = value[i];
+      if (quote != 0) {
+        if (c == quote) {
+          quote = 0;
+        } else if (c == '\\' && quote == '"' && i + 1 < value.size()) {
+          word += value[++i];
+        } else {
+          word += c;
+        }
+      } else if (c == '\'' || c == '"') {
+        quote = c;
+        in_word = true;
+      } else if (c == '\\' && i + 1 < value.size()) {
+        word += value[++i];
+        in_word = true;
+      } else if (std::isspace(static_cast<unsigned char>(c)) != 0) {
+        if (in_word) words.push_back(std::move(word));
+        word.clear();
+        in_word = false;
+      } else {
+        word += c;
+        in_word = true;
+      }
+    }
+    if (quote != 0) {
+      return fail(ErrorKind::usage, "reading the build command", "unbalanced quote in '" + value + "'");
+    }
+    if (in_word) words.push_back(std::move(word));
+  }
+  return words;
+}
+
 Result<ProjectSpec> project_spec_from_json(const nlohmann::json& json) {
   const std::string doing = "reading a project spec";
   if (!json.is_object()) return fail(ErrorKind::usage, doing, "expected an object");
@@ -79,15 +132,7 @@ Result<ProjectSpec> project_spec_from_json(const nlohmann::json& json) {
   } catch (const nlohmann::json::exception& error) {
     return fail(ErrorKind::usage, doing, error.what());
   }
-  if (spec.url.empty()) return fail(ErrorKind::usage, doing, "url must not be empty");
-  if (spec.ref.empty()) return fail(ErrorKind::usage, doing, "ref must not be empty");
-  if (spec.timeout.count() <= 0) return fail(ErrorKind::usage, doing, "timeout must be positive");
-  if (subdir_escapes(spec.subdir)) {
-    return fail(ErrorKind::usage, doing, "subdir '" + spec.subdir + "' must be relative and stay inside the repository");
-  }
-  if (!spec.build.empty() && spec.build.front().empty()) {
-    return fail(ErrorKind::usage, doing, "the build command's program name must not be empty");
-  }
+  if (auto valid = validate(spec); !valid) return std::unexpected(valid.error());
   return spec;
 }
 

@@ -41,6 +41,16 @@ std::vector<std::string> default_build_command();
 // The build command that will run: the project's own, else the default.
 std::vector<std::string> effective_build_command(const ProjectSpec& spec);
 
+// Checks what to_json's inverse checks (below), for specs built in code.
+Result<void> validate(const ProjectSpec& spec);
+
+// The argv of `--build-cmd` values: each value is split into words at
+// blanks, with '...' and "..." quoting and backslash escapes, so both
+// `--build-cmd mvn package` and `--build-cmd "mvn -B package"` work. No shell
+// is involved: no variables, globs or redirections. Unbalanced quotes are a
+// usage error.
+Result<std::vector<std::string>> split_build_command(const std::vector<std::string>& values);
+
 // Canonical JSON with the YAML field names (url, ref, subdir, build, artifact,
 // timeout as seconds, auth {tokenEnv, sshKey}); absent optionals are omitted.
 nlohmann::ordered_json to_json(const ProjectSpec& spec);

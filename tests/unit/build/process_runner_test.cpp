@@ -1,0 +1,120 @@
+// The real runner on tiny shell commands: fast, and the only way to see
+// process groups and signals behave.
+#include "sp/build/process.hpp"
+
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+#include <signal.h>
+
+#include <fstream>
+#include <thread>
+
+using namespace std::chrono_literals;
+using sp::build::ProcessRequest;
+using sp::build::ProcessResult;
+
+namespace {
+
+struct Run {
+  ProcessResult result;
+  std::string output;
+};
+
+Run run(std::vector<std::string> argv, std::chrono::milliseconds timeout = 10s,
+        std::filesystem::path directory = std::filesystem::temp_directory_path()) {
+  auto runner = sp::build::make_process_runner();
+  Run out;
+  auto result = runner->run({.argv = std::move(argv),
+                             .working_directory = std::move(directory),
+                             .timeout = timeout,
+                             .kill_grace = 300ms,
+                             .on_output = [&out](std::string_view chunk) { out.output += chunk; }});
+  REQUIRE(result.has_value());
+  out.result = *result;
+  return out;
+}
+
+bool pid_exists(const std::string& pid_file) {
+  std::ifstream in(pid_file);
+  long pid = 0;
+  in >> pid;
+  return pid > 0 && ::kill(static_cast<pid_t>(pid), 0) == 0;
+}
+
+} // namespace
+
+TEST_CASE("output and exit code come back, stdout and stderr together", "[build][process]") {
+  auto ok = run({"sh", "-c", "echo out; echo err >&2; exit 0"});
+  CHECK(ok.result.ending == ProcessResult::Ending::exited);
+  CHECK(ok.result.exit_code == 0);
+  CHECK(ok.output.find("out\n") != std::string::npos);
+  CHECK(ok.output.find("err\n") != std::string::npos);
+
+  auto failed = run({"sh", "-c", "exit 3"});
+  CHECK(failed.result.ending == ProcessResult::Ending::exited);
+  CHECK(failed.result.exit_code == 3);
+  CHECK(sp::build::describe(failed.result, 1s) == "exited with code 3");
+}
+
+TEST_CASE("arguments are passed as they are, with no shell in between", "[build][process]") {
+  auto echoed = run({"printf", "%s|", "a b", "$HOME", "*"});
+  CHECK(echoed.output == "a b|$HOME|*|");
+}
+
+TEST_CASE("the command runs in the working directory with stdin closed", "[build][process]") {
+  sp::test::TempDir dir;
+  auto where = run({"sh", "-c", "pwd; cat; echo end"}, 10s, dir.path());
+  CHECK(where.output == std::filesystem::canonical(dir.path()).string() + "\nend\n");
+}
+
+TEST_CASE("a missing program or directory is an external error, not a crash", "[build][process]") {
+  auto runner = sp::build::make_process_runner();
+  auto missing = runner->run({.argv = {"no-such-program-sp-test"}, .working_directory = "/", .timeout = 5s});
+  REQUIRE_FALSE(missing.has_value());
+  CHECK(missing.error().kind() == sp::ErrorKind::external);
+  CHECK(missing.error().hint().find("PATH") != std::string::npos);
+
+  auto bad_dir = runner->run({.argv = {"true"}, .working_directory = "/no/such/dir", .timeout = 5s});
+  REQUIRE_FALSE(bad_dir.has_value());
+  CHECK(std::string(bad_dir.error().what()).find("/no/such/dir") != std::string::npos);
+}
+
+TEST_CASE("the timeout ends the whole process group", "[build][process]") {
+  sp::test::TempDir dir;
+  const std::string pid_file = (dir / "child.pid").string();
+  const auto started = std::chrono::steady_clock::now();
+  // The background sleep is a grandchild: only killing the group reaches it.
+  auto slow = run({"sh", "-c", "sleep 30 & echo $! > " + pid_file + "; sleep 30"}, 500ms);
+  CHECK(std::chrono::steady_clock::now() - started < 5s);
+  CHECK(slow.result.ending == ProcessResult::Ending::timed_out);
+  CHECK(sp::build::describe(slow.result, 500ms).find("timed out after 500ms") != std::string::npos);
+  CHECK_FALSE(pid_exists(pid_file));
+}
+
+TEST_CASE("a process that ignores SIGTERM is killed after the grace period", "[build][process]") {
+  auto stubborn = run({"sh", "-c", "trap '' TERM; sleep 30"}, 300ms);
+  CHECK(stubborn.result.ending == ProcessResult::Ending::timed_out);
+}
+
+TEST_CASE("what a finished command leaves running in its group is ended", "[build][process]") {
+  sp::test::TempDir dir;
+  const std::string pid_file = (dir / "left.pid").string();
+  const auto started = std::chrono::steady_clock::now();
+  auto quick = run({"sh", "-c", "sleep 30 & echo $! > " + pid_file + "; echo done"});
+  CHECK(std::chrono::steady_clock::now() - started < 5s);
+  CHECK(quick.result.exit_code == 0);
+  CHECK(quick.output == "done\n");
+  CHECK_FALSE(pid_exists(pid_file));
+}
+
+TEST_CASE("SIGINT to sp ends the build's group and reports an interruption", "[build][process]") {
+  std::thread interrupter([] {
+    std::this_thread::sleep_for(300ms);
+    ::kill(::getpid(), SIGINT);
+  });
+  auto interrupted = run({"sleep", "30"});
+  interrupter.join();
+  CHECK(interrupted.result.ending == ProcessResult::Ending::interrupted);
+}
