@@ -42,6 +42,8 @@ private:
   Result<core::ArtifactInfo> collect_artifact(const std::filesystem::path& directory);
   BuildOutcome finish(core::BuildStatus status, std::optional<core::ArtifactInfo> artifact,
                       std::optional<std::int64_t> exit_code, std::optional<Error> error);
+  // What errors say was being done.
+  std::string doing() const { return fmt::format("building project {} (build {})", project_.name, row_.id); }
 
   const BuildServices& services_;
   const store::ProjectRow& project_;
@@ -51,10 +53,7 @@ private:
 
 BuildOutcome BuildSteps::run(store::ScopedLock& lock) {
   auto commit = fetch();
-  if (!commit) {
-    const auto doing = fmt::format("building project {} (build {})", project_.name, row_.id);
-    return finish(core::BuildStatus::failed, {}, {}, commit.error().within(doing));
-  }
+  if (!commit) return finish(core::BuildStatus::failed, {}, {}, commit.error().within(doing()));
   store::record_checkout(services_.database, row_.id, *commit, services_.now_ms());
 
   auto directory = build_directory();
@@ -88,7 +87,7 @@ Result<std::filesystem::path> BuildSteps::build_directory() {
   if (!project_.spec.subdir.empty()) directory /= project_.spec.subdir;
   std::error_code ignored;
   if (!std::filesystem::is_directory(directory, ignored)) {
-    return fail(ErrorKind::external, "building project " + project_.name,
+    return fail(ErrorKind::external, doing(),
                 "subdirectory '" + project_.spec.subdir + "' does not exist at ref " + row_.ref,
                 "fix the project's subdir");
   }
@@ -110,8 +109,7 @@ BuildSteps::CommandEnding BuildSteps::run_command(const std::filesystem::path& d
                                         log_.write(chunk);
                                         if (services_.follow) services_.follow(chunk);
                                       }});
-  const std::string doing = fmt::format("building project {} (build {})", project_.name, row_.id);
-  if (!result) return {std::nullopt, result.error().within(doing)};
+  if (!result) return {std::nullopt, result.error().within(doing())};
   const std::string ending = row_.command.front() + " " + describe(*result, timeout);
   log_.note(ending);
   using Ending = ProcessResult::Ending;
@@ -119,18 +117,17 @@ BuildSteps::CommandEnding BuildSteps::run_command(const std::filesystem::path& d
   if (result->ending == Ending::exited) exit_code = result->exit_code;
   if (exit_code == 0) return {exit_code, std::nullopt};
   const ErrorKind kind = result->ending == Ending::interrupted ? ErrorKind::interrupted : ErrorKind::external;
-  return {exit_code, Error(kind, doing, ending, "the log is kept: " + row_.log_path)};
+  return {exit_code, Error(kind, doing(), ending, "the log is kept: " + row_.log_path)};
 }
 
 Result<core::ArtifactInfo> BuildSteps::collect_artifact(const std::filesystem::path& directory) {
-  const std::string doing = fmt::format("building project {} (build {})", project_.name, row_.id);
   auto files = list_files(directory);
-  if (!files) return std::unexpected(files.error().within(doing));
+  if (!files) return std::unexpected(files.error().within(doing()));
   auto chosen = core::choose_artifact(*files, project_.spec.artifact);
-  if (!chosen) return std::unexpected(chosen.error().within(doing));
+  if (!chosen) return std::unexpected(chosen.error().within(doing()));
   const auto destination = services_.home.artifacts() / project_.name / std::to_string(row_.id);
   auto stored = store_artifact(directory / chosen->path, destination);
-  if (!stored) return std::unexpected(stored.error().within(doing));
+  if (!stored) return std::unexpected(stored.error().within(doing()));
   log_.note(fmt::format("artifact {} ({} bytes, sha256 {}) stored as {}", chosen->path, stored->size,
                         stored->sha256, stored->path));
   return stored;

@@ -70,6 +70,8 @@ expect_rc 4 "concurrent build of one project"
 expect_err "held by"
 sp project builds busy -o json
 expect_out '"status": "building"'
+sp project remove busy
+expect_rc 4 "removing a project while it builds"
 # The first sp is killed outright: its build is seen failed, the lock taken over.
 kill -9 "$first_sp"; wait "$first_sp" 2>/dev/null
 sleep 0.5
