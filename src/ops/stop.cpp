@@ -56,15 +56,26 @@ Result<std::string> wait_for_savepoint(const OpsContext& context, flink::RestCli
 // Records a completed savepoint, with its checkpoint id when Flink still lists it.
 void record_savepoint(const OpsContext& context, const JobTarget& job, flink::RestClient& rest,
                       const store::RunRow& run, core::PointKind kind, const std::string& location) {
+  // Flink lists a completed savepoint in the job's statistics a moment after
+  // reporting it (and the history does not always list a stop-savepoint;
+  // latest.savepoint does), so look for a few seconds before recording it
+  // without its checkpoint id.
   std::optional<flink::CheckpointEntry> entry;
-  if (auto stats = rest.checkpoints(*run.flink_job_id)) {
-    for (const auto& candidate : stats->history) {
-      if (candidate.external_path &&
-          normalized_restore_location(*candidate.external_path) == normalized_restore_location(location)) {
-        entry = candidate;
-        break;
+  const std::int64_t give_up = context.clock.now_ms() + 5000;
+  while (!entry) {
+    if (auto stats = rest.checkpoints(*run.flink_job_id)) {
+      auto candidates = stats->history;
+      if (stats->latest_savepoint) candidates.insert(candidates.begin(), *stats->latest_savepoint);
+      for (const auto& candidate : candidates) {
+        if (candidate.external_path &&
+            normalized_restore_location(*candidate.external_path) == normalized_restore_location(location)) {
+          entry = candidate;
+          break;
+        }
       }
     }
+    if (entry || context.clock.now_ms() >= give_up) break;
+    context.clock.sleep(250ms);
   }
   const std::int64_t now = context.clock.now_ms();
   store::record_restore_point(context.database,
@@ -154,8 +165,9 @@ Result<StopResult> stop_job(const OpsContext& context, const JobTarget& job, con
     return std::unexpected(location.error());
   }
   StopResult result{run->id, *run->flink_job_id, mode, *location, {}, {}};
-  record_savepoint(context, job, rest, *run, core::PointKind::stop_savepoint, *location);
   result.end_state = wait_for_end(context, rest, *run->flink_job_id, options.wait);
+  // Recorded once the job has ended, when its checkpoint history lists the savepoint with its id.
+  record_savepoint(context, job, rest, *run, core::PointKind::stop_savepoint, *location);
   store::Transaction transaction(context.database);
   if (result.end_state != "UNKNOWN") store::end_run(context.database, run->id, result.end_state, context.clock.now_ms());
   record_job_event(context, job, "stopped",

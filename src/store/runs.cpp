@@ -96,14 +96,23 @@ void end_run(Database& database, std::int64_t run_id, const std::string& end_sta
 }
 
 RecordedPoint record_restore_point(Database& database, const NewRestorePoint& point) {
+  // The same location is the same point, however it was reported: a
+  // stop-savepoint recorded by `stop` and later seen as the run's latest
+  // savepoint stays one point (and keeps the kind it was recorded with).
+  auto by_path = database.prepare("SELECT id, flink_checkpoint_id FROM restore_points WHERE job_id = ? AND path = ?");
+  by_path.bind_all(point.job_id, point.path);
+  if (by_path.step()) {
+    const auto id = by_path.int64(0);
+    if (by_path.is_null(1) && point.flink_checkpoint_id) {
+      database.prepare("UPDATE restore_points SET flink_checkpoint_id = ? WHERE id = ?")
+          .bind_all(*point.flink_checkpoint_id, id)
+          .run();
+    }
+    return {id, false};
+  }
   if (point.run_id && point.flink_checkpoint_id) {
     auto existing = database.prepare("SELECT id FROM restore_points WHERE run_id = ? AND flink_checkpoint_id = ?");
     existing.bind_all(*point.run_id, *point.flink_checkpoint_id);
-    if (existing.step()) return {existing.int64(0), false};
-  } else {
-    // Points without a run/checkpoint id (given by path) are unique by path per job.
-    auto existing = database.prepare("SELECT id FROM restore_points WHERE job_id = ? AND path = ?");
-    existing.bind_all(point.job_id, point.path);
     if (existing.step()) return {existing.int64(0), false};
   }
   database

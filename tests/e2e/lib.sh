@@ -4,7 +4,7 @@ set -uo pipefail
 
 : "${SP_BIN:?SP_BIN must name the sp binary}"
 SP_TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/sp-e2e-XXXXXX")
-trap 'chmod -R u+rwx "$SP_TEST_TMP" 2>/dev/null; rm -rf "$SP_TEST_TMP"' EXIT
+trap '[ -n "${SP_KEEP_TMP:-}" ] || { chmod -R u+rwx "$SP_TEST_TMP" 2>/dev/null; rm -rf "$SP_TEST_TMP"; }' EXIT
 export SP_HOME="$SP_TEST_TMP/home"
 export XDG_CONFIG_HOME="$SP_TEST_TMP/config"
 unset SP_ENV SP_OUTPUT NO_COLOR

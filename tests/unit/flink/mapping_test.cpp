@@ -137,3 +137,13 @@ TEST_CASE("recorded responses map the same way on 1.20 and 2.x", "[flink][mappin
           std::string::npos);
   }
 }
+
+TEST_CASE("a stopped job's history lists its stop-savepoint with its checkpoint id", "[flink][mapping][fixtures]") {
+  auto stats = parse_checkpoints(fixture("1.20.5", "job-checkpoints-stopped.json")).value();
+  REQUIRE_FALSE(stats.history.empty());
+  CHECK(stats.history.front().is_savepoint);
+  CHECK(stats.history.front().id == 5);
+  CHECK(stats.history.front().external_path.value().find("/savepoints/savepoint-") != std::string::npos);
+  REQUIRE(stats.latest_savepoint);
+  CHECK(stats.latest_savepoint->id == 5);
+}

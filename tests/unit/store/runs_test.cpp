@@ -68,3 +68,23 @@ TEST_CASE("restore points are deduplicated by run and checkpoint id, never by id
   CHECK_FALSE(after[0].valid);
   CHECK(after[0].invalid_reason == "deleted");
 }
+
+TEST_CASE("a point reported again by path is the same point and gains its checkpoint id", "[store][runs]") {
+  sp::test::TempDir dir;
+  auto database = open_store({dir.path()}, OpenMode::create_missing).value();
+  const auto job = insert_job(database);
+  const auto run = insert_run(database, {.job_id = job, .rest_url = "u", .state = "RUNNING", .started_at = 1});
+  NewRestorePoint stop{.job_id = job, .run_id = run, .kind = PointKind::stop_savepoint,
+                       .path = "file:/sp/savepoint-1", .completion_time = 100, .recorded_at = 100};
+  const auto first = record_restore_point(database, stop);
+  NewRestorePoint seen_later = stop;
+  seen_later.kind = PointKind::savepoint;
+  seen_later.flink_checkpoint_id = 5;
+  const auto again = record_restore_point(database, seen_later);
+  CHECK_FALSE(again.created);
+  CHECK(again.id == first.id);
+  auto points = restore_points_of_job(database, job);
+  REQUIRE(points.size() == 1);
+  CHECK(points[0].kind == PointKind::stop_savepoint);
+  CHECK(points[0].flink_checkpoint_id == 5);
+}
