@@ -3,6 +3,7 @@
 #include "sp/flink/mapping.hpp"
 #include "sp/flink/restore_paths.hpp"
 #include "sp/ops/observe.hpp"
+#include "sp/ops/submit.hpp"
 #include "sp/store/locks.hpp"
 #include "sp/store/releases.hpp"
 
@@ -75,22 +76,6 @@ void add_unrecorded(std::vector<core::KnownPoint>& points, const store::RunRow& 
     point.completion_ms = entry->completion_time_ms.value_or(entry->trigger_time_ms);
     points.push_back(std::move(point));
   }
-}
-
-Result<std::string> upload_or_reuse(const OpsContext& context, flink::RestClient& rest,
-                                    const store::ReleaseRow& release, bool& reused) {
-  if (release.flink_jar_id) {
-    auto jars = rest.jars();
-    if (jars && std::ranges::any_of(*jars, [&](const flink::UploadedJar& jar) { return jar.id == *release.flink_jar_id; })) {
-      reused = true;
-      return *release.flink_jar_id;
-    }
-  }
-  if (context.progress) context.progress("uploading " + release.artifact_path);
-  auto uploaded = rest.upload_jar(release.artifact_path);
-  if (!uploaded) return uploaded;
-  store::set_release_jar_id(context.database, release.id, *uploaded);
-  return uploaded;
 }
 
 Result<std::string> wait_until_running(const OpsContext& context, const JobTarget& job, flink::RestClient& rest,
@@ -194,13 +179,8 @@ Result<StartResult> start_job(const OpsContext& context, const JobTarget& job, c
     return fail(ErrorKind::refused, doing(job), decision.reason);
   }
 
-  JobManager jobmanager(context, job.cluster, result.plan.rest_url);
-  auto& rest = jobmanager.rest();
-  auto version = rest.version();
-  if (!version) return std::unexpected(version.error().within(doing(job)));
-  auto jar_id = upload_or_reuse(context, rest, release, result.jar_reused);
-  if (!jar_id) return std::unexpected(jar_id.error().within(doing(job)));
-
+  auto submitter = make_submitter(context, job);
+  if (!submitter) return std::unexpected(submitter.error());
   flink::RunRequest run;
   run.entry_class = job.spec.entry_class;
   run.args = job.spec.args;
@@ -208,13 +188,15 @@ Result<StartResult> start_job(const OpsContext& context, const JobTarget& job, c
   run.flink_configuration = job.spec.flink_configuration;
   run.allow_non_restored_state = options.allow_non_restored || job.spec.state.allow_non_restored_state;
   if (decision.chosen) run.savepoint_path = decision.chosen->path;
-  if (context.progress) context.progress("submitting " + job.name + " to " + result.plan.rest_url);
-  auto flink_job_id = rest.run_jar(*jar_id, run, flink::dialect_for(*version));
-  if (!flink_job_id) {
-    record_job_event(context, job, "start-failed", flink_job_id.error().what());
-    return std::unexpected(flink_job_id.error().within(doing(job)));
+  auto submission = (*submitter)->submit(job, release, run);
+  if (!submission) {
+    record_job_event(context, job, "start-failed", submission.error().what());
+    return std::unexpected(submission.error().within(doing(job)));
   }
-  result.flink_job_id = *flink_job_id;
+  result.jar_reused = submission->jar_reused;
+  result.plan.rest_url = submission->rest_url;
+  const std::string& flink_job_id = submission->flink_job_id;
+  result.flink_job_id = flink_job_id;
 
   {
     store::Transaction transaction(context.database);
@@ -222,19 +204,22 @@ Result<StartResult> start_job(const OpsContext& context, const JobTarget& job, c
         decision.chosen && decision.chosen->id != 0 ? std::optional(decision.chosen->id) : std::nullopt;
     result.run_id = store::insert_run(context.database, {.job_id = job.job_id,
                                                          .release_id = release.id,
-                                                         .flink_job_id = *flink_job_id,
+                                                         .flink_job_id = flink_job_id,
+                                                         .application_id = submission->application_id,
                                                          .rest_url = result.plan.rest_url,
                                                          .state = "SUBMITTED",
                                                          .restore_point_id = point_id,
                                                          .restore_path = run.savepoint_path,
                                                          .started_at = context.clock.now_ms()});
     record_job_event(context, job, "started",
-                     fmt::format("Flink job {} submitted to {}: {}", *flink_job_id, result.plan.rest_url, decision.reason));
+                     fmt::format("Flink job {} submitted to {}: {}", flink_job_id, result.plan.rest_url, decision.reason));
     transaction.commit();
   }
 
   if (context.progress) context.progress("waiting for " + job.name + " to be RUNNING");
-  auto state = wait_until_running(context, job, rest, *flink_job_id, options.wait);
+  JobManager jobmanager(context, job.cluster, result.plan.rest_url);
+  auto& rest = jobmanager.rest();
+  auto state = wait_until_running(context, job, rest, flink_job_id, options.wait);
   if (!state) {
     if (state.error().kind() == ErrorKind::external) {
       store::end_run(context.database, result.run_id, "FAILED", context.clock.now_ms());
@@ -246,7 +231,7 @@ Result<StartResult> start_job(const OpsContext& context, const JobTarget& job, c
   store::set_run_state(context.database, result.run_id, result.state);
 
   if (decision.chosen) {
-    auto verified = verify_restore(context, rest, *flink_job_id, decision.chosen->path, options.wait);
+    auto verified = verify_restore(context, rest, flink_job_id, decision.chosen->path, options.wait);
     if (!verified) return std::unexpected(verified.error());
     result.restore_verified = *verified;
     store::set_restore_verified(context.database, result.run_id, *verified);
@@ -254,7 +239,7 @@ Result<StartResult> start_job(const OpsContext& context, const JobTarget& job, c
       record_job_event(context, job, "restore-mismatch",
                        "Flink does not report restoring " + decision.chosen->path);
       return fail(ErrorKind::external, doing(job),
-                  fmt::format("Flink job {} is RUNNING but does not report restoring {}", *flink_job_id,
+                  fmt::format("Flink job {} is RUNNING but does not report restoring {}", flink_job_id,
                               decision.chosen->path),
                   "check `sp job status " + job.name + "`; the job was left running");
     }

@@ -1,0 +1,37 @@
+// How a release becomes a running Flink job: through the JobManager's REST API
+// (remote clusters) or through Flink's own CLI (the driver YARN and Kubernetes
+// modes use). `start` decides what to restore; a Submitter only submits.
+#pragma once
+
+#include "sp/flink/model.hpp"
+#include "sp/ops/context.hpp"
+#include "sp/store/releases.hpp"
+
+#include <memory>
+#include <string>
+
+namespace sp::ops {
+
+struct Submission {
+  std::string flink_job_id;
+  std::string rest_url;                      // the JobManager to talk to from now on
+  std::optional<std::string> application_id; // YARN/Kubernetes application, where there is one
+  bool jar_reused = false;
+};
+
+class Submitter {
+public:
+  virtual ~Submitter() = default;
+  // Submits detached; returns as soon as Flink has accepted the job.
+  virtual Result<Submission> submit(const JobTarget& job, const store::ReleaseRow& release,
+                                    const flink::RunRequest& run) = 0;
+};
+
+// REST: upload the jar (or reuse an identical one still listed), then
+// POST /jars/:id/run in the JobManager's dialect.
+std::unique_ptr<Submitter> make_rest_submitter(const OpsContext& context, const std::string& rest_url);
+
+// The submitter for the job's cluster type.
+Result<std::unique_ptr<Submitter>> make_submitter(const OpsContext& context, const JobTarget& job);
+
+} // namespace sp::ops

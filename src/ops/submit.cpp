@@ -1,0 +1,70 @@
+#include "sp/ops/submit.hpp"
+
+#include "sp/flink/mapping.hpp"
+
+#include <algorithm>
+
+namespace sp::ops {
+
+namespace {
+
+class RestSubmitter final : public Submitter {
+public:
+  RestSubmitter(const OpsContext& context, std::string rest_url) : context_(context), rest_url_(std::move(rest_url)) {}
+
+  Result<Submission> submit(const JobTarget& job, const store::ReleaseRow& release,
+                            const flink::RunRequest& run) override {
+    JobManager jobmanager(context_, job.cluster, rest_url_);
+    auto& rest = jobmanager.rest();
+    auto version = rest.version();
+    if (!version) return std::unexpected(version.error());
+    Submission submission;
+    submission.rest_url = rest_url_;
+    auto jar_id = upload_or_reuse(rest, release, submission.jar_reused);
+    if (!jar_id) return std::unexpected(jar_id.error());
+    if (context_.progress) context_.progress("submitting " + job.name + " to " + rest_url_);
+    auto flink_job_id = rest.run_jar(*jar_id, run, flink::dialect_for(*version));
+    if (!flink_job_id) return std::unexpected(flink_job_id.error());
+    submission.flink_job_id = *flink_job_id;
+    return submission;
+  }
+
+private:
+  Result<std::string> upload_or_reuse(flink::RestClient& rest, const store::ReleaseRow& release, bool& reused) {
+    if (release.flink_jar_id) {
+      auto jars = rest.jars();
+      const auto listed = [&](const flink::UploadedJar& jar) { return jar.id == *release.flink_jar_id; };
+      if (jars && std::ranges::any_of(*jars, listed)) {
+        reused = true;
+        return *release.flink_jar_id;
+      }
+    }
+    if (context_.progress) context_.progress("uploading " + release.artifact_path);
+    auto uploaded = rest.upload_jar(release.artifact_path);
+    if (!uploaded) return uploaded;
+    store::set_release_jar_id(context_.database, release.id, *uploaded);
+    return uploaded;
+  }
+
+  const OpsContext& context_;
+  std::string rest_url_;
+};
+
+} // namespace
+
+std::unique_ptr<Submitter> make_rest_submitter(const OpsContext& context, const std::string& rest_url) {
+  return std::make_unique<RestSubmitter>(context, rest_url);
+}
+
+Result<std::unique_ptr<Submitter>> make_submitter(const OpsContext& context, const JobTarget& job) {
+  if (job.cluster.type != core::ClusterType::remote) {
+    return fail(ErrorKind::usage, "starting job " + job.name,
+                "cluster type " + std::string(core::to_string(job.cluster.type)) + " is not supported yet",
+                "use a remote (standalone or session) cluster");
+  }
+  auto url = cluster_rest_url(job.cluster_name, job.cluster);
+  if (!url) return std::unexpected(url.error());
+  return make_rest_submitter(context, *url);
+}
+
+} // namespace sp::ops
