@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "job_support.hpp"
 
+#include "sp/ops/adopt.hpp"
 #include "sp/ops/release.hpp"
 #include "sp/ops/start.hpp"
 #include "sp/ops/stop.hpp"
@@ -180,6 +181,21 @@ int run_restart(Invocation& invocation, const StartFlags& flags) {
   return 0;
 }
 
+int run_adopt(Invocation& invocation, const std::string& name, const std::optional<std::string>& flink_job_id) {
+  JobSession session(invocation);
+  const auto job = load_job_or_throw(session, invocation, name);
+  auto result = value_or_throw(ops::adopt_job(session.context(), job.target, flink_job_id));
+  Data data = Data::object();
+  data["job"] = job.target.name;
+  data["run"] = result.run_id;
+  data["flink_job_id"] = result.flink_job.id;
+  data["flink_name"] = result.flink_job.name;
+  data["state"] = result.flink_job.state;
+  data["restore_points_recorded"] = result.points_recorded;
+  invocation.print({data, {}});
+  return 0;
+}
+
 void add_start_flags(CLI::App* command, StartFlags& flags) {
   command->add_option("job", flags.job, "the job, in the current environment (--env)")->required()->type_name("JOB");
   command->add_option("--restore", flags.restore, "auto (the latest valid point), none, or a PATH")
@@ -249,6 +265,20 @@ void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
     add_stop_target(command, *flags);
     flags->cancel = true;
     command->callback([&chosen, flags] { chosen = [flags](Invocation& i) { return run_stop(i, *flags); }; });
+  }
+  {
+    struct AdoptFlags {
+      std::string job;
+      std::optional<std::string> flink_job_id;
+    };
+    auto flags = std::make_shared<AdoptFlags>();
+    auto* command = job.add_subcommand("adopt", "take over a job already running on the job's cluster");
+    command->add_option("job", flags->job, "the job, in the current environment (--env)")->required()->type_name("JOB");
+    command->add_option("--flink-job-id", flags->flink_job_id, "the Flink job id (else the running job named like JOB)")
+        ->type_name("ID");
+    command->callback([&chosen, flags] {
+      chosen = [flags](Invocation& i) { return run_adopt(i, flags->job, flags->flink_job_id); };
+    });
   }
   {
     auto flags = std::make_shared<StartFlags>();

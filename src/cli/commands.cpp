@@ -12,6 +12,7 @@ void add_all_commands(CLI::App& root, Action& chosen) {
   add_var_command(root, chosen);
   add_render_command(root, chosen);
   add_project_command(root, chosen);
+  add_cluster_command(root, chosen);
   add_job_command(root, chosen);
 }
 
