@@ -3,15 +3,8 @@
 # cluster's job list, a savepoint that fails (exit 6, the job keeps running),
 # and two concurrent starts of one job (one starts, the other exits 4).
 source "$SP_TEST_LIB"
-version=${1:?usage: test_adopt_and_concurrency.sh VERSION}
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-url=$(bash "$here/cluster.sh" url "$version") || { echo "no running Flink $version cluster"; exit 1; }
-line=${version%.*}
-jar="$repo/examples/flink-job/target/sp-example-job-$line.jar"
-[ -f "$jar" ] || mvn -B -q -f "$repo/examples/flink-job/pom.xml" package "-Pflink-$line" >/dev/null 2>&1 || exit 1
+source "$(dirname "${BASH_SOURCE[0]}")/job_test_lib.sh" "$@"
 name="adopt-${line//./-}-$$"
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)" <<<"$out"; }
 
 cat >"$SP_TEST_TMP/objects.yaml" <<YAML
 apiVersion: sp/v1

@@ -6,16 +6,7 @@
 # deleted point, refusal without state, --restore none --force, and the error
 # paths (already running, unresolved variable, failure at start, JobManager down).
 source "$SP_TEST_LIB"
-version=${1:?usage: test_job_lifecycle.sh VERSION}
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-url=$(bash "$here/cluster.sh" url "$version") || { echo "no running Flink $version cluster"; exit 1; }
-line=${version%.*}
-jar="$repo/examples/flink-job/target/sp-example-job-$line.jar"
-if [ ! -f "$jar" ]; then
-  mvn -B -q -Dstyle.color=never -f "$repo/examples/flink-job/pom.xml" package "-Pflink-$line" >"$SP_TEST_TMP/mvn.log" 2>&1 ||
-    { cat "$SP_TEST_TMP/mvn.log"; exit 1; }
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/job_test_lib.sh" "$@"
 name="lifecycle-${line//./-}-$$"
 
 cat >"$SP_TEST_TMP/objects.yaml" <<YAML
@@ -73,7 +64,6 @@ export SP_ENV=itest
 sp apply -f "$SP_TEST_TMP/objects.yaml"
 expect_rc 0 "apply"
 
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)" <<<"$out"; }
 wait_for_checkpoints() { # until the JobManager reports at least $1 completed checkpoints
   for _ in $(seq 1 60); do
     sp -o json job status "$name"
