@@ -9,10 +9,11 @@ packages=(
   libcli11-dev libsqlite3-dev libyaml-cpp-dev libcurl4-openssl-dev libgit2-dev
   libfmt-dev catch2 nlohmann-json3-dev
   # tests: SQLite shell, Flink (Java, a Python venv for the PyPI distribution),
-  # Maven for the example job, HTTP servers for fakes and benchmarks, fuzzing,
+  # Maven for the example job, HTTP servers for fakes and benchmarks, fuzzing
+  # (clang 19: clang 14 cannot compile GCC 12's std::expected),
   # sshd for the SSH clone test
   sqlite3 curl ca-certificates openjdk-17-jdk-headless maven python3 python3-venv
-  nginx-light clang libclang-rt-14-dev hyperfine procps psmisc openssh-server
+  nginx-light clang-19 libclang-rt-19-dev hyperfine procps psmisc openssh-server
 )
 
 missing=()
