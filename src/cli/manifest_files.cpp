@@ -26,7 +26,8 @@ std::string read_text(const std::filesystem::path& path) {
 }
 
 // Fills in each Flink distribution's version; problems point at spec.home.
-void detect_flink_versions(std::vector<core::Manifest>& manifests, const std::filesystem::path& base) {
+void detect_flink_versions(std::vector<core::Manifest>& manifests, const std::filesystem::path& base,
+                           const std::string& file) {
   std::vector<core::Problem> problems;
   for (auto& manifest : manifests) {
     if (manifest.kind != core::ObjectKind::flink) continue;
@@ -44,7 +45,7 @@ void detect_flink_versions(std::vector<core::Manifest>& manifests, const std::fi
                           spec.home + ": " + version.error().why(), ErrorKind::usage});
     }
   }
-  if (auto error = core::problems_error(problems, "checking")) throw *error;
+  if (auto error = core::problems_error(problems, problems.size() == 1 ? "checking" : "checking " + file)) throw *error;
 }
 
 } // namespace
@@ -89,7 +90,8 @@ std::vector<core::Manifest> load_manifest_files(const std::vector<std::string>& 
       text = read_text(path);
     }
     auto manifests = value_or_throw(core::parse_manifests(text, from_stdin ? "<stdin>" : path.string()));
-    detect_flink_versions(manifests, from_stdin ? std::filesystem::current_path() : path.parent_path());
+    detect_flink_versions(manifests, from_stdin ? std::filesystem::current_path() : path.parent_path(),
+                          from_stdin ? "<stdin>" : path.string());
     std::ranges::move(manifests, std::back_inserter(all));
   }
   if (all.empty()) {

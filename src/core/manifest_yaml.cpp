@@ -2,12 +2,15 @@
 #include "spec_readers.hpp"
 #include "yaml_object_reader.hpp"
 
+#include <yaml-cpp/eventhandler.h>
+
 #include "sp/util/strings.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 #include <cstdint>
+#include <sstream>
 
 namespace sp::core {
 
@@ -100,6 +103,37 @@ std::optional<Manifest> read_document(const YAML::Node& document, const std::str
   return manifest;
 }
 
+// yaml-cpp 0.7 never returns from LoadAll when a document starts with a
+// token its parser does not consume (a ',' at the top level, even after a
+// tag or anchor: "!a,b", "&a,"): it makes empty documents forever, without
+// bound on memory. Found by tests/fuzz. This first pass walks the documents
+// with an event handler that keeps nothing and stops when there are more
+// documents than the text could hold, returning where the parser is stuck.
+class DocumentCounter final : public YAML::EventHandler {
+public:
+  void OnDocumentStart(const YAML::Mark& mark) override { last = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { last = mark; }
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+  YAML::Mark last = YAML::Mark::null_mark();
+};
+
+std::optional<YAML::Mark> stuck_parser_at(const std::string& text) {
+  std::istringstream input(text);
+  YAML::Parser parser(input);
+  DocumentCounter counter;
+  // Every real document consumes at least one character.
+  for (std::size_t documents = 0; parser.HandleNextDocument(counter);) {
+    if (++documents > text.size() + 1) return counter.last;
+  }
+  return std::nullopt;
+}
+
 // Line and column (from 1) of a byte offset, for messages.
 std::pair<int, int> line_and_column(std::string_view text, std::size_t offset) {
   int line = 1;
@@ -127,7 +161,12 @@ Result<std::vector<Manifest>> parse_manifests(std::string_view yaml, const std::
   }
   std::vector<YAML::Node> documents;
   try {
-    documents = YAML::LoadAll(std::string(yaml));
+    const std::string text(yaml);
+    if (auto stuck = stuck_parser_at(text)) {
+      const Problem problem{detail::yaml_location(file_name, *stuck), "", "invalid YAML: no document can start here (a ',' outside [] or {}?)"};
+      return std::unexpected(*problems_error({problem}, problem.location ? "reading" : doing));
+    }
+    documents = YAML::LoadAll(text);
   } catch (const YAML::Exception& error) {
     const Problem problem{detail::yaml_location(file_name, error.mark), "", "invalid YAML: " + error.msg};
     return std::unexpected(*problems_error({problem}, problem.location ? "reading" : doing));

@@ -120,6 +120,9 @@ TEST_CASE("bad input names file, line and column", "[core][manifest]") {
        "reading jobs.yaml:2:7: kind: unknown kind (did you mean Job?)"},
       {"apiVersion: sp/v1\nkind: J\xff" "b\n", "reading jobs.yaml:2:8: the text is not valid UTF-8"},
       {"apiVersion: sp/v1\nkind: \xed\xa0\x80\n", "reading jobs.yaml:2:7: the text is not valid UTF-8"},
+      // yaml-cpp 0.7 loops forever on these unless sp stops it (found by fuzzing).
+      {"!p!pi,Vers", "reading jobs.yaml:1:6: invalid YAML: no document can start here (a ',' outside [] or {}?)"},
+      {"apiVersion: sp/v1\n---\n,\n", "reading jobs.yaml:3:1: invalid YAML: no document can start here (a ',' outside [] or {}?)"},
       {"- a\n- b\n", "reading jobs.yaml:1:1: expected a mapping with apiVersion, kind, metadata and spec"},
       {"apiVersion: sp/v1\nkind: Job\nmetadata: {name: j\n", "reading jobs.yaml:4:1: invalid YAML: end of map flow not found"},
       {"apiVersion: sp/v1\nkind: Environment\nmetadata: {name: e}\nspec: {variables: {a: [1]}}\n",
