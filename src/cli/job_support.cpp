@@ -44,7 +44,8 @@ JobSession::JobSession(const Invocation& invocation)
                .pid_alive = [](std::int64_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; },
                .progress = [&invocation](const std::string& line) {
                  if (invocation.progress) invocation.err << "sp: " << line << '\n';
-               }} {}
+               },
+               .make_process_runner = [] { return build::make_process_runner(); }} {}
 
 ops::LoadedJob load_job_or_throw(JobSession& session, const Invocation& invocation, const std::string& name) {
   return value_or_throw(ops::load_job(session.database(), invocation.settings.environment, name, invocation.env));

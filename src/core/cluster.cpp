@@ -47,11 +47,28 @@ bool is_application_mode(ClusterType type) {
   return type == ClusterType::yarn_application || type == ClusterType::kubernetes_application;
 }
 
+std::string_view to_string(SubmitDriver driver) { return driver == SubmitDriver::cli ? "cli" : "rest"; }
+
+std::optional<SubmitDriver> submit_driver_from_string(std::string_view text) {
+  if (text == "rest") return SubmitDriver::rest;
+  if (text == "cli") return SubmitDriver::cli;
+  return std::nullopt;
+}
+
+SubmitDriver default_submit_driver(ClusterType type) {
+  return is_application_mode(type) ? SubmitDriver::cli : SubmitDriver::rest;
+}
+
+SubmitDriver submit_driver_of(const ClusterSpec& spec) {
+  return spec.submit.value_or(default_submit_driver(spec.type));
+}
+
 nlohmann::ordered_json to_json(const ClusterSpec& spec) {
   nlohmann::ordered_json json = nlohmann::ordered_json::object();
   json["type"] = std::string(to_string(spec.type));
   put(json, "url", spec.url);
   put(json, "flink", spec.flink);
+  if (spec.submit) json["submit"] = std::string(to_string(*spec.submit));
   put(json, "savepointDir", spec.savepoint_dir);
   if (!spec.flink_configuration.empty()) json["flinkConfiguration"] = spec.flink_configuration;
   nlohmann::ordered_json yarn = nlohmann::ordered_json::object();

@@ -87,6 +87,16 @@ void check_cluster(Checker& check, const ClusterSpec& spec) {
                     fmt::format("{} clusters have no fixed url: each job gets its own JobManager", type));
     if (!spec.flink) check.add("spec.flink", fmt::format("{} clusters need a Flink distribution to run bin/flink", type));
   }
+  const bool cli = submit_driver_of(spec) == SubmitDriver::cli;
+  // Application modes already require a flink above, in their own words.
+  if (cli && !is_application_mode(spec.type) && !spec.flink) {
+    check.add("spec.flink", "submit: cli runs bin/flink of a registered Flink distribution; name it here");
+  }
+  check.forbidden(cli && spec.type == ClusterType::remote && spec.auth.header_env.has_value(), "spec.auth",
+                  "bin/flink cannot send an Authorization header; a JobManager behind auth needs submit: rest");
+  check.forbidden(is_application_mode(spec.type) && spec.submit == SubmitDriver::rest, "spec.submit",
+                  fmt::format("{} clusters are created by bin/flink, so their jobs are submitted with submit: cli",
+                              type));
   if (spec.type == ClusterType::yarn_session && !spec.url && !spec.yarn.application_id) {
     check.add("spec.yarn", "a yarn-session cluster needs url or yarn.applicationId");
   }

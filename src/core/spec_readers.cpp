@@ -83,6 +83,7 @@ ClusterSpec read_cluster_spec(ObjectReader& reader) {
   }
   assign(spec.url, reader.string("url"));
   assign(spec.flink, reader.string("flink"));
+  if (auto submit = reader.word("submit", {"rest", "cli"})) spec.submit = submit_driver_from_string(*submit);
   assign(spec.savepoint_dir, reader.string("savepointDir"));
   if (auto configuration = reader.string_map("flinkConfiguration")) spec.flink_configuration = *configuration;
   if (auto yarn = reader.object("yarn")) {

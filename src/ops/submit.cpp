@@ -64,6 +64,9 @@ Result<std::unique_ptr<Submitter>> make_submitter(const OpsContext& context, con
   }
   auto url = cluster_rest_url(job.cluster_name, job.cluster);
   if (!url) return std::unexpected(url.error());
+  if (core::submit_driver_of(job.cluster) == core::SubmitDriver::cli) {
+    return make_cli_submitter(context, job, *url);
+  }
   return make_rest_submitter(context, *url);
 }
 

@@ -23,6 +23,13 @@ const std::vector<std::string>& cluster_type_names();
 // Application modes start a cluster per job, so they have no fixed JobManager URL.
 bool is_application_mode(ClusterType type);
 
+// How jobs reach a cluster (SPEC 9): the JobManager's REST API, or Flink's own
+// CLI (`bin/flink` of the cluster's registered `flink`).
+enum class SubmitDriver { rest, cli };
+
+std::string_view to_string(SubmitDriver driver);
+std::optional<SubmitDriver> submit_driver_from_string(std::string_view text);
+
 struct YarnSettings {
   std::optional<std::string> resource_manager; // ResourceManager REST URL
   std::optional<std::string> application_id;   // of a session
@@ -52,6 +59,7 @@ struct ClusterSpec {
   ClusterType type = ClusterType::remote;
   std::optional<std::string> url; // JobManager REST URL, where the type has one
   std::optional<std::string> flink;
+  std::optional<SubmitDriver> submit; // absent: the type's default (default_submit_driver)
   std::optional<std::string> savepoint_dir;
   std::map<std::string, std::string> flink_configuration;
   YarnSettings yarn;
@@ -60,6 +68,11 @@ struct ClusterSpec {
   ClusterTls tls;
   bool operator==(const ClusterSpec&) const = default;
 };
+
+// The driver used when `submit` is not written: cli for application modes
+// (there is no JobManager before bin/flink creates one), rest otherwise.
+SubmitDriver default_submit_driver(ClusterType type);
+SubmitDriver submit_driver_of(const ClusterSpec& spec);
 
 // Canonical JSON with the YAML field names; absent optionals and empty groups are omitted.
 nlohmann::ordered_json to_json(const ClusterSpec& spec);

@@ -1,8 +1,10 @@
 // What job operations need from the world, passed in: the database, a way to
-// reach JobManagers, the clock, and where progress goes. Tests pass a fake
-// transport and a clock that does not sleep.
+// reach JobManagers, a way to run bin/flink, the clock, and where progress
+// goes. Tests pass a fake transport, a fake runner and a clock that does not
+// sleep.
 #pragma once
 
+#include "sp/build/process.hpp"
 #include "sp/core/cluster.hpp"
 #include "sp/core/job.hpp"
 #include "sp/core/lock_rules.hpp"
@@ -28,6 +30,7 @@ struct Clock {
 Clock system_clock();
 
 using TransportFactory = std::function<std::unique_ptr<net::HttpTransport>(const net::TransportSettings&)>;
+using ProcessRunnerFactory = std::function<std::unique_ptr<build::ProcessRunner>()>;
 
 struct OpsContext {
   store::Database& database;
@@ -37,6 +40,7 @@ struct OpsContext {
   core::LockHolder actor;                        // user, host, pid: recorded on events and locks
   core::PidProbe pid_alive;                      // for stale lock takeover
   std::function<void(const std::string&)> progress; // one line at a time, to stderr on a terminal
+  ProcessRunnerFactory make_process_runner;         // for the CLI driver; unset means the real one
 };
 
 // One job as operations see it: its rendered spec (variables resolved, clear

@@ -31,7 +31,15 @@ public:
 // POST /jars/:id/run in the JobManager's dialect.
 std::unique_ptr<Submitter> make_rest_submitter(const OpsContext& context, const std::string& rest_url);
 
-// The submitter for the job's cluster type.
+// The CLI driver: <home>/bin/flink run -t remote of the cluster's registered
+// Flink, after checking the JobManager answers and runs the same version line
+// (unreachable: exit 5; other line: exit 4). Not registered, or no bin/flink
+// in its home: exit 3.
+Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context, const JobTarget& job,
+                                                      const std::string& rest_url);
+
+// The submitter for the job's cluster: its type, and for remote clusters its
+// `submit` driver (rest unless the cluster says cli).
 Result<std::unique_ptr<Submitter>> make_submitter(const OpsContext& context, const JobTarget& job);
 
 } // namespace sp::ops

@@ -68,6 +68,19 @@ TEST_CASE("validation names the field of each bad reference or rule", "[core][va
        "checking objects.yaml: 2 problems:\n"
        "  objects.yaml:8:37: spec.url: yarn-application clusters have no fixed url: each job gets its own JobManager\n"
        "  objects.yaml:8:54: spec.flink: Flink f does not exist"},
+      {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote, url: http://x, submit: cli}\n",
+       "checking objects.yaml:8:7: spec.flink: submit: cli runs bin/flink of a registered Flink distribution; name it "
+       "here"},
+      {env + "apiVersion: sp/v1\nkind: Flink\nmetadata: {name: f}\nspec: {home: /f}\n---\n"
+             "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\n"
+             "spec: {type: remote, url: http://x, flink: f, submit: cli, auth: {headerEnv: JM_AUTH}}\n",
+       "checking objects.yaml:13:66: spec.auth: bin/flink cannot send an Authorization header; a JobManager behind "
+       "auth needs submit: rest"},
+      {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: kubernetes-application, submit: rest}\n",
+       "checking objects.yaml: 2 problems:\n"
+       "  objects.yaml:8:7: spec.flink: kubernetes-application clusters need a Flink distribution to run bin/flink\n"
+       "  objects.yaml:8:46: spec.submit: kubernetes-application clusters are created by bin/flink, so their jobs are "
+       "submitted with submit: cli"},
       {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote, url: \"${oops\"}\n",
        "checking objects.yaml:8:27: spec.url: invalid reference at character 1: ${ is not closed by }"},
       {"apiVersion: sp/v1\nkind: AlertChannel\nmetadata: {name: a}\nspec: {type: webhook, argv: [x]}\n",

@@ -131,6 +131,8 @@ TEST_CASE("bad input names file, line and column", "[core][manifest]") {
        "reading jobs.yaml:4:23: spec.variables.a.value: missing required field"},
       {"apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote, flinkConfiguration: {a.b: {x: 1}}}\n",
        "reading jobs.yaml:4:48: spec.flinkConfiguration[\"a.b\"]: expected a string, got a mapping"},
+      {"apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote, submit: shell}\n",
+       "reading jobs.yaml:4:30: spec.submit: expected one of rest, cli"},
   };
   for (const auto& [yaml, message] : cases) {
     INFO(yaml);
@@ -173,7 +175,8 @@ TEST_CASE("stored JSON is read as strictly as files", "[core][manifest]") {
   CHECK(std::string(bad.error().what()) == "reading a stored job spec: spec.colour: unknown field (known: cluster, "
         "artifact, entryClass, args, parallelism, flinkConfiguration, state, stop, restart, alerts)");
   CHECK_FALSE(job_spec_from_json(nlohmann::json::array()).has_value());
-  ClusterSpec cluster{.type = ClusterType::yarn_session, .url = "http://rm", .flink = "f"};
+  ClusterSpec cluster{
+      .type = ClusterType::yarn_session, .url = "http://rm", .flink = "f", .submit = SubmitDriver::cli};
   cluster.yarn.queue.emplace(1, 'q');
   cluster.tls.insecure = true;
   CHECK(cluster_spec_from_json(nlohmann::json::parse(to_json(cluster).dump())).value() == cluster);
