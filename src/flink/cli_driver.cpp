@@ -151,7 +151,7 @@ std::vector<std::string> cli_run_argv(const CliRunInvocation& invocation) {
   for (const auto& layer : {invocation.run.flink_configuration, invocation.target_options}) {
     for (const auto& [key, value] : layer) options[key] = value;
   }
-  for (const auto& [key, value] : options) argv.push_back("-D" + key + "=" + value);
+  for (const auto& [key, value] : options) argv.push_back(fmt::format("-D{}={}", key, value));
 
   const auto& run = invocation.run;
   if (run.savepoint_path) {
