@@ -151,7 +151,7 @@ std::vector<std::string> cli_run_argv(const CliRunInvocation& invocation) {
   for (const auto& layer : {invocation.run.flink_configuration, invocation.target_options}) {
     for (const auto& [key, value] : layer) options[key] = value;
   }
-  for (const auto& [key, value] : options) argv.push_back("-D" + key + "=" + value);
+  for (const auto& [key, value] : options) argv.push_back(fmt::format("-D{}={}", key, value));
 
   const auto& run = invocation.run;
   if (run.savepoint_path) {
@@ -235,7 +235,8 @@ std::vector<std::string> last_output_lines(std::string_view output, std::size_t 
     while (!trimmed.empty() && (trimmed.front() == ' ' || trimmed.front() == '\t')) trimmed.remove_prefix(1);
     if (trimmed.empty()) continue;
     const bool frame = line != trimmed && (trimmed.starts_with("at ") || trimmed.starts_with("... "));
-    if (!frame) kept.emplace_back(line);
+    const bool rule = trimmed.find_first_not_of("-=") == std::string_view::npos;
+    if (!frame && !rule) kept.emplace_back(line);
   }
   if (kept.size() > count) kept.erase(kept.begin(), kept.end() - static_cast<std::ptrdiff_t>(count));
   return kept;

@@ -63,8 +63,9 @@ struct CliSubmitted {
 // that quotes the last lines of the output.
 Result<CliSubmitted> parse_cli_submission(std::string_view output, CliTarget target);
 
-// The last `count` lines worth showing from CLI output: no blank lines and no
-// Java stack frames ("\tat ...", "... 12 more"), which say nothing to an operator.
+// The last `count` lines worth showing from CLI output: no blank lines, no
+// "-----" rules and no Java stack frames ("\tat ...", "... 12 more"), which
+// say nothing to an operator.
 std::vector<std::string> last_output_lines(std::string_view output, std::size_t count);
 
 } // namespace sp::flink

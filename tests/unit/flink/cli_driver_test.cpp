@@ -216,8 +216,8 @@ TEST_CASE("application ids of YARN and Kubernetes submissions", "[flink][cli]") 
   CHECK_FALSE(parse_cli_submission("", CliTarget::kubernetes_application).has_value());
 }
 
-TEST_CASE("last output lines skip blanks and stack frames", "[flink][cli]") {
-  const std::string output = "one\n\n  two\n\tat a.b.C(C.java:1)\n\t... 9 more\nthree\r\n   \nfour";
+TEST_CASE("last output lines skip blanks, rules and stack frames", "[flink][cli]") {
+  const std::string output = "one\n\n  two\n\tat a.b.C(C.java:1)\n\t... 9 more\n-----\nthree\r\n   \nfour";
   CHECK(last_output_lines(output, 10) == std::vector<std::string>{"one", "  two", "three", "four"});
   CHECK(last_output_lines(output, 2) == std::vector<std::string>{"three", "four"});
   CHECK(last_output_lines("", 3).empty());
