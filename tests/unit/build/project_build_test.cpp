@@ -117,7 +117,7 @@ TEST_CASE("a successful build records the commit and stores the artifact with it
   CHECK(f.read(row.log_path).find("hunter2") == std::string::npos);
 }
 
-TEST_CASE("--ref overrides the project's ref for one build", "[build]") {
+TEST_CASE("a --ref flag overrides the project's ref for one build", "[build]") {
   Fixture f;
   f.runner.outputs = {{"target/a.jar", "x"}};
   auto outcome = build::build_project(f.services(), {"orders", std::string("v1.2")});
@@ -178,7 +178,7 @@ TEST_CASE("an unknown project is not found and records nothing", "[build]") {
   CHECK(outcome.error().kind() == ErrorKind::not_found);
 }
 
-TEST_CASE("a build while another runs is refused; one whose process died is taken over", "[build]") {
+TEST_CASE("a build while another runs is refused and one whose process died is taken over", "[build]") {
   Fixture f;
   f.runner.outputs = {{"target/a.jar", "x"}};
   // Another sp process (pid 77 on this host) is building right now.

@@ -63,7 +63,7 @@ TEST_CASE("the spec's example job reads into a typed spec", "[core][manifest]") 
   CHECK(location_of(manifest, "spec.state.savepointDir") == SourceLocation{"jobs.yaml", 15, 84});
 }
 
-TEST_CASE("several documents share a file; empty documents are skipped", "[core][manifest]") {
+TEST_CASE("several documents share a file and empty documents are skipped", "[core][manifest]") {
   const std::string yaml = "---\n"
                            "apiVersion: sp/v1\nkind: Environment\nmetadata: {name: prod}\n"
                            "spec:\n  variables:\n    kafka.cluster: broker:9092\n"

@@ -70,7 +70,7 @@ TEST_CASE("allowNonRestoredState means nothing without a restore", "[flink][cli]
   CHECK(joined(cli_run_argv(invocation)).find(" -n") == std::string::npos);
 }
 
-TEST_CASE("-D options: cluster, then job, then the target, each key once", "[flink][cli]") {
+TEST_CASE("the -D options come from the cluster, then the job, then the target, each key once", "[flink][cli]") {
   auto invocation = remote({2, 2, 1});
   invocation.cluster_configuration = {
       {"rest.port", "1"}, {"execution.checkpointing.interval", "1m"}, {"a", "cluster"}};
