@@ -21,7 +21,10 @@ bool is_identifier(std::string_view key) {
 
 std::string join_field(std::string_view path, std::string_view key) {
   if (is_identifier(key)) return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
-  return fmt::format("{}[{}]", path, nlohmann::json(std::string(key)).dump());
+  // A key that is not valid UTF-8 must still name its place in the message:
+  // replace the bad bytes instead of letting the JSON quoting throw.
+  return fmt::format("{}[{}]", path,
+                     nlohmann::json(std::string(key)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 std::string unknown_field_message(std::string_view key, const std::vector<std::string>& allowed) {

@@ -205,3 +205,13 @@ TEST_CASE("Flink versions come from the distribution jar's name", "[core][flink]
     CHECK_FALSE(flink_version_from_dist_jar(name).has_value());
   }
 }
+
+TEST_CASE("a key that is not valid UTF-8 is an error naming its place, not an exception", "[core][manifest]") {
+  // Found by fuzzing (tests/fuzz/corpus/manifest_yaml/regression-invalid-utf8-key):
+  // quoting such a key for the message used to throw.
+  for (const std::string& bytes : {std::string("NNNNNN\x17\x00NNNNNNNNV{e: rs", 23),
+                                  std::string("kind: Job\nspec: {\"x\x85y\": 1}\n")}) {
+    auto result = sp::core::parse_manifests(bytes, "jobs.yaml");
+    CHECK_FALSE(result.has_value());
+  }
+}
