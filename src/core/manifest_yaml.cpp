@@ -159,6 +159,19 @@ Result<std::vector<Manifest>> parse_manifests(std::string_view yaml, const std::
     return fail(ErrorKind::usage, fmt::format("reading {}:{}:{}", file_name, line, column),
                 "the text is not valid UTF-8");
   }
+  // YAML allows no C0 control characters but tab and line breaks, and yaml-cpp
+  // 0.7 turns some (NUL) into a lone 0x85 byte that is not UTF-8 (found by fuzzing).
+  const auto control = std::ranges::find_if(yaml, [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7f;
+  });
+  if (control != yaml.end()) {
+    const auto offset = static_cast<std::size_t>(control - yaml.begin());
+    const auto [line, column] = line_and_column(yaml, offset);
+    return fail(ErrorKind::usage, fmt::format("reading {}:{}:{}", file_name, line, column),
+                fmt::format("the text contains control character 0x{:02x}, which YAML does not allow",
+                            static_cast<unsigned char>(*control)));
+  }
   std::vector<YAML::Node> documents;
   try {
     const std::string text(yaml);

@@ -210,7 +210,9 @@ TEST_CASE("a key that is not valid UTF-8 is an error naming its place, not an ex
   // Found by fuzzing (tests/fuzz/corpus/manifest_yaml/regression-invalid-utf8-key):
   // quoting such a key for the message used to throw.
   for (const std::string& bytes : {std::string("NNNNNN\x17\x00NNNNNNNNV{e: rs", 23),
-                                  std::string("kind: Job\nspec: {\"x\x85y\": 1}\n")}) {
+                                  std::string("kind: Job\nspec: {\"x\x85y\": 1}\n"),
+                                  // a NUL that yaml-cpp turned into a lone 0x85 byte
+                                  std::string("kind: Environment\nspec:\n  variables:\n    a\0b: c\n", 48)}) {
     auto result = sp::core::parse_manifests(bytes, "jobs.yaml");
     CHECK_FALSE(result.has_value());
   }
