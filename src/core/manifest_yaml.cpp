@@ -161,9 +161,14 @@ Result<std::vector<Manifest>> parse_manifests(std::string_view yaml, const std::
   }
   // YAML allows no C0 control characters but tab and line breaks, and yaml-cpp
   // 0.7 turns some (NUL) into a lone 0x85 byte that is not UTF-8 (found by fuzzing).
-  const auto control = std::ranges::find_if(yaml, [](char c) {
+  // A carriage return counts only as part of CRLF: yaml-cpp keeps a lone one
+  // inside scalars, so it would not survive export and apply (also fuzzing).
+  std::size_t index = 0;
+  const auto control = std::ranges::find_if(yaml, [&](char c) {
     const auto byte = static_cast<unsigned char>(c);
-    return (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7f;
+    const bool lone_cr = c == '\r' && (index + 1 >= yaml.size() || yaml[index + 1] != '\n');
+    ++index;
+    return (byte < 0x20 && c != '\t' && c != '\n' && c != '\r') || byte == 0x7f || lone_cr;
   });
   if (control != yaml.end()) {
     const auto offset = static_cast<std::size_t>(control - yaml.begin());

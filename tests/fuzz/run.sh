@@ -38,8 +38,17 @@ for target in fuzz_substitution fuzz_manifest_yaml; do
   mkdir -p "$work"
   dict=()
   [ -f "$root/tests/fuzz/${target#fuzz_}.dict" ] && dict=(-dict="$root/tests/fuzz/${target#fuzz_}.dict")
-  echo "== $target for ${seconds}s"
-  if ! "$build/tests/fuzz/$target" "${dict[@]}" -max_total_time="$seconds" -max_len=4096 -timeout=10 \
+  # FUZZ_RUNS (with FUZZ_SEED) bounds the run by executions instead of time:
+  # the same inputs every time, so the test run is repeatable; a time bound
+  # explores further and is for developers hunting new cases.
+  if [ -n "${FUZZ_RUNS:-}" ]; then
+    bound=(-runs="$FUZZ_RUNS" -seed="${FUZZ_SEED:-1}")
+    echo "== $target for $FUZZ_RUNS runs (seed ${FUZZ_SEED:-1})"
+  else
+    bound=(-max_total_time="$seconds")
+    echo "== $target for ${seconds}s"
+  fi
+  if ! "$build/tests/fuzz/$target" "${dict[@]}" "${bound[@]}" -max_len=4096 -timeout=10 \
     -rss_limit_mb=2048 -print_final_stats=1 -artifact_prefix="$build/artifacts/$target-" \
     "$work" "$root/tests/fuzz/corpus/${target#fuzz_}" 2>"$build/$target.log"; then
     status=1

@@ -212,8 +212,21 @@ TEST_CASE("a key that is not valid UTF-8 is an error naming its place, not an ex
   for (const std::string& bytes : {std::string("NNNNNN\x17\x00NNNNNNNNV{e: rs", 23),
                                   std::string("kind: Job\nspec: {\"x\x85y\": 1}\n"),
                                   // a NUL that yaml-cpp turned into a lone 0x85 byte
-                                  std::string("kind: Environment\nspec:\n  variables:\n    a\0b: c\n", 48)}) {
+                                  std::string("kind: Environment\nspec:\n  variables:\n    a\0b: c\n", 48),
+                                  // a lone carriage return that yaml-cpp keeps inside the value
+                                  std::string("kind: Environment\nmetadata: {name: e}\nspec:\n  variables:\n    a: b\r")}) {
     auto result = sp::core::parse_manifests(bytes, "jobs.yaml");
     CHECK_FALSE(result.has_value());
   }
+}
+
+TEST_CASE("files with CRLF line ends read like LF files", "[core][manifest]") {
+  const std::string lf = "apiVersion: sp/v1\nkind: Environment\nmetadata: {name: e}\nspec:\n  variables:\n    a: b\n";
+  std::string crlf;
+  for (char c : lf) crlf += c == '\n' ? std::string("\r\n") : std::string(1, c);
+  auto from_lf = sp::core::parse_manifests(lf, "lf.yaml");
+  auto from_crlf = sp::core::parse_manifests(crlf, "crlf.yaml");
+  REQUIRE(from_lf.has_value());
+  REQUIRE(from_crlf.has_value());
+  CHECK(sp::core::to_comparable_json(from_lf->front(), false) == sp::core::to_comparable_json(from_crlf->front(), false));
 }
