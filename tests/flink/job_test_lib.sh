@@ -1,7 +1,8 @@
 # Shared by the tests that drive sp against a real Flink cluster: sourced after
 # tests/e2e/lib.sh with the Flink VERSION as $1. Sets $url (the running
 # cluster of that version, started by run-all.sh), $line (1.20, 2.2), $jar
-# (the example job for that line, built when missing) and defines json().
+# (the example job for that line, built when missing) and defines json(),
+# wait_for_checkpoints and stop_then_restore for the job named $name.
 version=${1:?usage: $(basename "$0") VERSION}
 flink_tests=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 repo=$(cd "$flink_tests/../.." && pwd)
@@ -15,3 +16,27 @@ fi
 
 # json EXPR: a Python subscript of the last sp output, e.g. json "['state']".
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)" <<<"$out"; }
+
+# wait_for_checkpoints N: until the JobManager reports at least N completed checkpoints of $name.
+wait_for_checkpoints() {
+  for _ in $(seq 1 60); do
+    sp -o json job status "$name"
+    [ "$rc" -eq 0 ] && [ "$(json ".get('checkpoints_completed', 0)")" -ge "$1" ] && return 0
+    sleep 1
+  done
+  fail "fewer than $1 checkpoints after 60 s"
+}
+
+# stop_then_restore: stops $name with a savepoint (set as $savepoint), starts it
+# again and checks that Flink restored exactly that savepoint. Leaves the start's
+# JSON in $out for further checks.
+stop_then_restore() {
+  sp -o json job stop "$name"
+  expect_rc 0 "stop with savepoint"
+  savepoint=$(json "['savepoint']")
+  [ -n "$savepoint" ] && [ "$savepoint" != None ] || fail "stop recorded no savepoint"
+  sp -o json job start "$name"
+  expect_rc 0 "start after stop"
+  [ "$(json "['restored_from']")" = "$savepoint" ] || fail "restored $(json "['restored_from']"), not $savepoint"
+  [ "$(json "['restore_verified']")" = True ] || fail "restore not verified"
+}

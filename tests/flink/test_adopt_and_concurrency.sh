@@ -75,12 +75,7 @@ sp -o json job status "$name"
 [ "$(json "['flink_state']")" = RUNNING ] || fail "the job stopped after a failed savepoint"
 
 # The adopted job is now stopped by sp with a savepoint and restored from it.
-sp -o json job stop "$name"
-expect_rc 0 "stop the adopted job"
-savepoint=$(json "['savepoint']")
-sp -o json job start "$name"
-expect_rc 0 "start after adopt"
-[ "$(json "['restored_from']")" = "$savepoint" ] || fail "did not restore the adopted job's savepoint"
+stop_then_restore
 sp job cancel "$name"
 expect_rc 0 "cancel"
 

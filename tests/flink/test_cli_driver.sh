@@ -5,17 +5,8 @@
 # (verified by the JobManager), cancel; then the refusals and failures:
 # a distribution of another version, a job failing at start, a dead JobManager.
 source "$SP_TEST_LIB"
-version=${1:?usage: test_cli_driver.sh VERSION}
-here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-url=$(bash "$here/cluster.sh" url "$version") || { echo "no running Flink $version cluster"; exit 1; }
-home=$(bash "$here/cluster.sh" home "$version") || { echo "Flink $version is not installed"; exit 1; }
-line=${version%.*}
-jar="$repo/examples/flink-job/target/sp-example-job-$line.jar"
-if [ ! -f "$jar" ]; then
-  mvn -B -q -Dstyle.color=never -f "$repo/examples/flink-job/pom.xml" package "-Pflink-$line" >"$SP_TEST_TMP/mvn.log" 2>&1 ||
-    { cat "$SP_TEST_TMP/mvn.log"; exit 1; }
-fi
+source "$(dirname "${BASH_SOURCE[0]}")/job_test_lib.sh" "$@"
+home=$(bash "$flink_tests/cluster.sh" home "$version") || { echo "Flink $version is not installed"; exit 1; }
 name="cli-${line//./-}-$$"
 
 # A distribution that claims another version: bin/flink must never run for it.
@@ -96,16 +87,7 @@ export SP_ENV=itest
 sp apply -f "$SP_TEST_TMP/objects.yaml"
 expect_rc 0 "apply"
 
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)" <<<"$out"; }
 jar_count() { curl -fsS "$url/jars" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['files']))"; }
-wait_for_checkpoints() { # until the JobManager reports at least $1 completed checkpoints
-  for _ in $(seq 1 60); do
-    sp -o json job status "$name"
-    [ "$rc" -eq 0 ] && [ "$(json ".get('checkpoints_completed', 0)")" -ge "$1" ] && return 0
-    sleep 1
-  done
-  fail "fewer than $1 checkpoints after 60 s"
-}
 jars_before=$(jar_count)
 
 # 1. Fresh start through bin/flink: RUNNING, and nothing went through /jars/upload.
@@ -120,14 +102,7 @@ curl -fsS "$url/jobs/$first_id" | grep -qF "\"name\":\"$name\"" || fail "Flink j
 wait_for_checkpoints 2
 
 # 2. Stop with savepoint, then start: bin/flink restores exactly that savepoint, verified.
-sp -o json job stop "$name"
-expect_rc 0 "stop with savepoint"
-savepoint=$(json "['savepoint']")
-[ -n "$savepoint" ] && [ "$savepoint" != None ] || fail "stop recorded no savepoint"
-sp -o json job start "$name"
-expect_rc 0 "start after stop"
-[ "$(json "['restored_from']")" = "$savepoint" ] || fail "restored $(json "['restored_from']"), not $savepoint"
-[ "$(json "['restore_verified']")" = True ] || fail "restore not verified"
+stop_then_restore
 [ "$(json "['flink_job_id']")" != "$first_id" ] || fail "the same Flink job id twice"
 # NO_CLAIM: the savepoint's files stay after the restored run has checkpointed past it.
 wait_for_checkpoints 5

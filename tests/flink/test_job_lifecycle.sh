@@ -64,14 +64,6 @@ export SP_ENV=itest
 sp apply -f "$SP_TEST_TMP/objects.yaml"
 expect_rc 0 "apply"
 
-wait_for_checkpoints() { # until the JobManager reports at least $1 completed checkpoints
-  for _ in $(seq 1 60); do
-    sp -o json job status "$name"
-    [ "$rc" -eq 0 ] && [ "$(json ".get('checkpoints_completed', 0)")" -ge "$1" ] && return 0
-    sleep 1
-  done
-  fail "fewer than $1 checkpoints after 60 s"
-}
 
 # 1. First start: no state anywhere, so it starts fresh.
 sp -o json job start "$name"
@@ -86,14 +78,7 @@ expect_rc 4 "start while running"
 expect_err "already RUNNING"
 
 # 3. Stop with savepoint, then start: restores exactly that savepoint, verified.
-sp -o json job stop "$name"
-expect_rc 0 "stop with savepoint"
-savepoint=$(json "['savepoint']")
-[ -n "$savepoint" ] && [ "$savepoint" != None ] || fail "stop recorded no savepoint"
-sp -o json job start "$name"
-expect_rc 0 "start after stop"
-[ "$(json "['restored_from']")" = "$savepoint" ] || fail "restored $(json "['restored_from']"), not $savepoint"
-[ "$(json "['restore_verified']")" = True ] || fail "restore not verified"
+stop_then_restore
 [ "$(json "['jar_reused']")" = True ] || fail "the identical jar was uploaded again"
 wait_for_checkpoints 2
 
