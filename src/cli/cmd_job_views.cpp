@@ -5,7 +5,6 @@
 
 #include "sp/core/environment.hpp"
 #include "sp/core/render.hpp"
-#include "sp/flink/mapping.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/ops/release.hpp"
 #include "sp/store/environments.hpp"
