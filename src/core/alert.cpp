@@ -75,7 +75,7 @@ private:
 
 nlohmann::ordered_json alert_document(const Alert& alert) {
   nlohmann::ordered_json document = nlohmann::ordered_json::object();
-  document["schema"] = schema;
+  document["schema"] = std::string(schema);
   document["kind"] = alert.kind;
   document["summary"] = alert.summary;
   document["time"] = util::format_utc(alert.time_ms);
@@ -96,7 +96,8 @@ nlohmann::ordered_json alert_document(const Alert& alert) {
 
 Result<Alert> alert_from_document(const nlohmann::json& document) {
   if (!document.is_object()) return Reader::wrong("the document", "an object");
-  if (document.value("schema", std::string()) != schema) {
+  const auto named = document.find("schema");
+  if (named == document.end() || !named->is_string() || named->get<std::string>() != schema) {
     return Reader::wrong("schema", "\"sp/alert/v1\"");
   }
   const Reader read(document);

@@ -45,6 +45,7 @@ std::string encode_header_text(std::string_view text) {
   while (!text.empty()) {
     std::size_t cut = std::min(text.size(), encoded_word_bytes);
     while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;
+    if (cut == 0) cut = std::min(text.size(), encoded_word_bytes); // not UTF-8: any cut will do
     if (!out.empty()) out += "\r\n ";
     out += "=?UTF-8?B?" + base64(text.substr(0, cut)) + "?=";
     text.remove_prefix(cut);
@@ -134,7 +135,7 @@ std::string quoted_printable(std::string_view line) {
     const auto byte = static_cast<unsigned char>(line[i]);
     const bool last = i + 1 == line.size();
     const bool literal = (byte >= 33 && byte <= 126 && byte != '=') || ((byte == ' ' || byte == '\t') && !last);
-    const std::string piece = literal ? std::string(1, line[i]) : fmt::format("={:02X}", byte);
+    const std::string piece = literal ? std::string(1, line[i]) : fmt::format("={:02X}", static_cast<unsigned>(byte));
     if (width + piece.size() > qp_line_chars - 1) {
       out += "=\r\n";
       width = 0;
