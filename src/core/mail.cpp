@@ -101,8 +101,8 @@ std::string rfc5322_date(std::int64_t ms) {
   const auto seconds = static_cast<std::time_t>(ms / 1000);
   std::tm parts{};
   ::gmtime_r(&seconds, &parts);
-  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000", days.at(parts.tm_wday), parts.tm_mday,
-                     months.at(parts.tm_mon), parts.tm_year + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec);
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000", days.at(static_cast<std::size_t>(parts.tm_wday)), parts.tm_mday,
+                     months.at(static_cast<std::size_t>(parts.tm_mon)), parts.tm_year + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec);
 }
 
 std::vector<std::string_view> body_lines(std::string_view body) {
