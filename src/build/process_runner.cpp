@@ -173,7 +173,8 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
   const pid_t child = ::fork();
   if (child < 0) return fail(ErrorKind::failure, doing, std::string("fork: ") + std::strerror(errno));
   if (child == 0) {
-    exec_child(directory.c_str(), argv.data(), input_read.get(), output_write.get(), error_write.get(), parent);
+    exec_child(directory.c_str(), argv.data(), input_read.get(), output_write.get(), error_write.get(),
+               parent);
   }
   ::setpgid(child, child); // both sides set it, so no kill can race the child's own call
   output_write.reset();

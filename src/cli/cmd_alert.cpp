@@ -44,7 +44,8 @@ int run_test(Invocation& invocation, const std::string& name) {
 void add_alert_command(CLI::App& root, Action& chosen) {
   auto* alert = root.add_subcommand("alert", "alert channels");
   alert->require_subcommand(1);
-  auto* test = alert->add_subcommand("test", "send a sample alert (kind test) through a channel; exit 0 when delivered");
+  auto* test = alert->add_subcommand(
+      "test", "send a sample alert (kind test) through a channel; exit 0 when delivered");
   auto channel = std::make_shared<std::string>();
   test->add_option("channel", *channel, "the alert channel")->required()->type_name("NAME");
   test->callback([&chosen, channel] { chosen = [channel](Invocation& i) { return run_test(i, *channel); }; });

@@ -103,7 +103,8 @@ Result<Alert> alert_from_document(const nlohmann::json& document) {
   const Reader read(document);
   Alert alert;
   const auto time_ms = document.find("time_ms");
-  if (time_ms == document.end() || !time_ms->is_number_integer()) return Reader::wrong("time_ms", "an integer");
+  if (time_ms == document.end() || !time_ms->is_number_integer())
+    return Reader::wrong("time_ms", "an integer");
   alert.time_ms = time_ms->get<std::int64_t>();
   const auto jobs = document.find("jobs");
   if (jobs != document.end()) {
@@ -112,18 +113,24 @@ Result<Alert> alert_from_document(const nlohmann::json& document) {
     }
     alert.jobs = jobs->get<std::vector<std::string>>();
   }
-  const std::pair<const char*, std::string*> texts[] = {
-      {"kind", &alert.kind},         {"summary", &alert.summary},       {"environment", &alert.environment},
-      {"job", &alert.job},           {"owner", &alert.owner},           {"cluster", &alert.cluster},
-      {"jobmanager", &alert.jobmanager}, {"state", &alert.state},       {"host", &alert.host},
-      {"sp_version", &alert.sp_version}};
+  const std::pair<const char*, std::string*> texts[] = {{"kind", &alert.kind},
+                                                        {"summary", &alert.summary},
+                                                        {"environment", &alert.environment},
+                                                        {"job", &alert.job},
+                                                        {"owner", &alert.owner},
+                                                        {"cluster", &alert.cluster},
+                                                        {"jobmanager", &alert.jobmanager},
+                                                        {"state", &alert.state},
+                                                        {"host", &alert.host},
+                                                        {"sp_version", &alert.sp_version}};
   for (const auto& [key, target] : texts) {
     auto value = read.text(key);
     if (!value) return std::unexpected(value.error());
     *target = std::move(*value);
   }
   if (alert.kind.empty()) return Reader::wrong("kind", "a non-empty string");
-  for (const auto& [key, target] : {std::pair{"cause", &alert.cause}, std::pair{"restore_point", &alert.restore_point}}) {
+  for (const auto& [key, target] :
+       {std::pair{"cause", &alert.cause}, std::pair{"restore_point", &alert.restore_point}}) {
     auto value = read.optional_text(key);
     if (!value) return std::unexpected(value.error());
     *target = std::move(*value);
@@ -137,7 +144,8 @@ std::string alert_subject(const Alert& alert) {
 }
 
 std::string alert_text(const Alert& alert) {
-  std::string text = one_line(alert.summary.empty() ? alert.kind + " " + where(alert) : alert.summary) + "\n\n";
+  std::string text =
+      one_line(alert.summary.empty() ? alert.kind + " " + where(alert) : alert.summary) + "\n\n";
   auto line = [&text](std::string_view label, const std::string& value) {
     if (!value.empty()) text += fmt::format("{:<15}{}\n", std::string(label) + ":", one_line(value));
   };

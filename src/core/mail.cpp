@@ -10,8 +10,8 @@ namespace sp::core {
 
 namespace {
 
-constexpr std::size_t max_line_bytes = 998; // RFC 5322 2.1.1, without the CRLF
-constexpr std::size_t qp_line_chars = 76;   // RFC 2045 6.7
+constexpr std::size_t max_line_bytes = 998;    // RFC 5322 2.1.1, without the CRLF
+constexpr std::size_t qp_line_chars = 76;      // RFC 2045 6.7
 constexpr std::size_t encoded_word_bytes = 45; // base64 of 45 bytes stays within 75 characters per word
 
 bool is_ascii_text(std::string_view text) {
@@ -22,7 +22,8 @@ bool is_ascii_text(std::string_view text) {
 }
 
 std::string base64(std::string_view bytes) {
-  static constexpr std::string_view alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  static constexpr std::string_view alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
   std::string out;
   for (std::size_t i = 0; i < bytes.size(); i += 3) {
     auto byte = [bytes](std::size_t at) -> std::uint32_t {
@@ -101,8 +102,10 @@ std::string rfc5322_date(std::int64_t ms) {
   const auto seconds = static_cast<std::time_t>(ms / 1000);
   std::tm parts{};
   ::gmtime_r(&seconds, &parts);
-  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000", days.at(static_cast<std::size_t>(parts.tm_wday)), parts.tm_mday,
-                     months.at(static_cast<std::size_t>(parts.tm_mon)), parts.tm_year + 1900, parts.tm_hour, parts.tm_min, parts.tm_sec);
+  return fmt::format("{}, {:02} {} {:04} {:02}:{:02}:{:02} +0000",
+                     days.at(static_cast<std::size_t>(parts.tm_wday)), parts.tm_mday,
+                     months.at(static_cast<std::size_t>(parts.tm_mon)), parts.tm_year + 1900, parts.tm_hour,
+                     parts.tm_min, parts.tm_sec);
 }
 
 std::vector<std::string_view> body_lines(std::string_view body) {
@@ -134,8 +137,10 @@ std::string quoted_printable(std::string_view line) {
   for (std::size_t i = 0; i < line.size(); ++i) {
     const auto byte = static_cast<unsigned char>(line[i]);
     const bool last = i + 1 == line.size();
-    const bool literal = (byte >= 33 && byte <= 126 && byte != '=') || ((byte == ' ' || byte == '\t') && !last);
-    const std::string piece = literal ? std::string(1, line[i]) : fmt::format("={:02X}", static_cast<unsigned>(byte));
+    const bool literal =
+        (byte >= 33 && byte <= 126 && byte != '=') || ((byte == ' ' || byte == '\t') && !last);
+    const std::string piece =
+        literal ? std::string(1, line[i]) : fmt::format("={:02X}", static_cast<unsigned>(byte));
     if (width + piece.size() > qp_line_chars - 1) {
       out += "=\r\n";
       width = 0;
@@ -165,7 +170,8 @@ Result<std::string> compose_mail(const MailMessage& message) {
     to += (to.empty() ? "" : ",\r\n ") + header_mailbox(*mailbox);
   }
   std::string subject = message.subject;
-  std::ranges::replace_if(subject, [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
+  std::ranges::replace_if(
+      subject, [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
 
   const auto lines = body_lines(message.body);
   const bool plain = fits_7bit(lines);

@@ -28,7 +28,8 @@ std::size_t read_message(char* buffer, std::size_t size, std::size_t count, void
 
 class CurlMailTransport final : public MailTransport {
 public:
-  explicit CurlMailTransport(TransportSettings settings) : settings_(std::move(settings)), handle_(curl_easy_init()) {
+  explicit CurlMailTransport(TransportSettings settings)
+      : settings_(std::move(settings)), handle_(curl_easy_init()) {
     if (!handle_) throw Error(ErrorKind::failure, "starting SMTP", "curl_easy_init failed");
   }
 
@@ -40,7 +41,8 @@ public:
 
     StringList recipients;
     for (const auto& recipient : request.recipients) {
-      if (!append(recipients, "<" + recipient + ">")) return fail(ErrorKind::failure, doing(request), "out of memory");
+      if (!append(recipients, "<" + recipient + ">"))
+        return fail(ErrorKind::failure, doing(request), "out of memory");
     }
     Upload upload{request.message};
 
@@ -52,8 +54,8 @@ public:
     curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.timeouts.connect.count()));
     curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeouts.total.count()));
     // Opportunistic STARTTLS without credentials; with them, TLS or nothing.
-    curl_easy_setopt(curl, CURLOPT_USE_SSL, credentials ? static_cast<long>(CURLUSESSL_ALL)
-                                                        : static_cast<long>(CURLUSESSL_TRY));
+    curl_easy_setopt(curl, CURLOPT_USE_SSL,
+                     credentials ? static_cast<long>(CURLUSESSL_ALL) : static_cast<long>(CURLUSESSL_TRY));
     if (settings_.tls.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.tls.ca_file->c_str());
     if (settings_.tls.insecure) {
       curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);

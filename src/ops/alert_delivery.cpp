@@ -93,12 +93,14 @@ Result<void> deliver_webhook(const OpsContext& context, const core::AlertChannel
       continue;
     }
     if (response->status >= 200 && response->status < 300) return {};
-    Error refused(ErrorKind::external, doing,
-                  fmt::format("the server answered HTTP {} with {}", response->status, first_line(response->body)));
+    Error refused(
+        ErrorKind::external, doing,
+        fmt::format("the server answered HTTP {} with {}", response->status, first_line(response->body)));
     if (!worth_retrying(response->status)) return std::unexpected(std::move(refused));
     last = std::move(refused);
   }
-  return fail(last->kind(), last->doing(), fmt::format("{} (tried {} times)", last->why(), webhook_pauses.size() + 1));
+  return fail(last->kind(), last->doing(),
+              fmt::format("{} (tried {} times)", last->why(), webhook_pauses.size() + 1));
 }
 
 std::string last_lines_text(std::string_view output) {
@@ -126,7 +128,8 @@ Result<void> deliver_to_command(const OpsContext& context, const core::AlertChan
   request.kill_grace = 2s;
   request.input = core::alert_document(alert).dump() + "\n";
   request.on_output = [&output](std::string_view chunk) {
-    if (output.size() < max_command_output) output.append(chunk.substr(0, max_command_output - output.size()));
+    if (output.size() < max_command_output)
+      output.append(chunk.substr(0, max_command_output - output.size()));
   };
   auto runner = context.make_process_runner ? context.make_process_runner() : build::make_process_runner();
   auto ran = runner->run(request);
@@ -173,8 +176,8 @@ Result<void> deliver_email(const OpsContext& context, const core::AlertChannelSp
   request.message = std::move(*message);
 
   const auto settings = settings_with(mail_timeouts);
-  auto transport =
-      context.make_mail_transport ? context.make_mail_transport(settings) : net::make_curl_mail_transport(settings);
+  auto transport = context.make_mail_transport ? context.make_mail_transport(settings)
+                                               : net::make_curl_mail_transport(settings);
   return transport->send(request);
 }
 
@@ -184,9 +187,15 @@ Result<void> deliver_alert(const OpsContext& context, const std::string& channel
                            const core::AlertChannelSpec& channel, const core::Alert& alert) {
   Result<void> delivered;
   switch (channel.type) {
-  case core::AlertChannelType::webhook: delivered = deliver_webhook(context, channel, alert); break;
-  case core::AlertChannelType::command: delivered = deliver_to_command(context, channel, alert); break;
-  case core::AlertChannelType::email: delivered = deliver_email(context, channel, alert); break;
+  case core::AlertChannelType::webhook:
+    delivered = deliver_webhook(context, channel, alert);
+    break;
+  case core::AlertChannelType::command:
+    delivered = deliver_to_command(context, channel, alert);
+    break;
+  case core::AlertChannelType::email:
+    delivered = deliver_email(context, channel, alert);
+    break;
   }
   if (!delivered) {
     return std::unexpected(

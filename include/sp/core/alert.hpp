@@ -27,12 +27,12 @@ struct Alert {
   std::string job;         // empty for JobManager-level alerts
   std::string owner;       // the job's metadata.owner, may be empty
   std::string cluster;
-  std::string jobmanager; // REST URL, without credentials
-  std::string state;      // Flink state, or UNREACHABLE / RECOVERED
+  std::string jobmanager;                   // REST URL, without credentials
+  std::string state;                        // Flink state, or UNREACHABLE / RECOVERED
   std::optional<std::string> cause;         // first line of Flink's root exception
   std::optional<std::string> restore_point; // the path `sp job start` would restore from now
   std::vector<std::string> jobs;            // JobManager-level alerts: the affected jobs, "env/name"
-  std::string summary;                      // one human line: "prod/orders FAILED: java.lang.RuntimeException: boom"
+  std::string summary; // one human line: "prod/orders FAILED: java.lang.RuntimeException: boom"
   // Who sent it; filled by the caller (the host sp runs on, sp's version).
   std::string host;
   std::string sp_version;

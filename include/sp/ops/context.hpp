@@ -32,7 +32,8 @@ Clock system_clock();
 
 using TransportFactory = std::function<std::unique_ptr<net::HttpTransport>(const net::TransportSettings&)>;
 using ProcessRunnerFactory = std::function<std::unique_ptr<build::ProcessRunner>()>;
-using MailTransportFactory = std::function<std::unique_ptr<net::MailTransport>(const net::TransportSettings&)>;
+using MailTransportFactory =
+    std::function<std::unique_ptr<net::MailTransport>(const net::TransportSettings&)>;
 
 struct OpsContext {
   store::Database& database;

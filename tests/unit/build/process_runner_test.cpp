@@ -121,7 +121,8 @@ TEST_CASE("SIGINT to sp ends the build's group and reports an interruption", "[b
 
 namespace {
 
-Run run_with_input(std::vector<std::string> argv, std::string input, std::chrono::milliseconds timeout = 10s) {
+Run run_with_input(std::vector<std::string> argv, std::string input,
+                   std::chrono::milliseconds timeout = 10s) {
   auto runner = sp::build::make_process_runner();
   Run out;
   auto result = runner->run({.argv = std::move(argv),

@@ -79,7 +79,11 @@ TEST_CASE("a document that is not an alert is a usage error naming the field", "
       {"no time", [](auto& d) { d.erase("time_ms"); }, "time_ms"},
       {"text time", [](auto& d) { d["time_ms"] = "now"; }, "time_ms"},
       {"number job", [](auto& d) { d["job"] = 3; }, "job"},
-      {"jobs not strings", [](auto& d) { d["jobs"] = {1, 2}; }, "jobs"},
+      {"jobs not strings",
+       [](auto& d) {
+         d["jobs"] = {1, 2};
+       },
+       "jobs"},
       {"no kind", [](auto& d) { d["kind"] = nullptr; }, "kind"},
       {"cause not text", [](auto& d) { d["cause"] = true; }, "cause"},
   };
@@ -96,7 +100,8 @@ TEST_CASE("a document that is not an alert is a usage error naming the field", "
 }
 
 TEST_CASE("the email subject is one bounded line", "[core][alert]") {
-  CHECK(core::alert_subject(job_failed()) == "[sp] prod/orders-enrich FAILED: java.lang.RuntimeException: boom");
+  CHECK(core::alert_subject(job_failed()) ==
+        "[sp] prod/orders-enrich FAILED: java.lang.RuntimeException: boom");
 
   auto multiline = job_failed();
   multiline.summary = "prod/x FAILED: first\nsecond\r\tthird";
@@ -156,9 +161,12 @@ TEST_CASE("a channel takes the kinds in its events, all when it names none", "[c
     bool takes;
   };
   const std::vector<Case> cases{
-      {all, "job-failed", true},         {all, "checkpoint-stale", true},
-      {failures, "job-failed", true},    {failures, "auto-restart-refused", true},
-      {failures, "auto-restart", false}, {failures, "checkpoint-stale", false},
+      {all, "job-failed", true},
+      {all, "checkpoint-stale", true},
+      {failures, "job-failed", true},
+      {failures, "auto-restart-refused", true},
+      {failures, "auto-restart", false},
+      {failures, "checkpoint-stale", false},
       {failures, core::test_alert_kind, true},
   };
   for (const auto& c : cases) {

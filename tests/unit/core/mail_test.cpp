@@ -71,7 +71,8 @@ TEST_CASE("a body with long or non-ASCII lines is quoted-printable", "[core][mai
   REQUIRE(text.has_value());
   CHECK(text->find("Content-Transfer-Encoding: quoted-printable\r\n") != std::string::npos);
   const auto body = text->substr(text->find("\r\n\r\n") + 4);
-  CHECK(body == "caf=C3=A9 =3D ok=20\r\n" + std::string(75, 'y') + "=\r\n" + std::string(25, 'y') + "\r\nend\r\n");
+  CHECK(body ==
+        "caf=C3=A9 =3D ok=20\r\n" + std::string(75, 'y') + "=\r\n" + std::string(25, 'y') + "\r\nend\r\n");
   CHECK(every_line_ends_in_crlf(*text));
 }
 

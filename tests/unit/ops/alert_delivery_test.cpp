@@ -79,13 +79,13 @@ struct Fixture {
   RecordedRunner runner;
   RecordedMail mail;
   std::vector<std::chrono::milliseconds> pauses;
-  std::map<std::string, std::string> variables{{"HOOK_AUTH", "Bearer s3cret-token"},
-                                               {"SMTP_USER", "alerts"},
-                                               {"SMTP_PASSWORD", "hunter2"}};
+  std::map<std::string, std::string> variables{
+      {"HOOK_AUTH", "Bearer s3cret-token"}, {"SMTP_USER", "alerts"}, {"SMTP_PASSWORD", "hunter2"}};
   std::vector<std::string> progress;
   ops::OpsContext context{
       .database = database,
-      .make_transport = [this](const net::TransportSettings&) { return std::make_unique<ScriptedTransport>(http); },
+      .make_transport =
+          [this](const net::TransportSettings&) { return std::make_unique<ScriptedTransport>(http); },
       .clock = {[] { return std::int64_t{1700000000000}; },
                 [this](std::chrono::milliseconds pause) { pauses.push_back(pause); }},
       .env = [this](const std::string& name) -> std::optional<std::string> {
@@ -96,7 +96,8 @@ struct Fixture {
       .pid_alive = [](std::int64_t) { return true; },
       .progress = [this](const std::string& line) { progress.push_back(line); },
       .make_process_runner = [this] { return std::make_unique<FakeRunner>(runner); },
-      .make_mail_transport = [this](const net::TransportSettings&) { return std::make_unique<FakeMail>(mail); }};
+      .make_mail_transport =
+          [this](const net::TransportSettings&) { return std::make_unique<FakeMail>(mail); }};
   core::Alert alert = core::test_alert(1700000000000, "ops1", "0.1.0");
 
   Result<void> deliver(const core::AlertChannelSpec& channel) {
@@ -230,7 +231,8 @@ TEST_CASE("a failing command is external with its last lines", "[ops][alert]") {
     auto delivered = fixture.deliver(channel);
     REQUIRE_FALSE(delivered.has_value());
     CHECK(delivered.error().kind() == ErrorKind::external);
-    CHECK(delivered.error().why() == "it timed out after 30s; its process group was ended; it printed nothing");
+    CHECK(delivered.error().why() ==
+          "it timed out after 30s; its process group was ended; it printed nothing");
   }
   SECTION("interrupted") {
     fixture.runner.result.ending = build::ProcessResult::Ending::interrupted;
@@ -248,7 +250,8 @@ TEST_CASE("an email goes to every recipient with the channel's credentials", "[o
   CHECK(request.recipients == std::vector<std::string>{"ops@example.com", "ann@example.org"});
   CHECK(request.user == "alerts");
   CHECK(request.password == "hunter2");
-  CHECK(request.message.find("\r\nSubject: [sp] test alert from sp: this channel works\r\n") != std::string::npos);
+  CHECK(request.message.find("\r\nSubject: [sp] test alert from sp: this channel works\r\n") !=
+        std::string::npos);
   CHECK(request.message.find("To: ops@example.com,\r\n \"Ann\" <ann@example.org>\r\n") != std::string::npos);
   CHECK(request.message.find("Message-ID: <" + core::alert_message_id(fixture.alert) + ">\r\n") !=
         std::string::npos);
