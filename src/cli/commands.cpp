@@ -14,6 +14,8 @@ void add_all_commands(CLI::App& root, Action& chosen) {
   add_project_command(root, chosen);
   add_cluster_command(root, chosen);
   add_job_command(root, chosen);
+  add_watch_command(root, chosen);
+  add_check_command(root, chosen);
   add_alert_command(root, chosen);
 }
 

@@ -27,6 +27,8 @@ void add_project_command(CLI::App& root, Action& chosen);
 void add_project_build_commands(CLI::App& project, Action& chosen);
 void add_alert_command(CLI::App& root, Action& chosen);
 
+void add_watch_command(CLI::App& root, Action& chosen);
+void add_check_command(CLI::App& root, Action& chosen);
 // Adds every command group above, in the order `sp --help` lists them.
 void add_all_commands(CLI::App& root, Action& chosen);
 

@@ -6,8 +6,6 @@
 
 namespace sp::ops {
 
-namespace {
-
 net::TransportSettings transport_settings(const core::ClusterSpec& cluster) {
   net::TransportSettings settings;
   settings.tls.ca_file = cluster.tls.ca_file;
@@ -16,7 +14,7 @@ net::TransportSettings transport_settings(const core::ClusterSpec& cluster) {
   return settings;
 }
 
-std::optional<std::string> authorization(const OpsContext& context, const core::ClusterSpec& cluster) {
+std::optional<std::string> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster) {
   if (!cluster.auth.header_env || !context.env) return std::nullopt;
   auto value = context.env(*cluster.auth.header_env);
   if (!value) {
@@ -25,8 +23,6 @@ std::optional<std::string> authorization(const OpsContext& context, const core::
   }
   return value;
 }
-
-} // namespace
 
 Clock system_clock() {
   return {[] {
@@ -38,7 +34,7 @@ Clock system_clock() {
 
 JobManager::JobManager(const OpsContext& context, const core::ClusterSpec& cluster, const std::string& rest_url)
     : transport_(context.make_transport(transport_settings(cluster))),
-      client_(*transport_, rest_url, authorization(context, cluster)) {}
+      client_(*transport_, rest_url, cluster_authorization(context, cluster)) {}
 
 Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster) {
   if (cluster.url && !cluster.url->empty()) return *cluster.url;

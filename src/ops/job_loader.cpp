@@ -11,6 +11,34 @@
 
 namespace sp::ops {
 
+namespace {
+
+core::VariableSet environment_variables(store::Database& database, const std::string& environment) {
+  auto row = store::find_environment(database, environment);
+  return row ? core::variable_set(store::environment_spec(database, row->id)) : core::VariableSet{};
+}
+
+Result<core::ClusterSpec> render_cluster_row(const store::ClusterRow& cluster, const std::string& environment,
+                                             const core::VariableSet& variables, const util::EnvLookup& process_env) {
+  const core::SubstitutionContext context{environment, variables, core::cluster_builtins(cluster.name, environment),
+                                          process_env};
+  auto rendered = core::render_cluster(cluster.name, cluster.spec, context);
+  if (!rendered) return std::unexpected(rendered.error());
+  return rendered->clear;
+}
+
+} // namespace
+
+Result<core::ClusterSpec> load_cluster(store::Database& database, const std::string& environment,
+                                       const std::string& name, const util::EnvLookup& process_env) {
+  auto cluster = store::find_cluster(database, environment, name);
+  if (!cluster) {
+    return fail(ErrorKind::not_found, "loading cluster " + name,
+                fmt::format("no cluster {} in environment {}", name, environment));
+  }
+  return render_cluster_row(*cluster, environment, environment_variables(database, environment), process_env);
+}
+
 Result<LoadedJob> load_job(store::Database& database, const std::string& environment, const std::string& name,
                            const util::EnvLookup& process_env, std::optional<std::string> release) {
   const std::string doing = "loading job " + name;
@@ -27,23 +55,18 @@ Result<LoadedJob> load_job(store::Database& database, const std::string& environ
     return fail(ErrorKind::not_found, doing,
                 fmt::format("its cluster {} does not exist in environment {}", job->spec.cluster, environment));
   }
-  auto environment_row = store::find_environment(database, environment);
-  const core::VariableSet variables =
-      environment_row ? core::variable_set(store::environment_spec(database, environment_row->id)) : core::VariableSet{};
-
+  const core::VariableSet variables = environment_variables(database, environment);
   const core::SubstitutionContext job_context{environment, variables,
                                               core::job_builtins(job->name, environment, job->spec.cluster, release),
                                               process_env};
   auto rendered_job = core::render_job(job->name, job->spec, job_context);
   if (!rendered_job) return std::unexpected(rendered_job.error());
-  const core::SubstitutionContext cluster_context{environment, variables,
-                                                  core::cluster_builtins(cluster->name, environment), process_env};
-  auto rendered_cluster = core::render_cluster(cluster->name, cluster->spec, cluster_context);
+  auto rendered_cluster = render_cluster_row(*cluster, environment, variables, process_env);
   if (!rendered_cluster) return std::unexpected(rendered_cluster.error());
 
   LoadedJob loaded;
   loaded.target = JobTarget{job->id,     job->name, environment, rendered_job->clear, cluster->name,
-                            rendered_cluster->clear};
+                            *rendered_cluster};
   loaded.masked_json = core::to_json(rendered_job->masked).dump();
   loaded.clear_json = core::to_json(rendered_job->clear).dump();
   return loaded;

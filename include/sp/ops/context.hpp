@@ -70,6 +70,12 @@ private:
   flink::RestClient client_;
 };
 
+// How to reach the cluster's JobManagers: its TLS settings and sp's User-Agent.
+net::TransportSettings transport_settings(const core::ClusterSpec& cluster);
+// The Authorization value from the env var the cluster names; a usage error
+// (thrown) when that variable is not set.
+std::optional<std::string> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster);
+
 // The cluster's REST URL, or a usage error for cluster types that have none.
 Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster);
 

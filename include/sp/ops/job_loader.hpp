@@ -22,4 +22,9 @@ struct LoadedJob {
 Result<LoadedJob> load_job(store::Database& database, const std::string& environment, const std::string& name,
                            const util::EnvLookup& process_env, std::optional<std::string> release = std::nullopt);
 
+// The cluster alone, rendered with its environment's variables (the watch
+// loop needs its TLS and auth settings, not a job).
+Result<core::ClusterSpec> load_cluster(store::Database& database, const std::string& environment,
+                                       const std::string& name, const util::EnvLookup& process_env);
+
 } // namespace sp::ops
