@@ -63,19 +63,11 @@ public:
     const Timeouts timeouts = request.timeouts.value_or(settings_.timeouts);
 
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text.data());
+    set_common_options(curl, settings_.tls, timeouts, error_text.data());
     curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
     curl_easy_setopt(curl, CURLOPT_WRITEDATA, &body);
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts.connect.count()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts.total.count()));
     curl_easy_setopt(curl, CURLOPT_USERAGENT, settings_.user_agent.c_str());
     curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
-    if (settings_.tls.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.tls.ca_file->c_str());
-    if (settings_.tls.insecure) {
-      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
 
     StringList headers;
     auto add_header = [&headers](const std::string& line) { (void)append(headers, line); };
