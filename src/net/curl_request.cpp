@@ -45,19 +45,11 @@ std::unique_ptr<RequestState> RequestState::prepare(CURL* curl, HttpRequest requ
 
   curl_easy_reset(curl); // keeps the connection cache, drops the previous request's options
   curl_easy_setopt(curl, CURLOPT_URL, req.url.c_str());
-  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, state->error_text_.data());
+  set_common_options(curl, tls, timeouts, state->error_text_.data());
   curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state->body_);
-  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts.connect.count()));
-  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts.total.count()));
   curl_easy_setopt(curl, CURLOPT_USERAGENT, settings.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
-  if (tls.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, tls.ca_file->c_str());
-  if (tls.insecure) {
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
-  }
 
   auto add_header = [&state](const std::string& line) { (void)append(state->headers_, line); };
   add_header("Accept: application/json");
