@@ -72,7 +72,7 @@ TEST_CASE("validation names the field of each bad reference or rule", "[core][va
        "  objects.yaml:8:54: spec.flink: Flink f does not exist"},
       {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\n"
              "spec: {type: kubernetes-session, kubernetes: {clusterId: s, restAddress: \"http://{cluster}:80\"}}\n",
-       "checking objects.yaml:8:40: spec.kubernetes: unknown placeholder {cluster} in restAddress; the placeholders "
+       "checking objects.yaml:8:46: spec.kubernetes: unknown placeholder {cluster} in restAddress; the placeholders "
        "are {clusterId} and {namespace}"},
       {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote, url: http://x, submit: cli}\n",
        "checking objects.yaml:8:7: spec.flink: submit: cli runs bin/flink of a registered Flink distribution; name it "

@@ -75,7 +75,7 @@ TEST_CASE("an ended application says how it ended", "[flink][yarn]") {
 }
 
 TEST_CASE("ResourceManager answers of another shape are failures, not crashes", "[flink][yarn]") {
-  for (const std::string body : {shape("not-found.json"), std::string("{"), std::string("[]"),
+  for (const std::string& body : {shape("not-found.json"), std::string("{"), std::string("[]"),
                                  std::string(R"({"app": {"id": 7, "state": "RUNNING"}})"),
                                  std::string(R"({"app": {"id": "application_1_1"}})"), std::string(R"({"app": []})")}) {
     INFO(body);

@@ -263,7 +263,8 @@ TEST_CASE("yarn-application: what goes wrong after bin/flink ran", "[ops][cli][y
 
 TEST_CASE("yarn-session: the session's JobManager from the RM, checked, then -t yarn-session", "[ops][cli][yarn]") {
   Fixture fixture;
-  fixture.job.cluster = {.type = core::ClusterType::yarn_session, .flink = "flink-1.20"};
+  fixture.job.cluster = {
+      .type = core::ClusterType::yarn_session, .flink = "flink-1.20", .submit = core::SubmitDriver::cli};
   fixture.job.cluster.yarn = {.resource_manager = "http://rm:8088",
                               .application_id = "application_1700000000000_0007"};
   fixture.runner.output = fixture_text("flink-cli/1.20.5/yarn-session.txt");
