@@ -100,7 +100,7 @@ for word in -Dexecution.checkpointing.interval=10s -Dyarn.application.name=yarn-
   grep -qxF -- "$word" "$SP_TEST_TMP/argv" || fail "bin/flink did not get $word"
 done
 sp -o json job show yarn-job
-expect_out "application_1700000000000_0007"
+expect_out '"application_id": "application_1700000000000_0007"'
 sp -o json job status yarn-job
 expect_rc 0 "status talks to the run's JobManager"
 expect_out '"state": "RUNNING"'
@@ -114,8 +114,8 @@ expect_rc 4 "plan after the application ended"
 expect_out "ended with its application application_1700000000000_0007"
 sp job start yarn-job
 expect_rc 4 "start after the application ended, nothing to restore"
-sp -o json job history yarn-job
-expect_out '"LOST"'
+sp -o json job show yarn-job
+expect_out '"end_state": "LOST"'
 echo "application_1700000000000_0007 running.json" >"$apps"
 sp -o json job start yarn-job --restore none --force
 expect_rc 0 "a fresh start, forced"
