@@ -108,7 +108,7 @@ TEST_CASE("YARN: the ResourceManager's answer decides the JobManager address", "
   }
 }
 
-TEST_CASE("YARN sessions are looked up by their application id; by url only without one", "[ops][yarn]") {
+TEST_CASE("YARN sessions are looked up by their application id, by url only without one", "[ops][yarn]") {
   Fixture fixture;
   core::ClusterSpec session{.type = core::ClusterType::yarn_session, .url = "http://direct:8081"};
   CHECK(fixture.resolve(session, std::nullopt).value() == "http://direct:8081");
