@@ -244,7 +244,7 @@ void add_named(CLI::App& group, Action& chosen, const std::string& name, const s
 } // namespace
 
 void add_cluster_command(CLI::App& root, Action& chosen) {
-  auto* cluster = root.add_subcommand("cluster", "clusters of the environment and the jobs they run");
+  auto* cluster = root.add_subcommand("cluster", "clusters of the environment and the jobs they run: add, remove, list, show, ping, jobs");
   cluster->require_subcommand(1);
   add_add_command(*cluster, chosen);
   add_named(*cluster, chosen, "remove", "forget a cluster no job uses", run_remove);

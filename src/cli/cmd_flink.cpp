@@ -92,7 +92,7 @@ int run_remove(Invocation& invocation, const std::string& name) {
 } // namespace
 
 void add_flink_command(CLI::App& root, Action& chosen) {
-  auto* flink = root.add_subcommand("flink", "registered Flink distributions (FLINK_HOME and version)");
+  auto* flink = root.add_subcommand("flink", "registered Flink distributions (FLINK_HOME and version): add, list, remove");
   flink->require_subcommand(1);
 
   auto options = std::make_shared<AddOptions>();

@@ -69,9 +69,30 @@ sp -o json cluster add yarn --type yarn-application --flink f120 --yarn-resource
 expect_rc 0 "cluster add"
 expect_out '"resourceManager": "'"$rm_url"'"'
 expect_out '"execution.checkpointing.interval": "10s"'
+sp cluster add yarn --type remote --url http://jm:8081
+expect_rc 4 "the same cluster name twice"
+expect_err "Cluster yarn (environment default) exists already"
 sp flink remove f120
 expect_rc 4 "removing a Flink a cluster uses"
 expect_err "clusters use it: default/yarn"
+sp flink remove f12
+expect_rc 3 "removing an unknown Flink"
+expect_err "did you mean f120?"
+# A second distribution, added and removed; the first stays.
+cp -r "$home" "$SP_TEST_TMP/flink-copy"
+sp flink add spare "$SP_TEST_TMP/flink-copy"
+expect_rc 0 "flink add spare"
+sp flink remove spare
+expect_rc 0 "flink remove spare"
+sp -o json flink list
+[ "$(python3 -c "import json,sys; print([f['name'] for f in json.load(sys.stdin)])" <<<"$out")" = "['f120']" ] ||
+  fail "flink list after remove"
+sp cluster add scratch --type kubernetes-session --kubernetes-cluster-id s1 --kubernetes-namespace streaming
+expect_rc 0 "kubernetes-session cluster add"
+sp cluster remove scratch
+expect_rc 0 "cluster remove"
+sp cluster show scratch
+expect_rc 3 "a removed cluster"
 
 cat >"$SP_TEST_TMP/job.yaml" <<YAML
 apiVersion: sp/v1
@@ -121,11 +142,25 @@ sp -o json job start yarn-job --restore none --force
 expect_rc 0 "a fresh start, forced"
 expect_out '"state": "RUNNING"'
 
-# The ResourceManager down: exit 5 at once, naming the deployed application.
-kill $server; wait $server 2>/dev/null
+# A yarn-session cluster: its JobManager is the ResourceManager's answer for
+# its application id: unknown (404) exit 3, RUNNING found, ended exit 6,
+# ResourceManager down exit 5.
 sp cluster add yarn-session --type yarn-session --flink f120 --yarn-resource-manager "$rm_url" \
   --yarn-application-id application_1700000000000_0003
 expect_rc 0 "yarn-session cluster add"
+sp cluster ping yarn-session
+expect_rc 3 "an application the ResourceManager does not know"
+expect_err "does not know it"
+printf '%s\n' "application_1700000000000_0003 running.json" >>"$apps"
+sp -o json cluster ping yarn-session
+expect_rc 0 "ping a running session"
+expect_out '"url": "'"$rm_url"'"'
+expect_out '"flink_version": "1.20.5"'
+printf '%s\n' "application_1700000000000_0003 failed.json" >"$apps"
+sp cluster ping yarn-session
+expect_rc 6 "an ended session"
+expect_err "the application ended: FAILED (final status FAILED)"
+kill $server; wait $server 2>/dev/null
 sp cluster ping yarn-session
 expect_rc 5 "ResourceManager down"
 expect_err "the ResourceManager at $rm_url does not answer"
