@@ -34,7 +34,10 @@ std::vector<std::string> clusters_using(store::Database& database, const std::st
 }
 
 Data flink_record(const store::FlinkRow& flink, const std::vector<std::string>& clusters) {
-  return Data{{"name", flink.name}, {"version", flink.spec.version}, {"home", flink.spec.home}, {"clusters", clusters}};
+  return Data{{"name", flink.name},
+              {"version", flink.spec.version},
+              {"home", flink.spec.home},
+              {"clusters", clusters}};
 }
 
 int run_add(Invocation& invocation, const AddOptions& options) {
@@ -44,8 +47,9 @@ int run_add(Invocation& invocation, const AddOptions& options) {
   if (home.size() > 1 && home.ends_with('/')) home.pop_back();
   const auto version = value_or_throw(flink::detect_flink_version(home));
   auto database = open_store_for_writing(invocation);
-  create_object(database,
-                {.kind = core::ObjectKind::flink, .name = options.name, .spec = core::FlinkSpec{home, version}}, doing);
+  create_object(
+      database,
+      {.kind = core::ObjectKind::flink, .name = options.name, .spec = core::FlinkSpec{home, version}}, doing);
   invocation.print({flink_record(*store::find_flink(database, options.name), {}), {}});
   return 0;
 }
@@ -92,24 +96,29 @@ int run_remove(Invocation& invocation, const std::string& name) {
 } // namespace
 
 void add_flink_command(CLI::App& root, Action& chosen) {
-  auto* flink = root.add_subcommand("flink", "registered Flink distributions (FLINK_HOME and version): add, list, remove");
+  auto* flink = root.add_subcommand(
+      "flink", "registered Flink distributions (FLINK_HOME and version): add, list, remove");
   flink->require_subcommand(1);
 
   auto options = std::make_shared<AddOptions>();
-  auto* add = flink->add_subcommand("add", "register a FLINK_HOME; its version is read from lib/flink-dist*.jar");
-  add->add_option("name", options->name, "the distribution's name, as clusters' spec.flink refer to it")->required();
+  auto* add =
+      flink->add_subcommand("add", "register a FLINK_HOME; its version is read from lib/flink-dist*.jar");
+  add->add_option("name", options->name, "the distribution's name, as clusters' spec.flink refer to it")
+      ->required();
   add->add_option("path", options->home, "the FLINK_HOME (the folder holding bin/ and lib/)")
       ->required()
       ->type_name("PATH");
   add->callback([&chosen, options] { chosen = [options](Invocation& i) { return run_add(i, *options); }; });
 
-  auto* list = flink->add_subcommand("list", "registered distributions, their versions and the clusters using them");
+  auto* list =
+      flink->add_subcommand("list", "registered distributions, their versions and the clusters using them");
   list->callback([&chosen] { chosen = run_list; });
 
   auto target = std::make_shared<std::string>();
   auto* remove = flink->add_subcommand("remove", "forget a distribution no cluster uses (its files stay)");
   remove->add_option("name", *target, "the distribution's name")->required();
-  remove->callback([&chosen, target] { chosen = [target](Invocation& i) { return run_remove(i, *target); }; });
+  remove->callback(
+      [&chosen, target] { chosen = [target](Invocation& i) { return run_remove(i, *target); }; });
 }
 
 } // namespace sp::cli

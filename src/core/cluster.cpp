@@ -95,9 +95,10 @@ nlohmann::ordered_json to_json(const ClusterSpec& spec) {
 }
 
 Result<std::string> kubernetes_rest_address(const KubernetesSettings& settings, std::string_view cluster_id) {
-  const std::string_view pattern = settings.rest_address ? std::string_view(*settings.rest_address)
-                                                         : default_kubernetes_rest_address;
-  const std::string_view name_space = settings.name_space ? std::string_view(*settings.name_space) : "default";
+  const std::string_view pattern =
+      settings.rest_address ? std::string_view(*settings.rest_address) : default_kubernetes_rest_address;
+  const std::string_view name_space =
+      settings.name_space ? std::string_view(*settings.name_space) : "default";
   std::string address;
   for (std::size_t at = 0; at < pattern.size();) {
     const auto open = pattern.find('{', at);

@@ -209,9 +209,12 @@ Result<std::map<std::string, std::string>> remote_target_options(std::string_vie
 
 CliTarget cli_target_for(const core::ClusterSpec& cluster) {
   switch (cluster.type) {
-  case core::ClusterType::remote: return CliTarget::remote;
-  case core::ClusterType::yarn_application: return CliTarget::yarn_application;
-  case core::ClusterType::kubernetes_application: return CliTarget::kubernetes_application;
+  case core::ClusterType::remote:
+    return CliTarget::remote;
+  case core::ClusterType::yarn_application:
+    return CliTarget::yarn_application;
+  case core::ClusterType::kubernetes_application:
+    return CliTarget::kubernetes_application;
   case core::ClusterType::yarn_session:
     return cluster.yarn.application_id ? CliTarget::yarn_session : CliTarget::remote;
   case core::ClusterType::kubernetes_session:
@@ -220,8 +223,8 @@ CliTarget cli_target_for(const core::ClusterSpec& cluster) {
   return CliTarget::remote;
 }
 
-std::map<std::string, std::string> deployment_target_options(const core::ClusterSpec& cluster, CliTarget target,
-                                                             std::string_view job_name,
+std::map<std::string, std::string> deployment_target_options(const core::ClusterSpec& cluster,
+                                                             CliTarget target, std::string_view job_name,
                                                              std::string_view kubernetes_cluster_id) {
   std::map<std::string, std::string> options;
   switch (target) {
@@ -236,9 +239,10 @@ std::map<std::string, std::string> deployment_target_options(const core::Cluster
     break;
   case CliTarget::kubernetes_session:
   case CliTarget::kubernetes_application:
-    options["kubernetes.cluster-id"] = target == CliTarget::kubernetes_session
-                                           ? cluster.kubernetes.cluster_id.value_or(std::string(kubernetes_cluster_id))
-                                           : std::string(kubernetes_cluster_id);
+    options["kubernetes.cluster-id"] =
+        target == CliTarget::kubernetes_session
+            ? cluster.kubernetes.cluster_id.value_or(std::string(kubernetes_cluster_id))
+            : std::string(kubernetes_cluster_id);
     if (cluster.kubernetes.name_space) options["kubernetes.namespace"] = *cluster.kubernetes.name_space;
     break;
   }

@@ -30,7 +30,8 @@ std::string yarn_application_url(std::string_view resource_manager, std::string_
 Result<YarnApplication> parse_yarn_application(std::string_view body) {
   const std::string doing = "reading the ResourceManager's application report";
   const json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) return fail(ErrorKind::failure, doing, "the ResourceManager sent malformed JSON");
+  if (document.is_discarded())
+    return fail(ErrorKind::failure, doing, "the ResourceManager sent malformed JSON");
   const auto app = document.is_object() ? document.find("app") : document.end();
   if (!document.is_object() || app == document.end() || !app->is_object()) {
     return fail(ErrorKind::failure, doing, "expected a JSON object with an \"app\" object");

@@ -41,7 +41,8 @@ constexpr std::chrono::milliseconds discovery_wait = 3min;
 
 // Application mode: the client does not learn the job id, but the new
 // JobManager runs exactly one job, so it is the one /jobs/overview lists.
-Result<std::string> only_job_of(const OpsContext& context, const JobTarget& job, const std::string& rest_url) {
+Result<std::string> only_job_of(const OpsContext& context, const JobTarget& job,
+                                const std::string& rest_url) {
   const std::string finding = "finding the Flink job of " + job.name + " on its JobManager " + rest_url;
   JobManager jobmanager(context, job.cluster, rest_url);
   const std::int64_t deadline = context.clock.now_ms() + discovery_wait.count();
@@ -72,7 +73,8 @@ Error deployed_but_lost(const JobTarget& job, const std::string& application_id,
 
 class CliSubmitter final : public Submitter {
 public:
-  CliSubmitter(const OpsContext& context, store::FlinkRow flink) : context_(context), flink_(std::move(flink)) {}
+  CliSubmitter(const OpsContext& context, store::FlinkRow flink)
+      : context_(context), flink_(std::move(flink)) {}
 
   Result<Submission> submit(const JobTarget& job, const store::ReleaseRow& release,
                             const flink::RunRequest& run) override {
@@ -111,12 +113,14 @@ public:
     Submission submission;
     submission.application_id = submitted->application_id;
     if (target == flink::CliTarget::yarn_session) submission.application_id = job.cluster.yarn.application_id;
-    if (target == flink::CliTarget::kubernetes_session) submission.application_id = job.cluster.kubernetes.cluster_id;
+    if (target == flink::CliTarget::kubernetes_session)
+      submission.application_id = job.cluster.kubernetes.cluster_id;
     if (application) {
       if (context_.progress) context_.progress("looking for the JobManager of " + *submission.application_id);
-      auto address = await_jobmanager_address(context_, job.cluster, job.cluster_name, submission.application_id,
-                                              discovery_wait);
-      if (!address) return std::unexpected(deployed_but_lost(job, *submission.application_id, address.error()));
+      auto address = await_jobmanager_address(context_, job.cluster, job.cluster_name,
+                                              submission.application_id, discovery_wait);
+      if (!address)
+        return std::unexpected(deployed_but_lost(job, *submission.application_id, address.error()));
       rest_url = *address;
     }
     submission.rest_url = *rest_url;
@@ -151,8 +155,9 @@ private:
     if (!ran) return std::unexpected(ran.error().within(doing(job)));
     if (ran->ending == build::ProcessResult::Ending::interrupted) {
       return fail(ErrorKind::interrupted, doing(job), "interrupted; bin/flink was ended",
-                  rest_url ? "the job may have been submitted anyway: look at the jobs of " + *rest_url
-                           : "the application may have been deployed anyway: look at cluster " + job.cluster_name);
+                  rest_url
+                      ? "the job may have been submitted anyway: look at the jobs of " + *rest_url
+                      : "the application may have been deployed anyway: look at cluster " + job.cluster_name);
     }
     if (ran->ending != build::ProcessResult::Ending::exited || ran->exit_code != 0) {
       return fail(ErrorKind::external, doing(job),

@@ -10,7 +10,9 @@ namespace {
 
 using namespace std::chrono_literals;
 
-std::string doing(const std::string& cluster_name) { return "finding the JobManager of cluster " + cluster_name; }
+std::string doing(const std::string& cluster_name) {
+  return "finding the JobManager of cluster " + cluster_name;
+}
 
 std::unexpected<Error> missing_setting(const std::string& cluster_name, const std::string& why,
                                        const std::string& hint) {
@@ -32,7 +34,8 @@ Result<std::string> ask_resource_manager(const OpsContext& context, const core::
                            "set spec.yarn.resourceManager to the ResourceManager's REST URL");
   }
   const auto url = flink::yarn_application_url(*cluster.yarn.resource_manager, application_id);
-  const std::string asking = fmt::format("asking the ResourceManager about YARN application {}", application_id);
+  const std::string asking =
+      fmt::format("asking the ResourceManager about YARN application {}", application_id);
   auto transport = context.make_transport(transport_settings_of(cluster));
   auto response = transport->send({.method = "GET", .url = url});
   if (!response) {
@@ -46,10 +49,12 @@ Result<std::string> ask_resource_manager(const OpsContext& context, const core::
                 "it may have ended long ago and been forgotten by YARN");
   }
   if (response->status >= 500) { // a standby or restarting ResourceManager
-    return fail(ErrorKind::unreachable, asking, fmt::format("the ResourceManager answered HTTP {}", response->status));
+    return fail(ErrorKind::unreachable, asking,
+                fmt::format("the ResourceManager answered HTTP {}", response->status));
   }
   if (response->status != 200) {
-    return fail(ErrorKind::failure, asking, fmt::format("the ResourceManager answered HTTP {}", response->status));
+    return fail(ErrorKind::failure, asking,
+                fmt::format("the ResourceManager answered HTTP {}", response->status));
   }
   auto application = flink::parse_yarn_application(response->body);
   if (!application) return std::unexpected(application.error().within(asking));
@@ -81,7 +86,8 @@ Result<std::string> resolve(const OpsContext& context, const core::ClusterSpec& 
     return kubernetes_address(cluster, cluster_name, *cluster.kubernetes.cluster_id);
   case ClusterType::kubernetes_application:
     if (!application_id) {
-      return missing_setting(cluster_name, "an application cluster has a JobManager per job; no cluster id was given",
+      return missing_setting(cluster_name,
+                             "an application cluster has a JobManager per job; no cluster id was given",
                              "the address is known once sp starts the job");
     }
     return kubernetes_address(cluster, cluster_name, *application_id);
@@ -94,7 +100,8 @@ Result<std::string> resolve(const OpsContext& context, const core::ClusterSpec& 
   }
   case ClusterType::yarn_application:
     if (!application_id) {
-      return missing_setting(cluster_name, "an application cluster has a JobManager per job; no application id was given",
+      return missing_setting(cluster_name,
+                             "an application cluster has a JobManager per job; no application id was given",
                              "the address is known once sp starts the job");
     }
     return ask_resource_manager(context, cluster, cluster_name, *application_id, pending);

@@ -79,7 +79,8 @@ SubmitDriver submit_driver_of(const ClusterSpec& spec);
 // {namespace} (an ingress pattern such as "https://{clusterId}.flink.example.com");
 // without it, the service Flink creates: http://{clusterId}-rest.{namespace}:8081.
 // The namespace defaults to "default". Any other {placeholder} is a usage error.
-inline constexpr std::string_view default_kubernetes_rest_address = "http://{clusterId}-rest.{namespace}:8081";
+inline constexpr std::string_view default_kubernetes_rest_address =
+    "http://{clusterId}-rest.{namespace}:8081";
 Result<std::string> kubernetes_rest_address(const KubernetesSettings& settings, std::string_view cluster_id);
 
 // A Kubernetes application cluster id for a job: Flink requires a DNS-1035

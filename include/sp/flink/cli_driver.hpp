@@ -62,8 +62,8 @@ CliTarget cli_target_for(const core::ClusterSpec& cluster);
 // of an application; kubernetes.cluster-id (the session's, or
 // `kubernetes_cluster_id` sp chose for an application) and
 // kubernetes.namespace.
-std::map<std::string, std::string> deployment_target_options(const core::ClusterSpec& cluster, CliTarget target,
-                                                             std::string_view job_name,
+std::map<std::string, std::string> deployment_target_options(const core::ClusterSpec& cluster,
+                                                             CliTarget target, std::string_view job_name,
                                                              std::string_view kubernetes_cluster_id);
 
 // What a submission printed that sp needs.

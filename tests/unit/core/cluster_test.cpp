@@ -5,7 +5,8 @@
 using namespace sp;
 using namespace sp::core;
 
-TEST_CASE("a Kubernetes JobManager address: Flink's rest service by default, or a template", "[core][cluster]") {
+TEST_CASE("a Kubernetes JobManager address: Flink's rest service by default, or a template",
+          "[core][cluster]") {
   KubernetesSettings settings;
   CHECK(kubernetes_rest_address(settings, "orders").value() == "http://orders-rest.default:8081");
   settings.name_space = "streaming";
@@ -16,7 +17,8 @@ TEST_CASE("a Kubernetes JobManager address: Flink's rest service by default, or 
   CHECK(kubernetes_rest_address(settings, "orders").value() == "http://jm.example.com:8081");
 }
 
-TEST_CASE("a Kubernetes address template with an unknown or open placeholder is a usage error", "[core][cluster]") {
+TEST_CASE("a Kubernetes address template with an unknown or open placeholder is a usage error",
+          "[core][cluster]") {
   KubernetesSettings settings;
   for (const auto& [pattern, why] : std::vector<std::pair<std::string, std::string>>{
            {"http://{cluster}-rest:8081", "unknown placeholder {cluster}"},

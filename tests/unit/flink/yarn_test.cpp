@@ -49,7 +49,7 @@ TEST_CASE("a RUNNING application's JobManager is its amRPCAddress, never the RM 
 TEST_CASE("an ACCEPTED application has no JobManager yet: unreachable, try again", "[flink][yarn]") {
   auto application = parse_yarn_application(shape("accepted.json"));
   REQUIRE(application.has_value());
-  CHECK_FALSE(application->am_rpc_address.has_value()); // "N/A"
+  CHECK_FALSE(application->am_rpc_address.has_value());       // "N/A"
   CHECK_FALSE(application->am_host_http_address.has_value()); // ""
   auto url = jobmanager_url_of(*application, false);
   REQUIRE_FALSE(url.has_value());
@@ -60,10 +60,12 @@ TEST_CASE("an ACCEPTED application has no JobManager yet: unreachable, try again
 TEST_CASE("an ended application says how it ended", "[flink][yarn]") {
   for (const auto& [file, why] : std::vector<std::pair<std::string, std::string>>{
            {"finished.json", "the application ended: FINISHED (final status SUCCEEDED)"},
-           {"failed.json", "the application ended: FAILED (final status FAILED): Application "
-                           "application_1700000000000_0007 failed 1 times (global limit =2; local limit is =1) due "
-                           "to AM Container for appattempt_1700000000000_0007_000001 exited with  exitCode: 1"},
-           {"killed.json", "the application ended: KILLED (final status KILLED): Application killed by user."}}) {
+           {"failed.json",
+            "the application ended: FAILED (final status FAILED): Application "
+            "application_1700000000000_0007 failed 1 times (global limit =2; local limit is =1) due "
+            "to AM Container for appattempt_1700000000000_0007_000001 exited with  exitCode: 1"},
+           {"killed.json",
+            "the application ended: KILLED (final status KILLED): Application killed by user."}}) {
     INFO(file);
     auto application = parse_yarn_application(shape(file));
     REQUIRE(application.has_value());
@@ -75,9 +77,10 @@ TEST_CASE("an ended application says how it ended", "[flink][yarn]") {
 }
 
 TEST_CASE("ResourceManager answers of another shape are failures, not crashes", "[flink][yarn]") {
-  for (const std::string& body : {shape("not-found.json"), std::string("{"), std::string("[]"),
-                                 std::string(R"({"app": {"id": 7, "state": "RUNNING"}})"),
-                                 std::string(R"({"app": {"id": "application_1_1"}})"), std::string(R"({"app": []})")}) {
+  for (const std::string& body :
+       {shape("not-found.json"), std::string("{"), std::string("[]"),
+        std::string(R"({"app": {"id": 7, "state": "RUNNING"}})"),
+        std::string(R"({"app": {"id": "application_1_1"}})"), std::string(R"({"app": []})")}) {
     INFO(body);
     auto application = parse_yarn_application(body);
     REQUIRE_FALSE(application.has_value());
@@ -86,6 +89,8 @@ TEST_CASE("ResourceManager answers of another shape are failures, not crashes", 
 }
 
 TEST_CASE("the application's URL on the ResourceManager", "[flink][yarn]") {
-  CHECK(yarn_application_url("http://rm:8088/", "application_1_2") == "http://rm:8088/ws/v1/cluster/apps/application_1_2");
-  CHECK(yarn_application_url("http://rm:8088", "application_1_2") == "http://rm:8088/ws/v1/cluster/apps/application_1_2");
+  CHECK(yarn_application_url("http://rm:8088/", "application_1_2") ==
+        "http://rm:8088/ws/v1/cluster/apps/application_1_2");
+  CHECK(yarn_application_url("http://rm:8088", "application_1_2") ==
+        "http://rm:8088/ws/v1/cluster/apps/application_1_2");
 }

@@ -214,7 +214,8 @@ TEST_CASE("yarn-application: run-application, the application id, its JobManager
                                  "-Dyarn.application.name=orders", "-Dyarn.application.queue=root.streaming",
                                  "/store/app.jar"});
   // No JobManager existed before bin/flink: nothing was asked of one but the new one's job list.
-  for (const auto& request : fixture.transport.requests) CHECK(request.url.find("/config") == std::string::npos);
+  for (const auto& request : fixture.transport.requests)
+    CHECK(request.url.find("/config") == std::string::npos);
 }
 
 TEST_CASE("yarn-application: what goes wrong after bin/flink ran", "[ops][cli][yarn]") {
@@ -223,7 +224,8 @@ TEST_CASE("yarn-application: what goes wrong after bin/flink ran", "[ops][cli][y
   std::int64_t now = 1000;
   fixture.context.clock = {[&now] { return now; }, [&now](std::chrono::milliseconds d) { now += d.count(); }};
   SECTION("the output names no application: exit 6 quoting it") {
-    fixture.runner.output = "2026-11-22 02:10:01,845 INFO  org.apache.hadoop.yarn.client.RMProxy [] - Connecting\n";
+    fixture.runner.output =
+        "2026-11-22 02:10:01,845 INFO  org.apache.hadoop.yarn.client.RMProxy [] - Connecting\n";
     auto submission = fixture.submit();
     REQUIRE_FALSE(submission.has_value());
     CHECK(submission.error().kind() == ErrorKind::external);
@@ -234,7 +236,8 @@ TEST_CASE("yarn-application: what goes wrong after bin/flink ran", "[ops][cli][y
     auto submission = fixture.submit();
     REQUIRE_FALSE(submission.has_value());
     CHECK(submission.error().kind() == ErrorKind::unreachable);
-    CHECK(submission.error().why().find("the ResourceManager at http://rm:8088 does not answer") != std::string::npos);
+    CHECK(submission.error().why().find("the ResourceManager at http://rm:8088 does not answer") !=
+          std::string::npos);
     CHECK(submission.error().hint().find("application_1700000000000_0007") != std::string::npos);
     CHECK(now == 1000);
   }
@@ -261,7 +264,8 @@ TEST_CASE("yarn-application: what goes wrong after bin/flink ran", "[ops][cli][y
   }
 }
 
-TEST_CASE("yarn-session: the session's JobManager from the RM, checked, then -t yarn-session", "[ops][cli][yarn]") {
+TEST_CASE("yarn-session: the session's JobManager from the RM, checked, then -t yarn-session",
+          "[ops][cli][yarn]") {
   Fixture fixture;
   fixture.job.cluster = {
       .type = core::ClusterType::yarn_session, .flink = "flink-1.20", .submit = core::SubmitDriver::cli};
@@ -269,7 +273,8 @@ TEST_CASE("yarn-session: the session's JobManager from the RM, checked, then -t 
                               .application_id = "application_1700000000000_0007"};
   fixture.runner.output = fixture_text("flink-cli/1.20.5/yarn-session.txt");
   fixture.transport.answer("GET", rm_app, 200, fixture_text("yarn-rm/running.json"));
-  fixture.transport.answer("GET", "http://nm-3.example.com:40123/config", 200, R"({"flink-version":"1.20.5"})");
+  fixture.transport.answer("GET", "http://nm-3.example.com:40123/config", 200,
+                           R"({"flink-version":"1.20.5"})");
   auto submission = fixture.submit();
   REQUIRE(submission.has_value());
   CHECK(submission->flink_job_id == "5f0c3b1f7d0a4c5e9a3c2b1d0e9f8a7b");

@@ -131,10 +131,12 @@ TEST_CASE("Kubernetes and remote addresses need no lookup", "[ops][kubernetes]")
   CHECK(fixture.transport.requests.empty());
 }
 
-TEST_CASE("an application YARN has only accepted is asked again until it runs or the wait is over", "[ops][yarn]") {
+TEST_CASE("an application YARN has only accepted is asked again until it runs or the wait is over",
+          "[ops][yarn]") {
   Fixture fixture;
   fixture.transport.answer("GET", rm_app, 200, shape("accepted.json"));
-  auto address = await_jobmanager_address(fixture.context, fixture.yarn, "c", app_id, std::chrono::seconds(10));
+  auto address =
+      await_jobmanager_address(fixture.context, fixture.yarn, "c", app_id, std::chrono::seconds(10));
   REQUIRE_FALSE(address.has_value());
   CHECK(address.error().kind() == ErrorKind::unreachable);
   CHECK(fixture.transport.requests.size() == 6); // at 0, 2, 4, 6, 8 and 10 s
@@ -156,10 +158,12 @@ TEST_CASE("after a failover the run's JobManager is found again and recorded", "
                                                            .state = "RUNNING",
                                                            .started_at = 0});
   fixture.transport.answer("GET", rm_app, 200, shape("running.json"));
-  auto relocation = relocate_jobmanager(fixture.context, fixture.yarn, "c", *store::find_run(fixture.database, run_id));
+  auto relocation =
+      relocate_jobmanager(fixture.context, fixture.yarn, "c", *store::find_run(fixture.database, run_id));
   REQUIRE(relocation.has_value());
   CHECK(relocation->moved);
   CHECK(store::find_run(fixture.database, run_id)->rest_url == "http://nm-3.example.com:40123");
-  relocation = relocate_jobmanager(fixture.context, fixture.yarn, "c", *store::find_run(fixture.database, run_id));
+  relocation =
+      relocate_jobmanager(fixture.context, fixture.yarn, "c", *store::find_run(fixture.database, run_id));
   CHECK_FALSE(relocation->moved);
 }
