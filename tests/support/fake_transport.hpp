@@ -29,4 +29,15 @@ public:
   }
 };
 
+// Hands a FakeTransport the test keeps to code that owns its transport
+// (one per JobManager client): every client then answers from one table.
+class ForwardingTransport final : public net::HttpTransport {
+public:
+  explicit ForwardingTransport(FakeTransport& target) : target_(target) {}
+  Result<net::HttpResponse> send(const net::HttpRequest& request) override { return target_.send(request); }
+
+private:
+  FakeTransport& target_;
+};
+
 } // namespace sp::test

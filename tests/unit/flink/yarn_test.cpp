@@ -1,9 +1,8 @@
 #include "sp/flink/yarn.hpp"
 
-#include <catch2/catch.hpp>
+#include "support/fixtures.hpp"
 
-#include <fstream>
-#include <sstream>
+#include <catch2/catch.hpp>
 
 using namespace sp;
 using namespace sp::flink;
@@ -11,13 +10,7 @@ using namespace sp::flink;
 namespace {
 
 // The documented Hadoop shapes in tests/fixtures/yarn-rm/.
-std::string shape(const std::string& name) {
-  std::ifstream in(std::string(SP_FIXTURES_DIR) + "/yarn-rm/" + name);
-  REQUIRE(in);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string shape(const std::string& name) { return sp::test::read_fixture("yarn-rm/" + name); }
 
 } // namespace
 

@@ -3,27 +3,17 @@
 #include "sp/store/store.hpp"
 
 #include "support/fake_transport.hpp"
+#include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
 
 #include <fstream>
-#include <sstream>
 
 using namespace sp;
 using namespace sp::ops;
 
 namespace {
-
-// The JobManager owns its transport; this one forwards to a fake the test keeps.
-class SharedTransport final : public net::HttpTransport {
-public:
-  explicit SharedTransport(test::FakeTransport& fake) : fake_(fake) {}
-  Result<net::HttpResponse> send(const net::HttpRequest& request) override { return fake_.send(request); }
-
-private:
-  test::FakeTransport& fake_;
-};
 
 class FakeRunner final : public build::ProcessRunner {
 public:
@@ -43,27 +33,28 @@ struct Fixture {
   store::Database database = store::open_store({dir / "home"}, store::OpenMode::create_missing).value();
   test::FakeTransport transport;
   FakeRunner runner;
-  OpsContext context{
-      .database = database,
-      .make_transport =
-          [this](const net::TransportSettings&) { return std::make_unique<SharedTransport>(transport); },
-      .clock = {[] { return std::int64_t{1000}; }, [](std::chrono::milliseconds) {}},
-      .env = {},
-      .actor = {"me", "host", 1},
-      .pid_alive = [](std::int64_t) { return true; },
-      .progress = {},
-      .make_process_runner =
-          [this] {
-            // A fresh runner per call that reports into the shared one.
-            struct Forward final : build::ProcessRunner {
-              FakeRunner& target;
-              explicit Forward(FakeRunner& runner) : target(runner) {}
-              Result<build::ProcessResult> run(const build::ProcessRequest& request) override {
-                return target.run(request);
-              }
-            };
-            return std::make_unique<Forward>(runner);
-          }};
+  OpsContext context{.database = database,
+                     .make_transport =
+                         [this](const net::TransportSettings&) {
+                           return std::make_unique<test::ForwardingTransport>(transport);
+                         },
+                     .clock = {[] { return std::int64_t{1000}; }, [](std::chrono::milliseconds) {}},
+                     .env = {},
+                     .actor = {"me", "host", 1},
+                     .pid_alive = [](std::int64_t) { return true; },
+                     .progress = {},
+                     .make_process_runner =
+                         [this] {
+                           // A fresh runner per call that reports into the shared one.
+                           struct Forward final : build::ProcessRunner {
+                             FakeRunner& target;
+                             explicit Forward(FakeRunner& runner) : target(runner) {}
+                             Result<build::ProcessResult> run(const build::ProcessRequest& request) override {
+                               return target.run(request);
+                             }
+                           };
+                           return std::make_unique<Forward>(runner);
+                         }};
   JobTarget job;
   store::ReleaseRow release{.id = 1, .job_id = 1, .artifact_path = "/store/app.jar"};
 
@@ -175,14 +166,6 @@ TEST_CASE("remote clusters submit over REST unless they ask for the CLI", "[ops]
 
 namespace {
 
-std::string fixture_text(const std::string& path) {
-  std::ifstream in(std::string(SP_FIXTURES_DIR) + "/" + path);
-  REQUIRE(in);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
 constexpr const char* rm_app = "http://rm:8088/ws/v1/cluster/apps/application_1700000000000_0007";
 constexpr const char* one_job =
     R"({"jobs":[{"jid":"a1b2c3d4e5f60718293a4b5c6d7e8f90","name":"orders","state":"RUNNING","start-time":1}]})";
@@ -191,8 +174,8 @@ constexpr const char* one_job =
 void make_yarn_application(Fixture& fixture) {
   fixture.job.cluster = {.type = core::ClusterType::yarn_application, .flink = "flink-1.20"};
   fixture.job.cluster.yarn = {.resource_manager = "http://rm:8088", .queue = "root.streaming"};
-  fixture.runner.output = fixture_text("flink-cli/1.20.5/yarn-application.txt");
-  fixture.transport.answer("GET", rm_app, 200, fixture_text("yarn-rm/running.json"));
+  fixture.runner.output = test::read_fixture("flink-cli/1.20.5/yarn-application.txt");
+  fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/running.json"));
   fixture.transport.answer("GET", "http://nm-3.example.com:40123/jobs/overview", 200, one_job);
 }
 
@@ -242,14 +225,14 @@ TEST_CASE("yarn-application: what goes wrong after bin/flink ran", "[ops][cli][y
     CHECK(now == 1000);
   }
   SECTION("an application YARN keeps in ACCEPTED: exit 5 after the discovery wait") {
-    fixture.transport.answer("GET", rm_app, 200, fixture_text("yarn-rm/accepted.json"));
+    fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/accepted.json"));
     auto submission = fixture.submit();
     REQUIRE_FALSE(submission.has_value());
     CHECK(submission.error().kind() == ErrorKind::unreachable);
     CHECK(now - 1000 >= 3 * 60'000);
   }
   SECTION("the application failed: exit 6 with YARN's diagnostics") {
-    fixture.transport.answer("GET", rm_app, 200, fixture_text("yarn-rm/failed.json"));
+    fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/failed.json"));
     auto submission = fixture.submit();
     REQUIRE_FALSE(submission.has_value());
     CHECK(submission.error().kind() == ErrorKind::external);
@@ -271,8 +254,8 @@ TEST_CASE("yarn-session: the session's JobManager from the RM, checked, then -t 
       .type = core::ClusterType::yarn_session, .flink = "flink-1.20", .submit = core::SubmitDriver::cli};
   fixture.job.cluster.yarn = {.resource_manager = "http://rm:8088",
                               .application_id = "application_1700000000000_0007"};
-  fixture.runner.output = fixture_text("flink-cli/1.20.5/yarn-session.txt");
-  fixture.transport.answer("GET", rm_app, 200, fixture_text("yarn-rm/running.json"));
+  fixture.runner.output = test::read_fixture("flink-cli/1.20.5/yarn-session.txt");
+  fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/running.json"));
   fixture.transport.answer("GET", "http://nm-3.example.com:40123/config", 200,
                            R"({"flink-version":"1.20.5"})");
   auto submission = fixture.submit();
@@ -291,7 +274,7 @@ TEST_CASE("kubernetes-application: the cluster id sp chose, and its rest service
   fixture.job.name = "orders-enrich";
   fixture.job.cluster = {.type = core::ClusterType::kubernetes_application, .flink = "flink-1.20"};
   fixture.job.cluster.kubernetes.name_space = "streaming";
-  fixture.runner.output = fixture_text("flink-cli/1.20.5/kubernetes-application.txt");
+  fixture.runner.output = test::read_fixture("flink-cli/1.20.5/kubernetes-application.txt");
   fixture.transport.answer("GET", "http://orders-enrich-rest.streaming:8081/jobs/overview", 200, one_job);
   auto submission = fixture.submit();
   REQUIRE(submission.has_value());

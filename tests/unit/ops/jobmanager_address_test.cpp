@@ -4,34 +4,17 @@
 #include "sp/store/store.hpp"
 
 #include "support/fake_transport.hpp"
+#include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
-
-#include <fstream>
-#include <sstream>
 
 using namespace sp;
 using namespace sp::ops;
 
 namespace {
 
-class SharedTransport final : public net::HttpTransport {
-public:
-  explicit SharedTransport(test::FakeTransport& fake) : fake_(fake) {}
-  Result<net::HttpResponse> send(const net::HttpRequest& request) override { return fake_.send(request); }
-
-private:
-  test::FakeTransport& fake_;
-};
-
-std::string shape(const std::string& name) {
-  std::ifstream in(std::string(SP_FIXTURES_DIR) + "/yarn-rm/" + name);
-  REQUIRE(in);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
+std::string shape(const std::string& name) { return test::read_fixture("yarn-rm/" + name); }
 
 constexpr const char* app_id = "application_1700000000000_0007";
 constexpr const char* rm_app = "http://rm:8088/ws/v1/cluster/apps/application_1700000000000_0007";
@@ -44,7 +27,9 @@ struct Fixture {
   OpsContext context{
       .database = database,
       .make_transport =
-          [this](const net::TransportSettings&) { return std::make_unique<SharedTransport>(transport); },
+          [this](const net::TransportSettings&) {
+            return std::make_unique<test::ForwardingTransport>(transport);
+          },
       .clock = {[this] { return now; }, [this](std::chrono::milliseconds d) { now += d.count(); }},
       .env = {},
       .actor = {"me", "host", 1},
