@@ -5,6 +5,7 @@
 #include "common.hpp"
 #include "job_support.hpp"
 
+#include "sp/ops/job_loader.hpp"
 #include "sp/ops/jobmanager_address.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/store/clusters.hpp"
@@ -66,6 +67,9 @@ struct ClusterClient {
 
   ClusterClient(const Invocation& invocation, const std::string& name)
       : session(invocation), cluster(require_cluster(session.database(), invocation, name)) {
+    // Rendered: the address may be written with ${...} variables.
+    cluster.spec = value_or_throw(ops::load_cluster(session.database(), invocation.settings.environment, name,
+                                                    session.context().env));
     const auto url = value_or_throw(ops::resolve_jobmanager_address(session.context(), cluster.spec, cluster.name,
                                                                     std::nullopt));
     jobmanager = std::make_unique<ops::JobManager>(session.context(), cluster.spec, url);

@@ -89,6 +89,21 @@ sp -o json flink list
   fail "flink list after remove"
 sp cluster add scratch --type kubernetes-session --kubernetes-cluster-id s1 --kubernetes-namespace streaming
 expect_rc 0 "kubernetes-session cluster add"
+# Its JobManager address: the template, with the environment's variables and the placeholders filled in.
+sp var set jm.host 127.0.0.1 >/dev/null
+cat >"$SP_TEST_TMP/k8s.yaml" <<'YAML'
+apiVersion: sp/v1
+kind: Cluster
+metadata: {name: k8s-ingress}
+spec:
+  type: kubernetes-session
+  kubernetes: {namespace: streaming, clusterId: s1, restAddress: "http://${jm.host}:9/{namespace}/{clusterId}"}
+YAML
+sp apply -f "$SP_TEST_TMP/k8s.yaml"
+expect_rc 0 "apply a kubernetes-session with an address template"
+sp cluster ping k8s-ingress
+expect_rc 5 "nothing listens at the templated address"
+expect_err "GET http://127.0.0.1:9/streaming/s1/config"
 sp cluster remove scratch
 expect_rc 0 "cluster remove"
 sp cluster show scratch
