@@ -93,12 +93,13 @@ int run_watch(Invocation& invocation, const WatchFlags& flags) {
   settings.sp_version = build_info::version;
 
   JobSession session(invocation);
-  auto http = net::make_curl_multi(ops::transport_settings({}));
+  auto http = net::make_curl_multi(ops::transport_settings_of({}));
   StopSignals signals;
   watch::LoopHooks hooks{.stop_requested = [&signals] { return signals.requested(); },
                          .on_cycle = [&invocation](const watch::CycleReport& report) { print_cycle(invocation, report); },
                          .warn = [&invocation](const std::string& line) { invocation.note("warning: " + line); }};
-  value_or_throw(watch::run_watch(session.context(), *http, settings, nullptr, options, hooks));
+  value_or_throw(watch::run_watch(session.context(), *http, settings,
+                                  watch::resource_manager_relocator(session.context()), options, hooks));
   if (signals.requested()) invocation.note("watch: stopped by signal after finishing the cycle");
   return 0;
 }

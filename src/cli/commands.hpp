@@ -17,6 +17,7 @@ void add_export_command(CLI::App& root, Action& chosen);
 void add_env_command(CLI::App& root, Action& chosen);
 void add_var_command(CLI::App& root, Action& chosen);
 void add_render_command(CLI::App& root, Action& chosen);
+void add_flink_command(CLI::App& root, Action& chosen);
 void add_cluster_command(CLI::App& root, Action& chosen);
 void add_job_command(CLI::App& root, Action& chosen);
 // Parts of `sp job`, defined in cmd_job.cpp and cmd_job_views.cpp.

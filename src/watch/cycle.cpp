@@ -53,7 +53,7 @@ const Watcher::ClusterAccess& Watcher::access_for(const store::WatchedRun& run) 
     access.error = cluster.error().what();
   } else {
     access.type = cluster->type;
-    access.tls = ops::transport_settings(*cluster).tls;
+    access.tls = ops::transport_settings_of(*cluster).tls;
     try {
       access.authorization = ops::cluster_authorization(context_, *cluster);
     } catch (const Error& error) {

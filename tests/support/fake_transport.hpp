@@ -29,6 +29,17 @@ public:
   }
 };
 
+// Hands a FakeTransport the test keeps to code that owns its transport
+// (one per JobManager client): every client then answers from one table.
+class ForwardingTransport final : public net::HttpTransport {
+public:
+  explicit ForwardingTransport(FakeTransport& target) : target_(target) {}
+  Result<net::HttpResponse> send(const net::HttpRequest& request) override { return target_.send(request); }
+
+private:
+  FakeTransport& target_;
+};
+
 // The concurrent interface over the same table: requests wait until run(),
 // then are answered in the order they were added (callbacks may add more).
 class FakeConcurrentHttp final : public net::ConcurrentHttp {

@@ -70,8 +70,9 @@ private:
   flink::RestClient client_;
 };
 
-// How to reach the cluster's JobManagers: its TLS settings and sp's User-Agent.
-net::TransportSettings transport_settings(const core::ClusterSpec& cluster);
+// The TLS settings and user agent of requests to the cluster's JobManagers
+// (and, for YARN, its ResourceManager).
+net::TransportSettings transport_settings_of(const core::ClusterSpec& cluster);
 // The Authorization value from the env var the cluster names; a usage error
 // (thrown) when that variable is not set.
 std::optional<std::string> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster);

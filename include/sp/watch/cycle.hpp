@@ -96,4 +96,9 @@ private:
   std::map<std::string, ClusterAccess> clusters_; // by "environment/cluster", for the watcher's life
 };
 
+// The relocator sp uses: for YARN clusters, the ResourceManager's current
+// address of the run's application (ops::resolve_jobmanager_address); other
+// types have nothing better than the recorded address.
+Relocator resource_manager_relocator(const ops::OpsContext& context);
+
 } // namespace sp::watch
