@@ -66,7 +66,7 @@ TEST_CASE("check: running jobs under a live watcher are ok", "[watch][health]") 
   CHECK(findings.size() == 3);
 }
 
-TEST_CASE("check: failed, lost and unreachable jobs are critical; checkpoint trouble is a warning",
+TEST_CASE("check: failed, lost and unreachable jobs are critical, checkpoint trouble is a warning",
           "[watch][health]") {
   CHECK(worst(assess(watcher_at(0), {job("a", false, "FAILED")}, 1000)) == Health::critical);
   CHECK(worst(assess(watcher_at(0), {job("a", false, "LOST")}, 1000)) == Health::critical);
