@@ -7,6 +7,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <set>
+
 namespace sp::watch {
 
 int raise_alert(store::Database& database, const core::Alert& alert, std::optional<std::int64_t> job_id,
@@ -28,8 +30,12 @@ int raise_alert(store::Database& database, const core::Alert& alert, std::option
 
 DeliveryReport deliver_pending_alerts(const ops::OpsContext& context, int max_attempts) {
   DeliveryReport report;
-  // Bounded per cycle so a dead channel cannot hold the loop up for long.
+  // Bounded per cycle, and a channel that failed once is not tried again in
+  // the same cycle (its retries already took their time), so a dead receiver
+  // delays the loop by one delivery's retries, not one per queued alert.
+  std::set<std::string> failing;
   for (const auto& delivery : store::pending_deliveries(context.database, 100)) {
+    if (failing.contains(delivery.channel)) continue;
     std::string error;
     auto channel = store::find_alert_channel(context.database, delivery.channel);
     auto document = nlohmann::json::parse(delivery.document, nullptr, false);
@@ -53,6 +59,7 @@ DeliveryReport deliver_pending_alerts(const ops::OpsContext& context, int max_at
       ++report.sent;
     } else {
       ++report.failed;
+      failing.insert(delivery.channel);
       report.errors.push_back("alert to " + delivery.channel + ": " + error);
     }
   }

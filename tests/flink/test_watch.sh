@@ -119,7 +119,8 @@ assert any(p['kind']=='checkpoint' and p['valid'] for p in points), points" <<<"
   fail "no checkpoint recorded as a restore point"
 
 # --- one watcher per database ---------------------------------------------
-sp watch --interval 1s --metrics-file "$SP_TEST_TMP/sp.prom" >"$SP_TEST_TMP/watch.out" 2>"$SP_TEST_TMP/watch.err" &
+# The binary itself, not the sp() helper, so $! is the watcher's own pid.
+"$SP_BIN" watch --interval 1s --metrics-file "$SP_TEST_TMP/sp.prom" >"$SP_TEST_TMP/watch.out" 2>"$SP_TEST_TMP/watch.err" &
 watcher=$!
 for _ in $(seq 1 30); do [ -s "$SP_TEST_TMP/sp.prom" ] && break; sleep 0.5; done
 [ -s "$SP_TEST_TMP/sp.prom" ] || fail "no metrics file after 15 s: $(cat "$SP_TEST_TMP/watch.err")"
@@ -171,7 +172,7 @@ expect_rc 0 "watch after a killed watcher"
 expect_err "took over"
 
 # --- the JobManager dies and comes back --------------------------------------
-sp watch --interval 1s --unreachable-after 2 >"$SP_TEST_TMP/watch2.out" 2>"$SP_TEST_TMP/watch2.err" &
+"$SP_BIN" watch --interval 1s --unreachable-after 2 >"$SP_TEST_TMP/watch2.out" 2>"$SP_TEST_TMP/watch2.err" &
 watcher=$!
 sleep 2
 bash "$flink_tests/cluster.sh" kill-jobmanager "$version" || fail "could not kill the JobManager"
