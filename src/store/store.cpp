@@ -102,4 +102,19 @@ Result<Database> open_store(const HomeLayout& home, OpenMode mode) {
   return database;
 }
 
+Result<Database> open_store_read_only(const HomeLayout& home, int busy_ms) {
+  if (!database_exists(home)) {
+    return fail(ErrorKind::not_found, "opening database " + home.database().string(), "there is no sp database here");
+  }
+  auto database = Database::open(home.database(), Database::Access::read_only);
+  if (!database) return database;
+  try {
+    database->exec("PRAGMA busy_timeout = " + std::to_string(busy_ms));
+  } catch (const Error& error) {
+    return std::unexpected(error);
+  }
+  if (auto compatible = check_compatible(*database, home); !compatible) return std::unexpected(compatible.error());
+  return database;
+}
+
 } // namespace sp::store
