@@ -55,6 +55,14 @@ ErrorKind kind_of(CURLcode code) {
   }
 }
 
+// libcurl's progress callback, for uploads that asked for one. Returning 0 continues.
+extern "C" int report_upload(void* data, curl_off_t /*download_total*/, curl_off_t /*downloaded*/,
+                             curl_off_t upload_total, curl_off_t uploaded) {
+  const auto& on_progress = *static_cast<const std::function<void(std::uint64_t, std::uint64_t)>*>(data);
+  on_progress(static_cast<std::uint64_t>(uploaded), static_cast<std::uint64_t>(upload_total));
+  return 0;
+}
+
 class CurlTransport final : public HttpTransport {
 public:
   explicit CurlTransport(TransportSettings settings)
@@ -104,6 +112,11 @@ public:
       curl_mime_filedata(part, request.upload->path.c_str());
       curl_easy_setopt(curl, CURLOPT_MIMEPOST, mime.get());
       add_header("Expect:"); // no 100-continue round trip for uploads
+      if (request.upload->on_progress) {
+        curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, report_upload);
+        curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &request.upload->on_progress);
+        curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+      }
     } else if (request.method != "GET") {
       add_header("Content-Type: application/json");
       curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(request.body.size()));
