@@ -119,11 +119,11 @@ expect_rc 0 "completion over a broken database"
 [ ! -e "$SP_TEST_TMP/bad/sp.db-wal" ] || fail "completion left a WAL file"
 
 # --- each shell, loaded for real
-lines=("sp job st" "sp job start " "sp --env prod job start " "sp job start orders-enrich --restore " "sp -o j"
+lines=("sp job sta" "sp job start " "sp --env prod job start " "sp job start orders-enrich --restore " "sp -o j"
   "sp --output=y" "sp env delete p" "sp project build " "sp cluster show " "sp var get ")
 check_shell() {
   local name=$1 output=$2
-  offers_only "$output" "sp job st" start status
+  offers_only "$output" "sp job sta" status start
   offers_only "$output" "sp job start " orders-enrich payments
   offers_only "$output" "sp --env prod job start " prod-only
   offers "$output" "sp job start orders-enrich --restore " auto none
@@ -146,7 +146,7 @@ fish_run() { fish --no-config -c 'source $argv[1]; for l in $argv[2..-1]; echo "
 fish_out=$(fish_run "$root/completions/sp.fish" "${lines[@]}")
 check_shell fish "$fish_out"
 offers_only "$fish_out" "sp --output=y" --output=yaml
-lines_of "sp job st" <<<"$fish_out" | grep -qF $'start\tstart the job' || fail "fish shows no description"
+lines_of "sp job sta" <<<"$fish_out" | grep -qF $'start\tstart the job' || fail "fish shows no description"
 
 zsh_out=""
 for line in "${lines[@]}"; do

@@ -33,4 +33,34 @@ expect_rc 1 "checker on a page without job savepoint"
 grep -qF 'command `sp job savepoint`' <<<"$report" || { out=$report; fail "checker did not name sp job savepoint"; }
 grep -qF 'flag --allow-old-state of `sp job start`' <<<"$report" || { out=$report; fail "checker did not name the flag"; }
 
+# docs/json.md documents every key the golden -o json outputs hold, and each
+# of its examples is one of those outputs verbatim.
+report=$(python3 - "$root/docs/json.md" "$root"/tests/fixtures/golden/json/*.json <<'PY'
+import json, re, sys
+doc = open(sys.argv[1], encoding="utf-8").read()
+goldens = {path: open(path, encoding="utf-8").read() for path in sys.argv[2:]}
+if len(goldens) < 8:
+    print("only", len(goldens), "golden json files")
+def keys(value):
+    if isinstance(value, dict):
+        for key, inner in value.items():
+            yield key
+            yield from keys(inner)
+    elif isinstance(value, list):
+        for inner in value:
+            yield from keys(inner)
+for path, text in goldens.items():
+    for key in sorted(set(keys(json.loads(text)))):
+        if f"`{key}`" not in doc:
+            print(f"docs/json.md lacks key `{key}` of {path.rsplit('/', 1)[-1]}")
+examples = re.findall(r"```json\n(.*?)```", doc, re.S)
+if not examples:
+    print("docs/json.md has no examples")
+for example in examples:
+    if example not in goldens.values():
+        print("docs/json.md has an example that is no golden output:", example[:60])
+PY
+)
+[ -z "$report" ] || { out=$report; err=""; rc=1; fail "docs/json.md is out of step with the golden outputs"; }
+
 finish

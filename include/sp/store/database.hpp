@@ -21,9 +21,9 @@ class Statement;
 
 class Database {
 public:
-  enum class Access { read_write, create, read_only };
+  enum class Access { read_write, create };
 
-  // Opens an existing file (read_write, read_only) or creates it with mode 0600 (create).
+  // Opens an existing file (read_write) or creates it with mode 0600 (create).
   // Sets no pragma and writes nothing: callers check the file before changing it.
   static Result<Database> open(const std::filesystem::path& path, Access access);
 

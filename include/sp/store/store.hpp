@@ -34,9 +34,4 @@ enum class OpenMode {
 // pending migrations.
 Result<Database> open_store(const HomeLayout& home, OpenMode mode);
 
-// Opens an existing sp.db read-only for a quick look (shell completion):
-// creates nothing, migrates nothing, waits at most `busy_ms` for a writer.
-// A missing, foreign or newer database is an error.
-Result<Database> open_store_read_only(const HomeLayout& home, int busy_ms);
-
 } // namespace sp::store

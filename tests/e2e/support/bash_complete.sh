@@ -17,8 +17,11 @@ for line in "$@"; do
   # As readline sets them: the whole line, the cursor, and the words.
   COMP_LINE=$line
   COMP_POINT=${#line}
-  read -ra COMP_WORDS <<<"$line"
-  [[ $line == *" " ]] && COMP_WORDS+=("")
+  # readline also ends words at '=' and ':', which become words of their own.
+  spaced=${line//=/ = }
+  spaced=${spaced//:/ : }
+  read -ra COMP_WORDS <<<"$spaced"
+  [[ $line == *[\ =:] ]] && COMP_WORDS+=("")
   COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
   COMPREPLY=()
   "$function" sp "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
