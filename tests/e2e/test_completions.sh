@@ -27,7 +27,7 @@ offers() {
   done
 }
 # offers_only OUTPUT "LINE" WORD...: exactly these candidates, in this order
-# (in any order when $unordered is set: zsh sorts matches itself).
+# (in any order when $unordered is set: zsh and fish sort matches themselves).
 unordered=""
 offers_only() {
   local got want
@@ -144,7 +144,9 @@ offers_only "$bare_out" "sp --output=y" yaml
 
 fish_run() { fish --no-config -c 'source $argv[1]; for l in $argv[2..-1]; echo "== $l"; complete -C "$l"; end' "$@"; }
 fish_out=$(fish_run "$root/completions/sp.fish" "${lines[@]}")
+unordered=1 # fish sorts matches itself
 check_shell fish "$fish_out"
+unordered=""
 offers_only "$fish_out" "sp --output=y" --output=yaml
 lines_of "sp job sta" <<<"$fish_out" | grep -qF $'start\tstart the job' || fail "fish shows no description"
 
@@ -152,7 +154,7 @@ zsh_out=""
 for line in "${lines[@]}"; do
   zsh_out+="== $line"$'\n'$(timeout 30 zsh "$support/zsh_complete.zsh" "$root/completions" "$line")$'\n'
 done
-unordered=1
+unordered=1 # zsh sorts matches itself
 check_shell zsh "$zsh_out"
 offers_only "$zsh_out" "sp --output=y" --output=yaml
 unordered=""

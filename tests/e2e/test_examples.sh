@@ -23,8 +23,11 @@ for environment in dev prod; do
 done
 sp --env prod -o json render orders-enrich
 expect_out "kafka-1.prod.example.com:9093"
-sp --env dev -o json cluster show session
+sp --env dev -o json var get jobmanager.url
 expect_out "http://localhost:8081"
+sp --env prod -o json cluster list
+expect_out '"name": "session"'
+
 sp -o json job list -A
 [ "$(grep -o '"name"' <<<"$out" | wc -l)" -eq 4 ] || fail "expected two jobs in each of two environments"
 
