@@ -34,6 +34,7 @@ std::string cut(std::string_view text, std::size_t room) {
   // Never cut inside a UTF-8 sequence: back up to the start of a character.
   std::size_t end = room - 3;
   while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+  while (end > 0 && text[end - 1] == ' ') --end;
   return std::string(text.substr(0, end)) + "...";
 }
 
@@ -47,7 +48,10 @@ std::string progress_line(std::string_view label, std::string_view detail, std::
   const auto first = clean.find_first_not_of(' ');
   clean = first == std::string::npos ? std::string() : clean.substr(first, clean.find_last_not_of(' ') + 1 - first);
   const std::size_t room = width > time.size() ? width - time.size() : 0;
-  std::string head = cut(label, room);
+  // With a detail, the label keeps at most half the room the detail wants:
+  // the detail is what moves.
+  const std::size_t detail_wants = clean.empty() ? 0 : std::min(clean.size() + 2, room / 2);
+  std::string head = cut(label, room - detail_wants);
   if (!clean.empty() && head.size() + 2 < room) head += ": " + cut(clean, room - head.size() - 2);
   return head + (width >= head.size() + time.size() ? time : "");
 }

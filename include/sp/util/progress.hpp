@@ -18,7 +18,8 @@ std::string format_elapsed(std::chrono::milliseconds elapsed);
 std::string human_bytes(std::uint64_t bytes);
 
 // `label: detail  elapsed` (or `label  elapsed`), at most `width` columns:
-// the detail is cut first, then the label, each marked with "...". Control
+// a long label yields up to half the line to the detail, then the detail is
+// cut, each cut marked with "...". Control
 // characters in the detail (a build's own \r progress bars) become spaces.
 std::string progress_line(std::string_view label, std::string_view detail, std::chrono::milliseconds elapsed,
                           std::size_t width);

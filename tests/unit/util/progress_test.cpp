@@ -32,6 +32,9 @@ TEST_CASE("a progress line fits its width, cutting the detail first", "[util][pr
   CHECK(cut.size() == 30);
   // A label longer than the line is cut too; the time always shows.
   CHECK(progress_line("sp: uploading /a/very/long/path/to/the.jar", "", milliseconds(0), 20) == "sp: uploadi...  0.0s");
+  // A long label leaves half the line to what moves.
+  CHECK(progress_line("build 1: running sh -c a long command line", "step 2", milliseconds(500), 40) ==
+        "build 1: running sh -c...: step 2  0.5s");
   for (const std::size_t width : {0UL, 1UL, 5UL, 10UL, 17UL, 40UL}) {
     CHECK(progress_line("label", "detail", milliseconds(1000), width).size() <= width);
   }
