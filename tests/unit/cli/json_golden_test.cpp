@@ -158,7 +158,7 @@ void freeze(sp::store::Database& database) {
 
 } // namespace
 
-TEST_CASE("-o json of every listing command keeps its documented shape", "[cli][golden][json]") {
+TEST_CASE("the json output of every listing command keeps its documented shape", "[cli][golden][json]") {
   Home sp;
   REQUIRE(sp.run({"apply", "-f", sp.path("objects.yaml")}).code == 0);
   const auto released = sp.run({"job", "release", "orders-enrich"});
