@@ -21,12 +21,14 @@ core::CommandNode describe(const CLI::App& app) {
       node.positionals.push_back({option->get_name(), option->get_items_expected_max() > 1});
       continue;
     }
-    core::CommandOption described{.takes_value = option->get_type_size() > 0, .help = option->get_description()};
+    core::CommandOption described{.takes_value = option->get_type_size() > 0,
+                                  .help = option->get_description()};
     for (const auto& name : option->get_snames()) described.names.push_back("-" + name);
     for (const auto& name : option->get_lnames()) described.names.push_back("--" + name);
     node.options.push_back(std::move(described));
   }
-  for (const CLI::App* child : app.get_subcommands([](const CLI::App* sub) { return !sub->get_group().empty(); })) {
+  for (const CLI::App* child :
+       app.get_subcommands([](const CLI::App* sub) { return !sub->get_group().empty(); })) {
     node.children.push_back(describe(*child));
   }
   return node;

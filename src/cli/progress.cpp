@@ -60,7 +60,8 @@ void ProgressDisplay::draw(bool force) {
   drawn_ = now;
   const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(now - started_);
   // One column spare: a line that fills the last column wraps on some terminals.
-  err_ << rewrite << util::progress_line(label_, detail_, elapsed, width_ > 1 ? width_ - 1 : width_) << std::flush;
+  err_ << rewrite << util::progress_line(label_, detail_, elapsed, width_ > 1 ? width_ - 1 : width_)
+       << std::flush;
 }
 
 std::size_t stderr_columns() {

@@ -17,11 +17,14 @@ struct Fixed {
 // What an option's value can be, by the option's name: the same flag means
 // the same thing in every command, so one table covers them all.
 Fixed option_values(const CommandOption& option) {
-  const auto has = [&](std::string_view name) { return std::ranges::find(option.names, name) != option.names.end(); };
+  const auto has = [&](std::string_view name) {
+    return std::ranges::find(option.names, name) != option.names.end();
+  };
   if (has("--output")) return {.choices = {"table", "json", "yaml"}};
   if (has("--restore")) return {.choices = {"auto", "none"}, .paths = PathHint::files};
   if (has("--type")) {
-    return {.choices = {"remote", "yarn-session", "yarn-application", "kubernetes-session", "kubernetes-application"}};
+    return {.choices = {"remote", "yarn-session", "yarn-application", "kubernetes-session",
+                        "kubernetes-application"}};
   }
   if (has("--submit")) return {.choices = {"rest", "cli"}};
   if (has("--env")) return {.names = NameKind::environment};
@@ -40,7 +43,8 @@ Fixed positional_values(const std::string& group, const std::string& command, co
   const std::string& name = positional.name;
   if (name == "job" || name == "jobs") return {.names = NameKind::job};
   if (name == "cluster") return {.names = NameKind::cluster};
-  if (name == "kind") return {.choices = {"Environment", "Flink", "Project", "AlertChannel", "Cluster", "Job"}};
+  if (name == "kind")
+    return {.choices = {"Environment", "Flink", "Project", "AlertChannel", "Cluster", "Job"}};
   if (name == "path") return {.paths = PathHint::directories};
   if (name != "name" || command == "add" || command == "create") return {};
   static constexpr std::array<std::pair<std::string_view, NameKind>, 7> groups{{
@@ -82,8 +86,8 @@ void remember_global(GlobalWords& globals, const CommandOption& option, const st
 
 // Candidates of `values` that start with `prefix`, each written after `lead`
 // (the "--output=" of an inline value).
-Completion offer(const Fixed& values, const std::string& lead, const std::string& prefix, const NameSource& names,
-                 const GlobalWords& globals) {
+Completion offer(const Fixed& values, const std::string& lead, const std::string& prefix,
+                 const NameSource& names, const GlobalWords& globals) {
   Completion completion{.paths = values.paths};
   std::vector<std::string> words = values.choices;
   if (values.names != NameKind::none && names) {
@@ -96,12 +100,14 @@ Completion offer(const Fixed& values, const std::string& lead, const std::string
   return completion;
 }
 
-void offer_options(Completion& completion, const std::vector<const CommandNode*>& path, const std::string& prefix) {
+void offer_options(Completion& completion, const std::vector<const CommandNode*>& path,
+                   const std::string& prefix) {
   for (auto node = path.rbegin(); node != path.rend(); ++node) {
     for (const auto& option : (*node)->options) {
       for (const auto& name : option.names) {
         if (!name.starts_with(prefix)) continue;
-        const bool seen = std::ranges::any_of(completion.candidates, [&](const Candidate& c) { return c.word == name; });
+        const bool seen =
+            std::ranges::any_of(completion.candidates, [&](const Candidate& c) { return c.word == name; });
         if (!seen) completion.candidates.push_back({name, option.help});
       }
     }
@@ -146,7 +152,8 @@ Completion complete(const CommandNode& root, const std::vector<std::string>& wor
     if (equals != std::string::npos) {
       const CommandOption* option = find_option(path, std::string_view(current).substr(0, equals));
       if (option == nullptr || !option->takes_value) return {};
-      return offer(option_values(*option), current.substr(0, equals + 1), current.substr(equals + 1), names, globals);
+      return offer(option_values(*option), current.substr(0, equals + 1), current.substr(equals + 1), names,
+                   globals);
     }
     Completion completion;
     offer_options(completion, path, current);
@@ -177,7 +184,8 @@ std::string format_completion(const Completion& completion) {
     if (!candidate.help.empty()) {
       // One line per candidate: a help text never carries the separators.
       std::string help = candidate.help;
-      std::ranges::replace_if(help, [](char c) { return c == '\n' || c == '\t'; }, ' ');
+      std::ranges::replace_if(
+          help, [](char c) { return c == '\n' || c == '\t'; }, ' ');
       text += '\t' + help;
     }
     text += '\n';

@@ -1,8 +1,7 @@
 #include "sp/ops/submit.hpp"
 
-#include "sp/util/progress.hpp"
-
 #include "sp/flink/mapping.hpp"
+#include "sp/util/progress.hpp"
 
 #include <algorithm>
 

@@ -44,9 +44,11 @@ std::string progress_line(std::string_view label, std::string_view detail, std::
                           std::size_t width) {
   const std::string time = "  " + format_elapsed(elapsed);
   std::string clean(detail);
-  std::ranges::replace_if(clean, [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, ' ');
+  std::ranges::replace_if(
+      clean, [](char c) { return static_cast<unsigned char>(c) < 0x20 || c == 0x7f; }, ' ');
   const auto first = clean.find_first_not_of(' ');
-  clean = first == std::string::npos ? std::string() : clean.substr(first, clean.find_last_not_of(' ') + 1 - first);
+  clean = first == std::string::npos ? std::string()
+                                     : clean.substr(first, clean.find_last_not_of(' ') + 1 - first);
   const std::size_t room = width > time.size() ? width - time.size() : 0;
   // With a detail, the label keeps at most half the room the detail wants:
   // the detail is what moves.

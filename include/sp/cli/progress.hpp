@@ -16,7 +16,8 @@ public:
   using Clock = std::function<std::chrono::steady_clock::time_point()>;
 
   // `live`: stderr is a terminal and not --quiet. `width`: its columns.
-  ProgressDisplay(std::ostream& err, bool live, std::size_t width, Clock clock = std::chrono::steady_clock::now);
+  ProgressDisplay(std::ostream& err, bool live, std::size_t width,
+                  Clock clock = std::chrono::steady_clock::now);
   ProgressDisplay(const ProgressDisplay&) = delete;
   ProgressDisplay& operator=(const ProgressDisplay&) = delete;
   ~ProgressDisplay(); // ends a line left open, so an error message starts on its own line

@@ -18,6 +18,7 @@ namespace sp::store {
 Result<Database> open_store_read_only(const HomeLayout& home, int busy_ms);
 
 // Names of `kind`, sorted; jobs, clusters and variables are those of `environment`.
-std::vector<std::string> object_names(Database& database, core::NameKind kind, const std::string& environment);
+std::vector<std::string> object_names(Database& database, core::NameKind kind,
+                                      const std::string& environment);
 
 } // namespace sp::store

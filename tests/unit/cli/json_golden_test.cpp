@@ -64,7 +64,8 @@ kind: Job
 metadata: {name: orders-enrich, owner: data@example.com}
 spec:
   cluster: session
-  artifact: {jar: ")" + (dir_ / "app.jar").string() + R"("}
+  artifact: {jar: ")" + (dir_ / "app.jar").string() +
+                                                R"("}
   entryClass: com.example.OrdersEnrich
   args: ["--brokers", "${kafka.brokers}", "--password", "${db.password}"]
 ---
@@ -80,7 +81,8 @@ spec:
   Outcome run(std::vector<std::string> args) const {
     std::ostringstream out, err;
     args.insert(args.begin(), {"--home", home().string()});
-    const int code = sp::cli::run(args, sp::util::fixed_env({{"HOME", dir_.path().string()}}), {out, err, false, false});
+    const int code =
+        sp::cli::run(args, sp::util::fixed_env({{"HOME", dir_.path().string()}}), {out, err, false, false});
     return {code, out.str(), err.str()};
   }
 
@@ -89,7 +91,8 @@ spec:
   // Output with the temporary directory written as $TMP, so golden files do not depend on it.
   std::string portable(std::string text) const {
     const std::string root = dir_.path().string();
-    for (auto at = text.find(root); at != std::string::npos; at = text.find(root, at)) text.replace(at, root.size(), "$TMP");
+    for (auto at = text.find(root); at != std::string::npos; at = text.find(root, at))
+      text.replace(at, root.size(), "$TMP");
     return text;
   }
 
@@ -102,40 +105,60 @@ private:
 void record_history(sp::store::Database& database) {
   using namespace sp;
   const auto project = store::find_project(database, "orders").value();
-  const auto good = store::start_build(database, {project.id, "main", {"mvn", "-B", "package"}, 0, "h", 1}, "/logs");
-  store::record_checkout(database, good.id,
-                         {"0123456789abcdef0123456789abcdef01234567", "Dev <dev@example.com>", "Add enrichment"}, 0);
+  const auto good =
+      store::start_build(database, {project.id, "main", {"mvn", "-B", "package"}, 0, "h", 1}, "/logs");
+  store::record_checkout(
+      database, good.id,
+      {"0123456789abcdef0123456789abcdef01234567", "Dev <dev@example.com>", "Add enrichment"}, 0);
   store::finish_build(database, good.id,
                       {core::BuildStatus::success, 0, 0,
-                       core::ArtifactInfo{"/artifacts/orders/1/orders.jar", std::string(64, 'a'), 4096}, std::nullopt});
-  const auto bad = store::start_build(database, {project.id, "feature", {"mvn", "-B", "package"}, 0, "h", 1}, "/logs");
-  store::finish_build(database, bad.id, {core::BuildStatus::failed, 0, 1, std::nullopt, "build command exited 1"});
+                       core::ArtifactInfo{"/artifacts/orders/1/orders.jar", std::string(64, 'a'), 4096},
+                       std::nullopt});
+  const auto bad =
+      store::start_build(database, {project.id, "feature", {"mvn", "-B", "package"}, 0, "h", 1}, "/logs");
+  store::finish_build(database, bad.id,
+                      {core::BuildStatus::failed, 0, 1, std::nullopt, "build command exited 1"});
 
   const auto job = store::find_job(database, "default", "orders-enrich").value();
-  const auto first = store::insert_run(database, {.job_id = job.id, .release_id = 1, .flink_job_id = std::string(32, 'b'),
-                                                  .rest_url = "http://jobmanager:8081", .state = "RUNNING"});
-  const auto stop = store::record_restore_point(database, {.job_id = job.id, .run_id = first,
+  const auto first = store::insert_run(database, {.job_id = job.id,
+                                                  .release_id = 1,
+                                                  .flink_job_id = std::string(32, 'b'),
+                                                  .rest_url = "http://jobmanager:8081",
+                                                  .state = "RUNNING"});
+  const auto stop = store::record_restore_point(database, {.job_id = job.id,
+                                                           .run_id = first,
                                                            .kind = core::PointKind::stop_savepoint,
                                                            .path = "file:///savepoints/savepoint-bbbbbb-1",
                                                            .completion_time = instant - 3600000});
   store::end_run(database, first, "FINISHED", 0);
-  store::record_restore_point(database, {.job_id = job.id, .run_id = first, .kind = core::PointKind::checkpoint,
-                                         .flink_checkpoint_id = 41, .path = "file:///checkpoints/bbbb/chk-41",
-                                         .completion_time = instant - 7200000, .size_bytes = 2048});
-  const auto gone = store::record_restore_point(database, {.job_id = job.id, .kind = core::PointKind::savepoint,
+  store::record_restore_point(database, {.job_id = job.id,
+                                         .run_id = first,
+                                         .kind = core::PointKind::checkpoint,
+                                         .flink_checkpoint_id = 41,
+                                         .path = "file:///checkpoints/bbbb/chk-41",
+                                         .completion_time = instant - 7200000,
+                                         .size_bytes = 2048});
+  const auto gone = store::record_restore_point(database, {.job_id = job.id,
+                                                           .kind = core::PointKind::savepoint,
                                                            .path = "file:///savepoints/savepoint-gone",
                                                            .completion_time = instant - 10800000});
   store::mark_point_invalid(database, gone.id, "_metadata not found");
-  store::insert_run(database, {.job_id = job.id, .release_id = 1, .flink_job_id = std::string(32, 'c'),
-                               .rest_url = "http://jobmanager:8081", .state = "RUNNING", .restore_point_id = stop.id,
+  store::insert_run(database, {.job_id = job.id,
+                               .release_id = 1,
+                               .flink_job_id = std::string(32, 'c'),
+                               .rest_url = "http://jobmanager:8081",
+                               .state = "RUNNING",
+                               .restore_point_id = stop.id,
                                .restore_path = "file:///savepoints/savepoint-bbbbbb-1"});
-  store::record_event(database, {0, job.id, "job", "orders-enrich", "started", "x", "h", "restored from savepoint"});
+  store::record_event(database,
+                      {0, job.id, "job", "orders-enrich", "started", "x", "h", "restored from savepoint"});
 }
 
 // Every clock column to one instant, and the actor fields to fixed values.
 void freeze(sp::store::Database& database) {
   std::vector<std::string> tables;
-  for (auto listed = database.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'");
+  for (auto listed = database.prepare(
+           "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite%'");
        listed.step();) {
     tables.push_back(listed.text(0));
   }

@@ -11,8 +11,10 @@ namespace {
 // A small tree shaped like sp's: global flags on the root, groups, leaves with positionals.
 CommandNode tree() {
   CommandNode root{.name = "sp"};
-  root.options = {{{"--home"}, true, "SP_HOME"}, {{"--env"}, true, "environment"},
-                  {{"-o", "--output"}, true, "format"}, {{"-q", "--quiet"}, false, "quiet"}};
+  root.options = {{{"--home"}, true, "SP_HOME"},
+                  {{"--env"}, true, "environment"},
+                  {{"-o", "--output"}, true, "format"},
+                  {{"-q", "--quiet"}, false, "quiet"}};
   CommandNode job{.name = "job", .help = "jobs"};
   CommandNode start{.name = "start", .help = "start a job"};
   start.positionals = {{"job", false}};
@@ -39,8 +41,8 @@ CommandNode tree() {
 
 // Names per kind, recording the globals each lookup saw.
 struct FakeNames {
-  std::map<NameKind, std::vector<std::string>> names{
-      {NameKind::job, {"orders", "payments"}}, {NameKind::environment, {"default", "dev", "prod"}}};
+  std::map<NameKind, std::vector<std::string>> names{{NameKind::job, {"orders", "payments"}},
+                                                     {NameKind::environment, {"default", "dev", "prod"}}};
   std::vector<GlobalWords> seen;
   NameSource source() {
     return [this](NameKind kind, const GlobalWords& globals) {
@@ -68,17 +70,21 @@ TEST_CASE("completion offers subcommands by prefix, with their help", "[core][co
   CHECK(complete(tree(), {"nope", ""}, names.source()).candidates.empty());
 }
 
-TEST_CASE("completion offers the options of the command and of its parents after a dash", "[core][completion]") {
+TEST_CASE("completion offers the options of the command and of its parents after a dash",
+          "[core][completion]") {
   FakeNames names;
   CHECK(words_of(complete(tree(), {"job", "start", "--"}, names.source())) ==
         Words{"--restore", "--force", "--home", "--env", "--output", "--quiet"});
   CHECK(words_of(complete(tree(), {"job", "start", "--r"}, names.source())) == Words{"--restore"});
-  CHECK(words_of(complete(tree(), {"-"}, names.source())) == Words{"--home", "--env", "-o", "--output", "-q", "--quiet"});
+  CHECK(words_of(complete(tree(), {"-"}, names.source())) ==
+        Words{"--home", "--env", "-o", "--output", "-q", "--quiet"});
 }
 
-TEST_CASE("completion names jobs for a JOB positional, in the environment given by --env", "[core][completion]") {
+TEST_CASE("completion names jobs for a JOB positional, in the environment given by --env",
+          "[core][completion]") {
   FakeNames names;
-  CHECK(words_of(complete(tree(), {"--env", "prod", "job", "start", "p"}, names.source())) == Words{"payments"});
+  CHECK(words_of(complete(tree(), {"--env", "prod", "job", "start", "p"}, names.source())) ==
+        Words{"payments"});
   REQUIRE(names.seen.size() == 1);
   CHECK(names.seen[0].environment == "prod");
   CHECK_FALSE(names.seen[0].home.has_value());

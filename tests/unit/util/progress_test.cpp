@@ -24,14 +24,17 @@ TEST_CASE("bytes read in binary units", "[util][progress]") {
 }
 
 TEST_CASE("a progress line fits its width, cutting the detail first", "[util][progress]") {
-  CHECK(progress_line("sp: waiting for orders", "", milliseconds(3200), 80) == "sp: waiting for orders  3.2s");
+  CHECK(progress_line("sp: waiting for orders", "", milliseconds(3200), 80) ==
+        "sp: waiting for orders  3.2s");
   CHECK(progress_line("build 7", "[INFO] Compiling 12 files", milliseconds(1000), 80) ==
         "build 7: [INFO] Compiling 12 files  1.0s");
-  const auto cut = progress_line("build 7", "[INFO] Downloading a very long artifact name", milliseconds(1000), 30);
+  const auto cut =
+      progress_line("build 7", "[INFO] Downloading a very long artifact name", milliseconds(1000), 30);
   CHECK(cut == "build 7: [INFO] Downl...  1.0s");
   CHECK(cut.size() == 30);
   // A label longer than the line is cut too; the time always shows.
-  CHECK(progress_line("sp: uploading /a/very/long/path/to/the.jar", "", milliseconds(0), 20) == "sp: uploadi...  0.0s");
+  CHECK(progress_line("sp: uploading /a/very/long/path/to/the.jar", "", milliseconds(0), 20) ==
+        "sp: uploadi...  0.0s");
   // A long label leaves half the line to what moves.
   CHECK(progress_line("build 1: running sh -c a long command line", "step 2", milliseconds(500), 40) ==
         "build 1: running sh -c...: step 2  0.5s");
