@@ -26,12 +26,14 @@ rc=$?
 
 # The checker itself notices a missing command and a missing flag.
 broken="$SP_TEST_TMP/broken.1"
-grep -v '^\.SS "sp job savepoint' "$root/man/sp.1" | sed 's/^\.B \\-\\-allow\\-old\\-state$/.B --nothing/' >"$broken"
+grep -v '^\.SS "sp job savepoint' "$root/man/sp.1" | sed 's/^\.B \\-\\-allow\\-old\\-state$/.B --nothing/' |
+  sed '/^\.SS "sp job release/a .B \\-\\-frobnicate' >"$broken"
 report=$(python3 "$root/tests/e2e/support/check_man.py" "$broken" <<<"$commands")
 rc=$?
 expect_rc 1 "checker on a page without job savepoint"
 grep -qF 'command `sp job savepoint`' <<<"$report" || { out=$report; fail "checker did not name sp job savepoint"; }
 grep -qF 'flag --allow-old-state of `sp job start`' <<<"$report" || { out=$report; fail "checker did not name the flag"; }
+grep -qF 'names --frobnicate under `sp job release`' <<<"$report" || { out=$report; fail "checker missed a stale flag"; }
 
 # docs/json.md documents every key the golden -o json outputs hold, and each
 # of its examples is one of those outputs verbatim.

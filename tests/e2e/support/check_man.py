@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """check_man.py MAN_PAGE < `sp __commands`: names every registered command and
-flag the man page does not document, and exits 1 when there is any.
+flag the man page does not document, and every long flag it gives a
+registered command that the command does not take; exits 1 when there is any.
 
 A command is documented by a `.SS` heading such as
 `.SS "sp job show JOB | history JOB"` (alternatives after ` | ` share the
@@ -51,18 +52,41 @@ def commands_of(heading):
 
 
 def main():
+    global LINES
+    LINES = sys.stdin.read().splitlines()
     with open(sys.argv[1], encoding="utf-8") as handle:
         lines = handle.read().splitlines()
     documented = {}  # command path -> text of its section(s)
+    shared = []  # (the paths one heading documents, its text)
     global_text = ""
     for kind, heading, body in sections(lines):
         if kind == "SH" and heading == "GLOBAL OPTIONS":
             global_text = body
         if kind == "SS":
-            for path in commands_of(heading):
+            paths = commands_of(heading)
+            shared.append((paths, heading + "\n" + body))
+            for path in paths:
                 documented[path] = documented.get(path, "") + heading + "\n" + body
     missing = []
-    for line in sys.stdin.read().splitlines():
+    registered = {}  # command path -> its flags
+    for line in LINES:
+        words = line.split()
+        if words and words[-1].startswith("-"):
+            registered.setdefault(" ".join(words[:-1]), set()).add(words[-1])
+        else:
+            registered.setdefault(" ".join(words), set())
+    # A long flag the page gives a registered command that it does not take:
+    # a renamed or removed flag leaves no stale line behind.
+    for paths, text in shared:
+        known = [path for path in paths if path in registered]
+        if not known:
+            continue  # documented ahead of its code
+        allowed = set().union(*(registered[path] for path in known)) | registered.get("", set())
+        for flag in sorted(set(re.findall(r"(?<![\w-])--[a-z][a-z-]*", text))):
+            if flag not in allowed:
+                where = " | ".join(known)
+                missing.append(f"man page names {flag} under `sp {where}`, which takes no such flag")
+    for line in LINES:
         words = line.split()
         if words and words[-1].startswith("-"):
             flag, path = words[-1], " ".join(words[:-1])
@@ -72,14 +96,14 @@ def main():
             if text is None:
                 continue  # the command itself is reported below
             if not re.search(r"(?<![\w-])" + re.escape(flag) + r"(?![\w-])", text):
-                missing.append(f"flag {flag} of `sp {path}`".replace("`sp `", "`sp`"))
+                missing.append(f"man page lacks flag {flag} of `sp {path}`".replace("`sp `", "`sp`"))
         elif words:
             path = " ".join(words)
             is_group = any(p.startswith(path + " ") for p in documented)
             if path not in documented and not is_group:
-                missing.append(f"command `sp {path}`")
+                missing.append(f"man page lacks command `sp {path}`")
     for item in missing:
-        print(f"man page lacks {item}")
+        print(item)
     return 1 if missing else 0
 
 
