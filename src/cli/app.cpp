@@ -1,6 +1,7 @@
 #include "sp/cli/app.hpp"
 
 #include "commands.hpp"
+#include "completion.hpp"
 #include "config_file.hpp"
 #include "sp/util/strings.hpp"
 
@@ -88,15 +89,17 @@ int run_parsed(const GlobalFlags& flags, const Action& action, const util::EnvLo
   const auto config_path = core::config_file_path(env);
   const core::ConfigFile config = config_path ? load_config_file(*config_path) : core::ConfigFile{};
   core::FlagValues values{flags.home, flags.environment, flags.output, flags.no_color};
+  const bool progress = streams.err_is_terminal && !flags.quiet;
   Invocation invocation{
       .settings = value_or_throw(core::resolve_settings(values, env, config, streams.out_is_terminal)),
       .quiet = flags.quiet,
       .verbose = flags.verbose,
       .assume_yes = flags.yes,
-      .progress = streams.err_is_terminal && !flags.quiet,
+      .progress = progress,
       .env = env,
       .out = streams.out,
       .err = streams.err,
+      .display = std::make_shared<ProgressDisplay>(streams.err, progress, progress ? stderr_columns() : 80),
   };
   return action(invocation);
 }
@@ -111,6 +114,17 @@ int run(const std::vector<std::string>& args, const util::EnvLookup& env, Stream
   add_global_flags(app, flags);
   Action chosen;
   add_all_commands(app, chosen);
+
+  // The shell scripts' and documentation checks' entry points: outside the
+  // parsed tree, so no word they are given is taken as a flag of sp itself.
+  if (!args.empty() && args.front() == "__complete") {
+    print_completion(app, std::vector<std::string>(args.begin() + 1, args.end()), env, streams.out);
+    return 0;
+  }
+  if (!args.empty() && args.front() == "__commands") {
+    print_command_list(app, streams.out);
+    return 0;
+  }
 
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 consumes from the back

@@ -142,7 +142,7 @@ int run_stop(Invocation& invocation, const StopFlags& flags) {
   const auto job = load_job_or_throw(session, invocation, flags.job);
   ops::StopOptions options{stop_mode(flags), flags.directory, parse_wait("--wait", flags.wait)};
   auto result = value_or_throw(ops::stop_job(session.context(), job.target, options));
-  for (const auto& warning : result.warnings) invocation.err << "sp: warning: " << warning << '\n';
+  for (const auto& warning : result.warnings) invocation.warn("sp: warning: " + warning);
   invocation.print({stop_data(job.target, result), {}});
   return 0;
 }
@@ -165,7 +165,7 @@ int run_restart(Invocation& invocation, const StartFlags& flags) {
   const auto job = load_job_or_throw(session, invocation, flags.job);
   const auto options = start_options(flags);
   auto stopped = value_or_throw(ops::stop_job(session.context(), job.target, {std::nullopt, std::nullopt, options.wait}));
-  for (const auto& warning : stopped.warnings) invocation.err << "sp: warning: " << warning << '\n';
+  for (const auto& warning : stopped.warnings) invocation.warn("sp: warning: " + warning);
   invocation.note(fmt::format("sp: stopped {} ({})", job.target.name, stopped.end_state));
   auto release = value_or_throw(ops::ensure_release(session.context(), job.target, job.masked_json, job.clear_json,
                                                     std::nullopt, false));

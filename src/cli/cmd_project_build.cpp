@@ -6,6 +6,7 @@
 #include "sp/build/project_build.hpp"
 #include "sp/store/builds.hpp"
 #include "sp/store/projects.hpp"
+#include "sp/util/progress.hpp"
 #include "sp/util/system.hpp"
 
 #include <fmt/format.h>
@@ -36,18 +37,15 @@ store::ProjectRow require_project(store::Database& database, const std::string& 
   return std::move(*project);
 }
 
-std::string human_bytes(std::size_t bytes) {
-  if (bytes < 1024 * 1024) return fmt::format("{:.1f} KiB", static_cast<double>(bytes) / 1024);
-  return fmt::format("{:.1f} MiB", static_cast<double>(bytes) / (1024.0 * 1024.0));
-}
-
 int run_build(Invocation& invocation, const BuildOptions& options) {
   auto database = open_store_for_writing(invocation);
   build::GitLibrary git; // only this command pays for libgit2's setup
   auto fetcher = build::make_git_fetcher(git);
   auto runner = build::make_process_runner();
   std::ostream& err = invocation.err;
-  const bool progress = invocation.progress;
+  ProgressDisplay& display = *invocation.display;
+  // --follow streams the build's output to stderr, which a rewritten line would garble.
+  const bool live = display.live() && !options.follow;
 
   build::BuildServices services{
       .database = database,
@@ -58,8 +56,12 @@ int run_build(Invocation& invocation, const BuildOptions& options) {
       .builder = {util::current_user(), util::host_name(), util::current_pid()},
       .now_ms = util::now_ms,
       .pid_alive = util::process_alive,
-      .note = [&err, progress](const std::string& line) {
-        if (progress) err << line << '\n' << std::flush;
+      .note = [&display, &err, live, progress = invocation.progress](const std::string& line) {
+        if (live) {
+          display.phase(line);
+        } else if (progress) {
+          err << line << '\n' << std::flush;
+        }
       },
       .warn = [&invocation](const std::string& line) { invocation.note(line); },
       .follow = {},
@@ -68,20 +70,28 @@ int run_build(Invocation& invocation, const BuildOptions& options) {
   // --follow is an explicit request, so the output is shown even in a pipe;
   // it goes to stderr so that stdout stays the build record for scripts.
   if (options.follow) services.follow = [&err](std::string_view chunk) { err << chunk << std::flush; };
-  if (progress) {
-    services.transfer_progress = [&err](const build::TransferProgress& p) {
+  if (live) {
+    services.transfer_progress = [&display](const build::TransferProgress& p) {
       const unsigned percent = p.total_objects == 0 ? 100 : p.received_objects * 100 / p.total_objects;
-      err << fmt::format("\rreceiving objects: {:3}% ({}/{}), {}", percent, p.received_objects, p.total_objects,
-                         human_bytes(p.received_bytes));
-      if (p.received_objects == p.total_objects) err << '\n';
-      err << std::flush;
+      display.detail(fmt::format("receiving objects {}% ({}/{}), {}", percent, p.received_objects, p.total_objects,
+                                 util::human_bytes(p.received_bytes)));
+    };
+    // The build's newest output line, as a sign of life beside the elapsed time.
+    services.follow = [&display, last = util::LastLine()](std::string_view chunk) mutable {
+      if (auto line = last.feed(chunk)) {
+        display.detail(*line);
+      } else {
+        display.tick();
+      }
     };
   }
+
 
   auto outcome = value_or_throw(build::build_project(services, {options.name, options.ref}));
   if (outcome.error) {
     // The command's own words say why it failed; they are in the log's last lines.
     if (!options.follow && outcome.build.checked_out_at) {
+      display.end_line();
       err << "last lines of " << outcome.build.log_path << ":\n";
       for (const auto& line : build::tail_lines(outcome.build.log_path, failed_log_lines)) err << "  " << line << '\n';
     }

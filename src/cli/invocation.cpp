@@ -5,11 +5,19 @@
 namespace sp::cli {
 
 void Invocation::print(const View& view) const {
+  if (display) display->end_line();
   render(out, view, {.format = settings.output, .color = settings.color});
 }
 
 void Invocation::note(const std::string& line) const {
-  if (!quiet) err << line << '\n';
+  if (quiet) return;
+  if (display) display->end_line();
+  err << line << '\n';
+}
+
+void Invocation::warn(const std::string& line) const {
+  if (display) display->end_line();
+  err << line << '\n';
 }
 
 store::Database open_existing_store(const Invocation& invocation) {

@@ -32,24 +32,37 @@ std::string verdict_name(core::CandidateOutcome::Verdict verdict) {
   return "not-tried";
 }
 
+// Waits (for RUNNING, for a savepoint) sleep through this clock: on a
+// terminal the progress line's elapsed time moves while they do.
+ops::Clock ticking_clock(const std::shared_ptr<ProgressDisplay>& display) {
+  auto clock = ops::system_clock();
+  if (!display || !display->live()) return clock;
+  clock.sleep = [display, sleep = clock.sleep](std::chrono::milliseconds duration) {
+    constexpr std::chrono::milliseconds step{200};
+    for (; duration > step; duration -= step) {
+      sleep(step);
+      display->tick();
+    }
+    sleep(duration);
+    display->tick();
+  };
+  return clock;
+}
+
 } // namespace
 
 ops::OpsContext real_ops_context(const Invocation& invocation, store::Database& database) {
-  return {
-      .database = database,
-      .make_transport =
-          [](const net::TransportSettings& settings) { return net::make_curl_transport(settings); },
-      .clock = ops::system_clock(),
-      .env = invocation.env,
-      .actor = {util::current_user(), util::host_name(), static_cast<std::int64_t>(::getpid())},
-      .pid_alive = [](std::int64_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; },
-      .progress =
-          [&invocation](const std::string& line) {
-            if (invocation.progress) invocation.err << "sp: " << line << '\n';
-          },
-      .make_process_runner = [] { return build::make_process_runner(); },
-      .make_mail_transport =
-          [](const net::TransportSettings& settings) { return net::make_curl_mail_transport(settings); }};
+  return {.database = database,
+          .make_transport = [](const net::TransportSettings& settings) { return net::make_curl_transport(settings); },
+          .clock = ticking_clock(invocation.display),
+          .env = invocation.env,
+          .actor = {util::current_user(), util::host_name(), static_cast<std::int64_t>(::getpid())},
+          .pid_alive = [](std::int64_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; },
+          .progress = [display = invocation.display](const std::string& line) { display->phase("sp: " + line); },
+          .make_process_runner = [] { return build::make_process_runner(); },
+          .make_mail_transport =
+              [](const net::TransportSettings& settings) { return net::make_curl_mail_transport(settings); },
+          .progress_detail = [display = invocation.display](const std::string& text) { display->detail(text); }};
 }
 
 JobSession::JobSession(const Invocation& invocation)

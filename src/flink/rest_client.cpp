@@ -78,11 +78,12 @@ Result<std::vector<UploadedJar>> RestClient::jars() {
   return then<std::vector<UploadedJar>>(expect_ok("listing uploaded jars", call("GET", "/jars")), parse_jars);
 }
 
-Result<std::string> RestClient::upload_jar(const std::filesystem::path& jar) {
+Result<std::string> RestClient::upload_jar(const std::filesystem::path& jar,
+                                           std::function<void(std::uint64_t, std::uint64_t)> on_progress) {
   net::HttpRequest request;
   request.method = "POST";
   request.url = base_url_ + "/jars/upload";
-  request.upload = net::UploadFile{"jarfile", jar};
+  request.upload = net::UploadFile{.field = "jarfile", .path = jar, .on_progress = std::move(on_progress)};
   request.authorization = authorization_;
   // Uploads of large jars take longer than ordinary calls.
   request.timeouts = net::Timeouts{std::chrono::milliseconds(5000), std::chrono::milliseconds(300000)};

@@ -28,6 +28,14 @@ std::string printable(const std::string& url) {
 // peer or the network.
 ErrorKind kind_of(CURLcode code) { return code == CURLE_READ_ERROR ? ErrorKind::failure : ErrorKind::unreachable; }
 
+// libcurl's progress callback, for uploads that asked for one. Returning 0 continues.
+extern "C" int report_upload(void* data, curl_off_t /*download_total*/, curl_off_t /*downloaded*/,
+                             curl_off_t upload_total, curl_off_t uploaded) {
+  const auto& on_progress = *static_cast<const std::function<void(std::uint64_t, std::uint64_t)>*>(data);
+  on_progress(static_cast<std::uint64_t>(uploaded), static_cast<std::uint64_t>(upload_total));
+  return 0;
+}
+
 } // namespace
 
 EasyHandle make_easy_handle() {
@@ -62,6 +70,11 @@ std::unique_ptr<RequestState> RequestState::prepare(CURL* curl, HttpRequest requ
     curl_mime_type(part, req.upload->content_type.c_str());
     curl_mime_filedata(part, req.upload->path.c_str());
     curl_easy_setopt(curl, CURLOPT_MIMEPOST, state->mime_.get());
+    if (req.upload->on_progress) {
+      curl_easy_setopt(curl, CURLOPT_XFERINFOFUNCTION, report_upload);
+      curl_easy_setopt(curl, CURLOPT_XFERINFODATA, &req.upload->on_progress);
+      curl_easy_setopt(curl, CURLOPT_NOPROGRESS, 0L);
+    }
     add_header("Expect:"); // no 100-continue round trip for uploads
   } else if (req.method != "GET") {
     add_header("Content-Type: application/json");

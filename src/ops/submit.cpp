@@ -2,6 +2,7 @@
 
 #include "sp/flink/mapping.hpp"
 #include "sp/ops/jobmanager_address.hpp"
+#include "sp/util/progress.hpp"
 
 #include <algorithm>
 
@@ -41,7 +42,11 @@ private:
       }
     }
     if (context_.progress) context_.progress("uploading " + release.artifact_path);
-    auto uploaded = rest.upload_jar(release.artifact_path);
+    auto uploaded = rest.upload_jar(release.artifact_path, [this](std::uint64_t sent, std::uint64_t total) {
+      if (context_.progress_detail && total > 0) {
+        context_.progress_detail(util::human_bytes(sent) + " of " + util::human_bytes(total));
+      }
+    });
     if (!uploaded) return uploaded;
     store::set_release_jar_id(context_.database, release.id, *uploaded);
     return uploaded;

@@ -1,6 +1,7 @@
 #include "sp/store/store.hpp"
 
 #include "sp/store/migrations.hpp"
+#include "sp/store/names.hpp"
 
 #include <sys/stat.h>
 
@@ -99,6 +100,24 @@ Result<Database> open_store(const HomeLayout& home, OpenMode mode) {
   } catch (const Error& error) {
     return std::unexpected(error);
   }
+  return database;
+}
+
+Result<Database> open_store_read_only(const HomeLayout& home, int busy_ms) {
+  if (!database_exists(home)) {
+    return fail(ErrorKind::not_found, "opening database " + home.database().string(), "there is no sp database here");
+  }
+  // Read-write without create, then query_only: SQLite refuses any change on
+  // this connection, and a missing file is an error rather than a new database.
+  auto database = Database::open(home.database(), Database::Access::read_write);
+  if (!database) return database;
+  try {
+    database->exec("PRAGMA query_only = ON");
+    database->exec("PRAGMA busy_timeout = " + std::to_string(busy_ms));
+  } catch (const Error& error) {
+    return std::unexpected(error);
+  }
+  if (auto compatible = check_compatible(*database, home); !compatible) return std::unexpected(compatible.error());
   return database;
 }
 

@@ -4,6 +4,7 @@
 #pragma once
 
 #include "sp/cli/output.hpp"
+#include "sp/cli/progress.hpp"
 #include "sp/core/settings.hpp"
 #include "sp/store/database.hpp"
 #include "sp/store/store.hpp"
@@ -11,6 +12,7 @@
 
 #include <functional>
 #include <iosfwd>
+#include <memory>
 #include <string>
 
 namespace sp::cli {
@@ -24,11 +26,16 @@ struct Invocation {
   util::EnvLookup env;
   std::ostream& out;
   std::ostream& err;
+  // The progress line on stderr (drawn only when `progress`); results and
+  // notes end it first, so they never share its line.
+  std::shared_ptr<ProgressDisplay> display;
 
   store::HomeLayout home() const { return {settings.home}; }
   void print(const View& view) const;
   // A diagnostic line on stderr, unless --quiet.
   void note(const std::string& line) const;
+  // A warning on stderr, shown even with --quiet.
+  void warn(const std::string& line) const;
 };
 
 // A command's body: runs after parsing, returns the exit code; errors are thrown as sp::Error.

@@ -30,7 +30,9 @@ public:
   Result<std::string> root_cause(const std::string& job_id);
 
   Result<std::vector<UploadedJar>> jars();
-  Result<std::string> upload_jar(const std::filesystem::path& jar);
+  // `on_progress` hears bytes sent and in all as the upload goes (may be empty).
+  Result<std::string> upload_jar(const std::filesystem::path& jar,
+                                 std::function<void(std::uint64_t, std::uint64_t)> on_progress = {});
   Result<std::string> run_jar(const std::string& jar_id, const RunRequest& request, RunDialect dialect);
 
   // Savepoint without stopping; returns the trigger id.

@@ -6,6 +6,7 @@
 #include "sp/util/error.hpp"
 
 #include <chrono>
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -31,6 +32,8 @@ struct UploadFile {
   std::string field;
   std::filesystem::path path;
   std::string content_type = "application/x-java-archive";
+  // Bytes sent so far and in all (0 while unknown), as the upload goes; may be empty.
+  std::function<void(std::uint64_t sent, std::uint64_t total)> on_progress;
 };
 
 struct HttpRequest {

@@ -45,6 +45,7 @@ struct OpsContext {
   std::function<void(const std::string&)> progress; // one line at a time, to stderr on a terminal
   ProcessRunnerFactory make_process_runner;         // for the CLI driver; unset means the real one
   MailTransportFactory make_mail_transport;         // for email alerts; unset means the real one
+  std::function<void(const std::string&)> progress_detail; // how far the current step is (bytes sent); may be empty
 };
 
 // One job as operations see it: its rendered spec (variables resolved, clear
