@@ -17,7 +17,8 @@
 # and nginx, sqlite3, hyperfine, /usr/bin/time (bash .ci/install-deps.sh).
 # Knobs: JOBMANAGERS (100), JOBS per JobManager (100), BASE_PORT (19100),
 # CYCLES (100), EVENTS (1000000), REPS of the floor and of --once (3),
-# PARALLEL / PER_HOST for the floor client (200 / 2), KEEP=1 keeps the temp dir.
+# PER_HOST connections per JobManager for the floor client (2), KEEP=1 keeps
+# the temp dir.
 set -euo pipefail
 
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -26,7 +27,7 @@ sp_bin="${1:-${SP_BIN:-$repo/build/src/sp}}"
 client="${SP_BENCH_CLIENT:-$repo/build/tests/bench/sp_watch_bench_client}"
 jobmanagers=${JOBMANAGERS:-100} jobs=${JOBS:-100} base_port=${BASE_PORT:-19100}
 cycles=${CYCLES:-100} events=${EVENTS:-1000000} reps=${REPS:-3}
-parallel=${PARALLEL:-200} per_host=${PER_HOST:-2}
+per_host=${PER_HOST:-2}
 
 die() { echo "watch_bench: error: $*" >&2; exit 1; }
 note() { echo "watch_bench: $*" >&2; }
@@ -146,21 +147,26 @@ event_rows=$(sqlite3 "$SP_HOME/sp.db" "SELECT count(*) FROM events")
 note "database: $total_jobs jobs on $jobmanagers clusters (apply ${apply_ms} ms), $live_runs live runs, $event_rows events (all ${db_ms} ms)"
 
 # --- the transport floor and the DOM parse, after one warm-up pass ----------
-client_run() { "$client" "$@" --parallel "$parallel" --per-host "$per_host"; }
-client_run floor "$urls" >/dev/null || die "the floor client saw errors (is nginx serving every URL?)"
+# run_client MODE: the client's wall time in ms; any failed request ends the run.
+run_client() {
+  local out
+  out=$("$client" "$1" "$urls" --per-host "$per_host") || die "the $1 client saw errors: $out"
+  json_field wall_ms <<<"$out"
+}
+run_client floor >/dev/null
 floor_ms=() dom_ms=()
 for _ in $(seq "$reps"); do
-  floor_ms+=("$(client_run floor "$urls" | json_field wall_ms)")
-  dom_ms+=("$(client_run dom "$urls" | json_field wall_ms)")
+  floor_ms+=("$(run_client floor)")
+  dom_ms+=("$(run_client dom)")
 done
 floor=$(median "${floor_ms[@]}") dom=$(median "${dom_ms[@]}")
 requests=$(wc -l <"$urls")
-body_mb=$(du -sm --apparent-size "$tmp/gen/www" | cut -f1)
+cycle_mb=$("$client" floor "$urls" | python3 -c "import json,sys; print('%.0f' % (json.load(sys.stdin)['bytes'] / 1e6))")
 note "floor ${floor_ms[*]} ms; dom ${dom_ms[*]} ms ($requests requests)"
 
 # --- sp watch ---------------------------------------------------------------
 have_watch=0
-"$sp_bin" watch --help >/dev/null 2>&1 && have_watch=1
+"$sp_bin" --help | grep -qE '^ +watch ' && have_watch=1
 if [ "$have_watch" = 1 ]; then
   # The first cycle records every job's checkpoints as new restore points;
   # later ones find nothing new, as a watcher does most of the time.
@@ -218,15 +224,15 @@ streampark_requests=$(json_field requests <<<"$streampark_line")
 # --- sp job list over every job and event ---------------------------------------
 hyperfine -N --warmup 3 --runs 20 --style basic --export-json "$tmp/list.json" \
   -n "sp job list" "env SP_HOME=$SP_HOME XDG_CONFIG_HOME=$XDG_CONFIG_HOME $sp_bin -q job list" >/dev/null
-list_mean=$(python3 -c "import json,sys; print('%.1f' % (json.load(open(sys.argv[1]))['results'][0]['mean'] * 1000))" "$tmp/list.json")
+read -r list_mean list_cpu < <(python3 -c "import json,sys; r = json.load(open(sys.argv[1]))['results'][0]; print('%.1f %.1f' % (r['mean'] * 1000, (r['user'] + r['system']) * 1000))" "$tmp/list.json")
 list_rows=$(sp -o json job list | python3 -c "import json,sys; v=json.load(sys.stdin); print(len(v if isinstance(v, list) else v.get('jobs', [])))")
 
 # --- summary -----------------------------------------------------------------------
 row() { printf '%-52s %14s   %s\n' "$@"; }
 echo
-echo "watch at scale: $jobmanagers JobManagers x $jobs running jobs, nginx 1 worker, ${body_mb} MB of bodies, load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "watch at scale: $jobmanagers JobManagers x $jobs running jobs, nginx 1 worker, ${cycle_mb} MB of bodies a cycle, load $(cut -d' ' -f1-3 /proc/loadavg)"
 row "measure" "figure" "target"
-row "transport floor ($requests requests, parallel $parallel, $per_host/host)" "$(printf '%.0f ms' "$floor")" "(about 450 ms here)"
+row "transport floor ($requests requests, $per_host conn./JobManager)" "$(printf '%.0f ms' "$floor")" "(about 450 ms here)"
 row "same, every body parsed by nlohmann (DOM)" "$(printf '%.0f ms' "$dom")" ""
 if [ "$have_watch" = 1 ]; then
   row "sp watch --once: cycle (duration_ms, median of $reps)" "$(printf '%.0f ms' "$cycle")" "<= 1.5x floor"
@@ -242,6 +248,7 @@ else
 fi
 row "StreamPark pattern ($streampark_requests requests)" "$(printf '%.0f ms' "$streampark")" "(about 20 s here)"
 row "sp job list ($list_rows jobs, $event_rows events), mean" "$list_mean ms" "< 100 ms"
+row "  CPU (user+sys), mean" "$list_cpu ms" ""
 echo
 echo "ratio dom / floor: $(ratio "$dom" "$floor")x"
 if [ "$have_watch" = 1 ]; then

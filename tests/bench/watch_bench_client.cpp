@@ -1,14 +1,14 @@
 // The two reference clients of the watch benchmark (tests/bench/README.md):
 //
-//   sp_watch_bench_client floor      URLFILE [--parallel N] [--per-host N]
-//   sp_watch_bench_client dom        URLFILE [--parallel N] [--per-host N]
+//   sp_watch_bench_client floor      URLFILE [--per-host N]
+//   sp_watch_bench_client dom        URLFILE [--per-host N]
 //   sp_watch_bench_client streampark URLFILE
 //
 // URLFILE lists the requests of one watch cycle, one URL a line: each
 // JobManager's /jobs/overview and each running job's /jobs/:id/checkpoints.
 //
 // floor:      every request, concurrently through one curl multi handle over
-//             kept-alive connections (at most --per-host per JobManager),
+//             kept-alive connections (--per-host per JobManager, default 2),
 //             bodies discarded unparsed. No client can do the same requests
 //             faster, so it is the yardstick a watch cycle is held to.
 // dom:        the same, but every body is kept and parsed with nlohmann::json
@@ -98,55 +98,86 @@ bool finished_well(CURL* easy, CURLcode code) {
   return code == CURLE_OK && status == 200;
 }
 
-// floor and dom: a window of `parallel` transfers in flight, each easy handle
-// reused for the next URL when it finishes, so connections stay alive.
-Totals fetch_concurrently(const std::vector<std::string>& urls, long parallel, long per_host, bool keep) {
+// "http://host:port/path" -> "http://host:port": libcurl's unit of reuse.
+std::string origin_of(const std::string& url) {
+  const auto scheme = url.find("://");
+  const auto path = url.find('/', scheme == std::string::npos ? 0 : scheme + 3);
+  return path == std::string::npos ? url : url.substr(0, path);
+}
+
+// floor and dom: `per_host` transfers in flight per JobManager, each easy
+// handle fetching its host's URLs one after another so its connection stays
+// alive. The queueing is ours rather than CURLMOPT_MAX_HOST_CONNECTIONS:
+// libcurl 7.88 can leave its own queued transfers waiting for the poll's
+// timeout after a connection frees up, which would bill the transport for
+// stalls no client has to have.
+Totals fetch_concurrently(const std::vector<std::string>& urls, long per_host, bool keep) {
   Multi multi(curl_multi_init());
   if (!multi) throw std::runtime_error("curl_multi_init failed");
-  curl_multi_setopt(multi.get(), CURLMOPT_MAX_HOST_CONNECTIONS, per_host);
-  curl_multi_setopt(multi.get(), CURLMOPT_MAX_TOTAL_CONNECTIONS, parallel);
-  curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, parallel);
 
-  const auto slots = static_cast<std::size_t>(std::min<long>(parallel, static_cast<long>(urls.size())));
-  std::vector<Sink> sinks(slots);
-  std::vector<Easy> easies;
-  easies.reserve(slots);
-  Totals totals;
-  std::size_t next = 0;
-  auto start = [&](std::size_t slot) {
-    sinks[slot].keep = keep;
-    sinks[slot].body.clear();
-    curl_easy_setopt(easies[slot].get(), CURLOPT_URL, urls[next++].c_str());
-    curl_easy_setopt(easies[slot].get(), CURLOPT_PRIVATE, reinterpret_cast<char*>(slot));
-    curl_multi_add_handle(multi.get(), easies[slot].get());
-  };
-  for (std::size_t slot = 0; slot < slots; ++slot) {
-    easies.push_back(make_easy(sinks[slot]));
-    start(slot);
+  std::vector<std::string> origins;
+  std::vector<std::vector<const std::string*>> queues; // per origin, in file order
+  for (const auto& url : urls) {
+    const auto origin = origin_of(url);
+    const auto found = std::find(origins.begin(), origins.end(), origin);
+    const auto index = static_cast<std::size_t>(found - origins.begin());
+    if (found == origins.end()) {
+      origins.push_back(origin);
+      queues.emplace_back();
+    }
+    queues[index].push_back(&url);
   }
 
-  int running = 1;
-  while (running > 0) {
+  struct Slot {
+    std::size_t origin;
+    Sink sink;
+    Easy easy;
+  };
+  std::vector<Slot> slots;
+  for (std::size_t origin = 0; origin < origins.size(); ++origin) {
+    const auto count = std::min<std::size_t>(static_cast<std::size_t>(per_host), queues[origin].size());
+    for (std::size_t i = 0; i < count; ++i) slots.push_back(Slot{origin, Sink{}, nullptr});
+  }
+  curl_multi_setopt(multi.get(), CURLMOPT_MAXCONNECTS, static_cast<long>(slots.size()));
+  std::vector<std::size_t> next(origins.size(), 0);
+  Totals totals;
+  // Starts the slot's next URL; false when its host has none left.
+  auto start = [&](std::size_t index) {
+    Slot& slot = slots[index];
+    auto& queue = queues[slot.origin];
+    if (next[slot.origin] == queue.size()) return false;
+    slot.sink.keep = keep;
+    slot.sink.body.clear();
+    curl_easy_setopt(slot.easy.get(), CURLOPT_URL, queue[next[slot.origin]++]->c_str());
+    curl_easy_setopt(slot.easy.get(), CURLOPT_PRIVATE, reinterpret_cast<char*>(index));
+    curl_multi_add_handle(multi.get(), slot.easy.get());
+    return true;
+  };
+  for (std::size_t index = 0; index < slots.size(); ++index) {
+    slots[index].easy = make_easy(slots[index].sink);
+    start(index);
+  }
+
+  std::size_t in_flight = slots.size();
+  while (in_flight > 0) {
+    int running = 0;
     curl_multi_perform(multi.get(), &running);
     int queued = 0;
     while (CURLMsg* message = curl_multi_info_read(multi.get(), &queued)) {
       if (message->msg != CURLMSG_DONE) continue;
-      char* slot_ptr = nullptr;
-      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &slot_ptr);
-      const auto slot = reinterpret_cast<std::size_t>(slot_ptr);
+      char* index_ptr = nullptr;
+      curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &index_ptr);
+      const auto index = reinterpret_cast<std::size_t>(index_ptr);
       ++totals.requests;
-      if (!finished_well(message->easy_handle, message->data.result) || (keep && !parse(sinks[slot].body))) {
+      if (!finished_well(message->easy_handle, message->data.result) || (keep && !parse(slots[index].sink.body))) {
         ++totals.errors;
       }
       curl_multi_remove_handle(multi.get(), message->easy_handle);
-      if (next < urls.size()) {
-        start(slot);
-        running = 1; // a handle was added: perform again even if all others finished
-      }
+      if (!start(index)) --in_flight;
     }
-    if (running > 0) curl_multi_poll(multi.get(), nullptr, 0, 1000, nullptr);
+    if (in_flight > 0) curl_multi_poll(multi.get(), nullptr, 0, 1000, nullptr);
   }
-  for (const auto& sink : sinks) totals.bytes += sink.bytes;
+  for (const auto& slot : slots) totals.bytes += slot.sink.bytes;
   return totals;
 }
 
@@ -193,7 +224,7 @@ std::vector<std::string> read_urls(const std::string& path) {
 }
 
 int usage() {
-  std::cerr << "usage: sp_watch_bench_client floor|dom|streampark URLFILE [--parallel N] [--per-host N]\n";
+  std::cerr << "usage: sp_watch_bench_client floor|dom|streampark URLFILE [--per-host N]\n";
   return 2;
 }
 
@@ -203,14 +234,11 @@ int main(int argc, char** argv) {
   if (argc < 3) return usage();
   const std::string_view mode = argv[1];
   if (mode != "floor" && mode != "dom" && mode != "streampark") return usage();
-  long parallel = 200;
   long per_host = 2;
   for (int i = 3; i + 1 < argc; i += 2) {
     const std::string_view flag = argv[i];
     try {
-      if (flag == "--parallel") {
-        parallel = std::stol(argv[i + 1]);
-      } else if (flag == "--per-host") {
+      if (flag == "--per-host") {
         per_host = std::stol(argv[i + 1]);
       } else {
         return usage();
@@ -219,19 +247,18 @@ int main(int argc, char** argv) {
       return usage();
     }
   }
-  if ((argc - 3) % 2 != 0 || parallel < 1 || per_host < 1) return usage();
+  if ((argc - 3) % 2 != 0 || per_host < 1) return usage();
 
   try {
     const CurlGlobal curl;
     const auto urls = read_urls(argv[2]);
     const auto begin = std::chrono::steady_clock::now();
     const Totals totals =
-        mode == "streampark" ? fetch_like_streampark(urls) : fetch_concurrently(urls, parallel, per_host, mode == "dom");
+        mode == "streampark" ? fetch_like_streampark(urls) : fetch_concurrently(urls, per_host, mode == "dom");
     const std::chrono::duration<double, std::milli> wall = std::chrono::steady_clock::now() - begin;
     nlohmann::json out{{"mode", mode},       {"wall_ms", wall.count()},     {"requests", totals.requests},
                        {"errors", totals.errors}, {"bytes", totals.bytes}};
     if (mode != "streampark") {
-      out["parallel"] = parallel;
       out["per_host"] = per_host;
     }
     std::cout << out.dump() << '\n';
