@@ -161,7 +161,7 @@ for _ in $(seq "$reps"); do
 done
 floor=$(median "${floor_ms[@]}") dom=$(median "${dom_ms[@]}")
 requests=$(wc -l <"$urls")
-cycle_mb=$("$client" floor "$urls" | python3 -c "import json,sys; print('%.0f' % (json.load(sys.stdin)['bytes'] / 1e6))")
+cycle_mb=$("$client" floor "$urls" | python3 -c "import json,sys; print('%.1f' % (json.load(sys.stdin)['bytes'] / 1e6))")
 note "floor ${floor_ms[*]} ms; dom ${dom_ms[*]} ms ($requests requests)"
 
 # --- sp watch ---------------------------------------------------------------
@@ -232,7 +232,7 @@ row() { printf '%-52s %14s   %s\n' "$@"; }
 echo
 echo "watch at scale: $jobmanagers JobManagers x $jobs running jobs, nginx 1 worker, ${cycle_mb} MB of bodies a cycle, load $(cut -d' ' -f1-3 /proc/loadavg)"
 row "measure" "figure" "target"
-row "transport floor ($requests requests, $per_host conn./JobManager)" "$(printf '%.0f ms' "$floor")" "(about 450 ms here)"
+row "transport floor ($requests requests, $per_host conn./JobManager)" "$(printf '%.0f ms' "$floor")" "(SPEC 12: about 450 ms)"
 row "same, every body parsed by nlohmann (DOM)" "$(printf '%.0f ms' "$dom")" ""
 if [ "$have_watch" = 1 ]; then
   row "sp watch --once: cycle (duration_ms, median of $reps)" "$(printf '%.0f ms' "$cycle")" "<= 1.5x floor"
@@ -246,7 +246,7 @@ if [ "$have_watch" = 1 ]; then
 else
   row "sp watch" "not built" "(no 'sp watch' in $sp_bin)"
 fi
-row "StreamPark pattern ($streampark_requests requests)" "$(printf '%.0f ms' "$streampark")" "(about 20 s here)"
+row "StreamPark pattern ($streampark_requests requests)" "$(printf '%.0f ms' "$streampark")" "(SPEC 12: about 20 s)"
 row "sp job list ($list_rows jobs, $event_rows events), mean" "$list_mean ms" "< 100 ms"
 row "  CPU (user+sys), mean" "$list_cpu ms" ""
 echo
