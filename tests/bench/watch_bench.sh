@@ -55,6 +55,7 @@ export SP_HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config"
 unset SP_ENV
 sp() { "$sp_bin" -q "$@"; }
 json_field() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline())[sys.argv[1]])" "$1"; }
+json_optional() { python3 -c "import json,sys; print(json.loads(sys.stdin.readline()).get(sys.argv[1], '-'))" "$1"; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
 ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 ms_of() { awk -v s="$1" 'BEGIN {printf "%.0f", s * 1000}'; }
@@ -174,6 +175,8 @@ if [ "$have_watch" = 1 ]; then
   once || die "sp watch --once failed"
   first_line=$(tail -n 1 "$tmp/once.json")
   read -r first_wall _ _ _ <"$tmp/once.time"
+  first_duration=$(json_field duration_ms <<<"$first_line") first_write=$(json_field write_ms <<<"$first_line")
+  first_points=$(json_optional new_points <<<"$first_line")
   once_wall=() once_cpu=() once_duration=() once_fetch=() once_write=()
   for _ in $(seq "$reps"); do
     once || die "sp watch --once failed"
@@ -239,7 +242,8 @@ if [ "$have_watch" = 1 ]; then
   row "  fetch_ms / write_ms" "$(median "${once_fetch[@]}") / $(median "${once_write[@]}")" ""
   row "  process wall / CPU (user+sys)" "$(median "${once_wall[@]}") / $(median "${once_cpu[@]}") ms" ""
   row "  requests / errors" "$watch_requests / $watch_errors" "$requests / 0"
-  row "  first cycle (every checkpoint new): wall" "$(ms_of "$first_wall") ms" ""
+  row "  first cycle: duration / write / process wall" "$first_duration / $first_write / $(ms_of "$first_wall") ms" ""
+  row "  first cycle: new restore points" "$first_points" ""
   row "  $cycles cycles back to back: median / max duration" "$loop_median / $loop_max ms" ""
   row "peak RSS over $cycles cycles" "$((peak_kb / 1024)) MiB" "< 64 MiB"
   row "VmRSS after cycle $early_at / after cycle $late_at" "$((${rss_early:-0} / 1024)) / $((${rss_late:-0} / 1024)) MiB" "flat"
