@@ -49,6 +49,25 @@ private:
   std::array<struct sigaction, 3> previous_{};
 };
 
+// Writing to a pipe whose reader is gone raises SIGPIPE, which would end sp.
+// While a child's input is fed, the write fails with EPIPE instead. The
+// child itself gets the default back before exec.
+class SigpipeIgnored {
+public:
+  SigpipeIgnored() {
+    struct sigaction ignore {};
+    ignore.sa_handler = SIG_IGN;
+    sigemptyset(&ignore.sa_mask);
+    ::sigaction(SIGPIPE, &ignore, &previous_);
+  }
+  SigpipeIgnored(const SigpipeIgnored&) = delete;
+  SigpipeIgnored& operator=(const SigpipeIgnored&) = delete;
+  ~SigpipeIgnored() { ::sigaction(SIGPIPE, &previous_, nullptr); }
+
+private:
+  struct sigaction previous_ {};
+};
+
 class FileDescriptor {
 public:
   explicit FileDescriptor(int fd = -1) : fd_(fd) {}
@@ -74,8 +93,8 @@ struct StartFailure {
 };
 
 // Only async-signal-safe calls between fork and exec.
-[[noreturn]] void exec_child(const char* directory, char* const* argv, int output_fd, int error_fd,
-                             pid_t parent) {
+[[noreturn]] void exec_child(const char* directory, char* const* argv, int input_fd, int output_fd,
+                             int error_fd, pid_t parent) {
   ::setpgid(0, 0);
   ::prctl(PR_SET_PDEATHSIG, SIGTERM);
   if (::getppid() != parent) ::_exit(127); // sp died before prctl took effect
@@ -83,8 +102,8 @@ struct StartFailure {
   sigset_t none;
   sigemptyset(&none);
   ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  const int null_fd = ::open("/dev/null", O_RDONLY);
-  if (null_fd >= 0) ::dup2(null_fd, STDIN_FILENO);
+  const int stdin_fd = input_fd >= 0 ? input_fd : ::open("/dev/null", O_RDONLY);
+  if (stdin_fd >= 0) ::dup2(stdin_fd, STDIN_FILENO);
   ::dup2(output_fd, STDOUT_FILENO);
   ::dup2(output_fd, STDERR_FILENO);
   StartFailure failure{'d', 0};
@@ -131,6 +150,18 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
     return fail(ErrorKind::failure, doing, std::string("creating a pipe: ") + std::strerror(errno));
   }
   FileDescriptor error_read(exec_error[0]), error_write(exec_error[1]);
+  // The input pipe's write end is non-blocking and fed from the loop below,
+  // between reads of the output: a child that fills its output pipe before
+  // reading stdin, or never reads it, cannot deadlock us.
+  std::array<int, 2> input{-1, -1};
+  if (request.input && ::pipe2(input.data(), O_CLOEXEC) != 0) {
+    return fail(ErrorKind::failure, doing, std::string("creating a pipe: ") + std::strerror(errno));
+  }
+  FileDescriptor input_read(input[0]), input_write(input[1]);
+  if (request.input) ::fcntl(input_write.get(), F_SETFL, O_NONBLOCK);
+  std::optional<SigpipeIgnored> sigpipe_ignored;
+  if (request.input) sigpipe_ignored.emplace();
+  std::string_view unwritten = request.input ? std::string_view(*request.input) : std::string_view();
 
   InterruptGuard interrupts;
   // Orphans of the build (a background process whose parent exited) are
@@ -141,10 +172,15 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
   const auto started = Clock::now();
   const pid_t child = ::fork();
   if (child < 0) return fail(ErrorKind::failure, doing, std::string("fork: ") + std::strerror(errno));
-  if (child == 0) exec_child(directory.c_str(), argv.data(), output_write.get(), error_write.get(), parent);
+  if (child == 0) {
+    exec_child(directory.c_str(), argv.data(), input_read.get(), output_write.get(), error_write.get(),
+               parent);
+  }
   ::setpgid(child, child); // both sides set it, so no kill can race the child's own call
   output_write.reset();
   error_write.reset();
+  input_read.reset();
+  if (request.input && unwritten.empty()) input_write.reset(); // nothing to send: EOF at once
 
   // The exec-error pipe closes on a successful exec; data means it failed.
   StartFailure failure{};
@@ -200,15 +236,26 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
       break;
     }
 
-    if (output_open) {
-      pollfd entry{output_read.get(), POLLIN, 0};
-      if (::poll(&entry, 1, 100) > 0) { // short ticks keep the timeout and reaping prompt
+    std::array<pollfd, 2> entries{};
+    nfds_t watched = 0;
+    if (output_open) entries[watched++] = {output_read.get(), POLLIN, 0};
+    if (input_write.get() >= 0) entries[watched++] = {input_write.get(), POLLOUT, 0};
+    if (watched == 0) {
+      ::usleep(20'000);
+    } else if (::poll(entries.data(), watched, 100) > 0) { // short ticks keep the timeout and reaping prompt
+      for (nfds_t i = 0; i < watched; ++i) {
+        if (entries[i].revents == 0) continue;
+        if (entries[i].fd == input_write.get()) {
+          const ssize_t n = ::write(input_write.get(), unwritten.data(), unwritten.size());
+          if (n > 0) unwritten.remove_prefix(static_cast<std::size_t>(n));
+          // All sent, or the child closed its stdin (EPIPE): either way we are done feeding.
+          if (unwritten.empty() || (n < 0 && errno != EINTR && errno != EAGAIN)) input_write.reset();
+          continue;
+        }
         const ssize_t n = ::read(output_read.get(), buffer.data(), buffer.size());
         if (n > 0 && request.on_output) request.on_output({buffer.data(), static_cast<std::size_t>(n)});
         if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) output_open = false;
       }
-    } else {
-      ::usleep(20'000);
     }
     // Reaps the command and any orphans of its group re-parented to us.
     int status = 0;

@@ -14,6 +14,7 @@ void add_all_commands(CLI::App& root, Action& chosen) {
   add_project_command(root, chosen);
   add_cluster_command(root, chosen);
   add_job_command(root, chosen);
+  add_alert_command(root, chosen);
 }
 
 } // namespace sp::cli

@@ -25,6 +25,7 @@ void add_job_view_commands(CLI::App& job, Action& chosen);
 void add_project_command(CLI::App& root, Action& chosen);
 // `project build | builds | log`, added by add_project_command (cmd_project_build.cpp).
 void add_project_build_commands(CLI::App& project, Action& chosen);
+void add_alert_command(CLI::App& root, Action& chosen);
 
 // Adds every command group above, in the order `sp --help` lists them.
 void add_all_commands(CLI::App& root, Action& chosen);

@@ -34,18 +34,26 @@ std::string verdict_name(core::CandidateOutcome::Verdict verdict) {
 
 } // namespace
 
+ops::OpsContext real_ops_context(const Invocation& invocation, store::Database& database) {
+  return {
+      .database = database,
+      .make_transport =
+          [](const net::TransportSettings& settings) { return net::make_curl_transport(settings); },
+      .clock = ops::system_clock(),
+      .env = invocation.env,
+      .actor = {util::current_user(), util::host_name(), static_cast<std::int64_t>(::getpid())},
+      .pid_alive = [](std::int64_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; },
+      .progress =
+          [&invocation](const std::string& line) {
+            if (invocation.progress) invocation.err << "sp: " << line << '\n';
+          },
+      .make_process_runner = [] { return build::make_process_runner(); },
+      .make_mail_transport =
+          [](const net::TransportSettings& settings) { return net::make_curl_mail_transport(settings); }};
+}
+
 JobSession::JobSession(const Invocation& invocation)
-    : database_(open_store_for_writing(invocation)),
-      context_{.database = database_,
-               .make_transport = [](const net::TransportSettings& settings) { return net::make_curl_transport(settings); },
-               .clock = ops::system_clock(),
-               .env = invocation.env,
-               .actor = {util::current_user(), util::host_name(), static_cast<std::int64_t>(::getpid())},
-               .pid_alive = [](std::int64_t pid) { return ::kill(static_cast<pid_t>(pid), 0) == 0 || errno == EPERM; },
-               .progress = [&invocation](const std::string& line) {
-                 if (invocation.progress) invocation.err << "sp: " << line << '\n';
-               },
-               .make_process_runner = [] { return build::make_process_runner(); }} {}
+    : database_(open_store_for_writing(invocation)), context_(real_ops_context(invocation, database_)) {}
 
 ops::LoadedJob load_job_or_throw(JobSession& session, const Invocation& invocation, const std::string& name) {
   return value_or_throw(ops::load_job(session.database(), invocation.settings.environment, name, invocation.env));

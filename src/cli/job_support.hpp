@@ -12,6 +12,11 @@
 
 namespace sp::cli {
 
+// The real world for operations over `database`: libcurl, the system clock,
+// the process environment, fork/exec. The caller keeps libcurl's global
+// state alive (net::CurlGlobal) while the context is used.
+ops::OpsContext real_ops_context(const Invocation& invocation, store::Database& database);
+
 // Everything job operations need, for the lifetime of one command: the
 // database, libcurl's global state, the real clock, HTTP and progress output.
 class JobSession {

@@ -1,6 +1,7 @@
 #include "sp/net/http.hpp"
 
-#include <curl/curl.h>
+#include "curl_handles.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -9,17 +10,9 @@ namespace sp::net {
 
 namespace {
 
-struct EasyDeleter {
-  void operator()(CURL* handle) const { curl_easy_cleanup(handle); }
-};
-struct SlistDeleter {
-  void operator()(curl_slist* list) const { curl_slist_free_all(list); }
-};
 struct MimeDeleter {
   void operator()(curl_mime* mime) const { curl_mime_free(mime); }
 };
-using EasyHandle = std::unique_ptr<CURL, EasyDeleter>;
-using HeaderList = std::unique_ptr<curl_slist, SlistDeleter>;
 using MimeHandle = std::unique_ptr<curl_mime, MimeDeleter>;
 
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* target) {
@@ -84,14 +77,8 @@ public:
       curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
     }
 
-    HeaderList headers;
-    auto add_header = [&headers](const std::string& line) {
-      curl_slist* grown = curl_slist_append(headers.get(), line.c_str());
-      if (grown != nullptr) {
-        (void)headers.release();
-        headers.reset(grown);
-      }
-    };
+    StringList headers;
+    auto add_header = [&headers](const std::string& line) { (void)append(headers, line); };
     add_header("Accept: application/json");
     if (request.authorization) add_header("Authorization: " + *request.authorization);
 

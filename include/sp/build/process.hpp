@@ -10,6 +10,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -24,6 +25,10 @@ struct ProcessRequest {
   std::chrono::milliseconds kill_grace{5000};
   // Receives stdout and stderr, interleaved as written, chunk by chunk.
   std::function<void(std::string_view)> on_output;
+  // Written to the child's stdin through a pipe, which is then closed; unset
+  // means /dev/null. A child that exits or closes stdin without reading it
+  // all is not an error: the rest is dropped.
+  std::optional<std::string> input;
 };
 
 struct ProcessResult {
@@ -51,8 +56,8 @@ public:
   virtual Result<ProcessResult> run(const ProcessRequest& request) = 0;
 };
 
-// fork/execvp. The child gets /dev/null as stdin, its own process group, and
-// SIGTERM if sp dies first. When the command ends, anything it left running
+// fork/execvp. The child gets the request's input (else /dev/null) as
+// stdin, its own process group, and SIGTERM if sp dies first. When the command ends, anything it left running
 // in its group is ended too, so no build process outlives its build.
 std::unique_ptr<ProcessRunner> make_process_runner();
 

@@ -10,6 +10,7 @@
 #include "sp/core/lock_rules.hpp"
 #include "sp/flink/rest_client.hpp"
 #include "sp/net/http.hpp"
+#include "sp/net/mail.hpp"
 #include "sp/store/database.hpp"
 #include "sp/util/env.hpp"
 
@@ -31,6 +32,8 @@ Clock system_clock();
 
 using TransportFactory = std::function<std::unique_ptr<net::HttpTransport>(const net::TransportSettings&)>;
 using ProcessRunnerFactory = std::function<std::unique_ptr<build::ProcessRunner>()>;
+using MailTransportFactory =
+    std::function<std::unique_ptr<net::MailTransport>(const net::TransportSettings&)>;
 
 struct OpsContext {
   store::Database& database;
@@ -41,6 +44,7 @@ struct OpsContext {
   core::PidProbe pid_alive;                      // for stale lock takeover
   std::function<void(const std::string&)> progress; // one line at a time, to stderr on a terminal
   ProcessRunnerFactory make_process_runner;         // for the CLI driver; unset means the real one
+  MailTransportFactory make_mail_transport;         // for email alerts; unset means the real one
 };
 
 // One job as operations see it: its rendered spec (variables resolved, clear

@@ -118,3 +118,57 @@ TEST_CASE("SIGINT to sp ends the build's group and reports an interruption", "[b
   interrupter.join();
   CHECK(interrupted.result.ending == ProcessResult::Ending::interrupted);
 }
+
+namespace {
+
+Run run_with_input(std::vector<std::string> argv, std::string input,
+                   std::chrono::milliseconds timeout = 10s) {
+  auto runner = sp::build::make_process_runner();
+  Run out;
+  auto result = runner->run({.argv = std::move(argv),
+                             .working_directory = std::filesystem::temp_directory_path(),
+                             .timeout = timeout,
+                             .kill_grace = 300ms,
+                             .on_output = [&out](std::string_view chunk) { out.output += chunk; },
+                             .input = std::move(input)});
+  REQUIRE(result.has_value());
+  out.result = *result;
+  return out;
+}
+
+} // namespace
+
+TEST_CASE("the input reaches the command's stdin, then end of file", "[build][process]") {
+  auto echoed = run_with_input({"sh", "-c", "cat; echo end"}, "{\"kind\":\"test\"}\n");
+  CHECK(echoed.result.exit_code == 0);
+  CHECK(echoed.output == "{\"kind\":\"test\"}\nend\n");
+
+  auto empty = run_with_input({"sh", "-c", "cat; echo end"}, "");
+  CHECK(empty.output == "end\n");
+}
+
+TEST_CASE("input and output larger than a pipe flow both ways without deadlock", "[build][process]") {
+  // cat writes as it reads: with 4 MiB each way both pipes fill many times over.
+  const std::string input(4 << 20, 'x');
+  auto copied = run_with_input({"cat"}, input);
+  CHECK(copied.result.ending == ProcessResult::Ending::exited);
+  CHECK(copied.output.size() == input.size());
+}
+
+TEST_CASE("a command that does not read its input does not hang or kill sp", "[build][process]") {
+  const std::string input(4 << 20, 'x');
+  const auto started = std::chrono::steady_clock::now();
+  // Exits without reading: the write end gets EPIPE, which must not be SIGPIPE.
+  auto ignoring = run_with_input({"sh", "-c", "echo ignored"}, input);
+  CHECK(ignoring.result.exit_code == 0);
+  CHECK(ignoring.output == "ignored\n");
+  // Reads a little, closes stdin, then keeps running for a while.
+  auto partial = run_with_input({"sh", "-c", "head -c 5; exec 0<&-; sleep 0.3; echo done"}, input);
+  CHECK(partial.result.exit_code == 0);
+  CHECK(partial.output == "xxxxxdone\n");
+  CHECK(std::chrono::steady_clock::now() - started < 5s);
+
+  // Never reads and never exits: the timeout still ends it.
+  auto stuck = run_with_input({"sleep", "30"}, input, 500ms);
+  CHECK(stuck.result.ending == ProcessResult::Ending::timed_out);
+}
