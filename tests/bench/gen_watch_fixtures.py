@@ -18,7 +18,10 @@ and beside them what the benchmark's sp database needs:
                  /jobs/overview, then each of its jobs' /jobs/<id>/checkpoints
 
 Bodies are written byte for byte as recorded (Flink's compact JSON), with
-only the job id and name replaced, so sizes stay those of the real cluster.
+only the job id and name replaced and every epoch-millisecond time moved by
+the same amount, so the newest checkpoint completed a second before the
+generator ran (else the watcher would rightly find every job's checkpoints
+stale and alert on all of them). Sizes stay those of the real cluster.
 Job ids are derived from the JobManager and job numbers, so every run of the
 generator writes the same trees. Standard library only.
 """
@@ -26,7 +29,12 @@ import argparse
 import hashlib
 import json
 import os
+import re
 import sys
+import time
+
+# An epoch-millisecond time as a JSON value (2001-2286): 13 digits after a colon.
+TIME = re.compile(r"(?<=:)(1[0-9]{12})(?![0-9.])")
 
 
 def job_id(jm, k):
@@ -35,6 +43,10 @@ def job_id(jm, k):
 
 def job_name(jm, k):
     return f"bench-{jm:03d}-{k:03d}"
+
+
+def shift_times(text, delta_ms):
+    return TIME.sub(lambda m: str(int(m.group(1)) + delta_ms), text)
 
 
 def read(path):
@@ -60,11 +72,13 @@ def main():
     if a.jobmanagers < 1 or a.jobs < 1 or not 1024 <= a.base_port <= 65535 - a.jobmanagers:
         sys.exit("gen_watch_fixtures.py: error: need at least one JobManager and one job, ports 1024-65535")
 
-    overview = json.loads(read(os.path.join(a.fixtures, "jobs-overview.json")))
+    checkpoints = read(os.path.join(a.fixtures, "job-checkpoints.json"))
+    delta = int(time.time() * 1000) - 1000 - max(int(t) for t in TIME.findall(checkpoints))
+    checkpoints = shift_times(checkpoints, delta)
+    overview = json.loads(shift_times(read(os.path.join(a.fixtures, "jobs-overview.json")), delta))
     template = overview["jobs"][0]
     recorded_id, recorded_name = template["jid"], template["name"]
-    checkpoints = read(os.path.join(a.fixtures, "job-checkpoints.json"))
-    details = read(os.path.join(a.fixtures, "job.json"))
+    details = shift_times(read(os.path.join(a.fixtures, "job.json")), delta)
     config = read(os.path.join(a.fixtures, "config.json"))
     if recorded_id not in checkpoints:
         sys.exit("gen_watch_fixtures.py: error: the recorded checkpoints do not name the recorded job")

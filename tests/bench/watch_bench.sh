@@ -190,8 +190,10 @@ if [ "$have_watch" = 1 ]; then
   done
   cycle=$(median "${once_duration[@]}")
   watch_requests=$(json_field requests <<<"$line") watch_errors=$(json_field errors <<<"$line")
-  note "watch --once: first $first_line"
-  note "watch --once: last  $line"
+  # The cycle's events (alerts, transitions) can be one per job: show their count.
+  brief() { python3 -c "import json,sys; d=json.loads(sys.stdin.readline()); d['events']=len(d.get('events',[])); print(json.dumps(d))"; }
+  note "watch --once, first cycle: $(brief <<<"$first_line")"
+  note "watch --once, last cycle:  $(brief <<<"$line")"
 
   # Peak RSS over CYCLES cycles, and VmRSS of the running process early and late.
   /usr/bin/time -v -o "$tmp/cycles.time" "$sp_bin" -q -o json watch --interval 0s --cycles "$cycles" \
@@ -246,7 +248,7 @@ if [ "$have_watch" = 1 ]; then
   row "  first cycle: new restore points" "$first_points" ""
   row "  $cycles cycles back to back: median / max duration" "$loop_median / $loop_max ms" ""
   row "peak RSS over $cycles cycles" "$((peak_kb / 1024)) MiB" "< 64 MiB"
-  row "VmRSS after cycle $early_at / after cycle $late_at" "$((${rss_early:-0} / 1024)) / $((${rss_late:-0} / 1024)) MiB" "flat"
+  row "VmRSS after cycle $early_at / after cycle $late_at" "${rss_early:+$((rss_early / 1024))} / ${rss_late:+$((rss_late / 1024))} MiB" "flat"
 else
   row "sp watch" "not built" "(no 'sp watch' in $sp_bin)"
 fi
