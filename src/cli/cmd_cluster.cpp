@@ -1,14 +1,21 @@
-// sp cluster list|show|ping|jobs: clusters of the current environment and
-// what their JobManagers run. Clusters are created with `sp apply`.
+// sp cluster add|remove|list|show|ping|jobs: clusters of the current
+// environment and what their JobManagers run. `sp cluster add` writes what
+// a `kind: Cluster` document would, with the same checks.
 #include "commands.hpp"
+#include "common.hpp"
 #include "job_support.hpp"
 
+#include "sp/ops/job_loader.hpp"
+#include "sp/ops/jobmanager_address.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/store/clusters.hpp"
+#include "sp/store/events.hpp"
 #include "sp/store/jobs.hpp"
 #include "sp/store/runs.hpp"
 
 #include <fmt/format.h>
+
+#include "sp/util/strings.hpp"
 
 #include <chrono>
 #include <map>
@@ -60,7 +67,11 @@ struct ClusterClient {
 
   ClusterClient(const Invocation& invocation, const std::string& name)
       : session(invocation), cluster(require_cluster(session.database(), invocation, name)) {
-    const auto url = value_or_throw(ops::cluster_rest_url(cluster.name, cluster.spec));
+    // Rendered: the address may be written with ${...} variables.
+    cluster.spec = value_or_throw(ops::load_cluster(session.database(), invocation.settings.environment, name,
+                                                    session.context().env));
+    const auto url = value_or_throw(ops::resolve_jobmanager_address(session.context(), cluster.spec, cluster.name,
+                                                                    std::nullopt));
     jobmanager = std::make_unique<ops::JobManager>(session.context(), cluster.spec, url);
   }
 };
@@ -108,6 +119,122 @@ int run_jobs(Invocation& invocation, const std::string& name) {
   return 0;
 }
 
+struct AddOptions {
+  std::string name;
+  std::string type;
+  std::optional<std::string> url, flink, submit, savepoint_dir;
+  std::vector<std::string> configuration; // key=value
+  std::optional<std::string> resource_manager, application_id, queue;
+  std::optional<std::string> name_space, cluster_id, rest_address;
+  std::optional<std::string> header_env, ca_file;
+  bool insecure = false;
+};
+
+core::ClusterSpec spec_from(const AddOptions& options) {
+  core::ClusterSpec spec;
+  const auto type = core::cluster_type_from_string(options.type);
+  if (!type) {
+    throw Error(ErrorKind::usage, "reading --type", "unknown cluster type " + options.type,
+                "one of: " + util::join(core::cluster_type_names(), ", "));
+  }
+  spec.type = *type;
+  spec.url = options.url;
+  spec.flink = options.flink;
+  if (options.submit) {
+    spec.submit = core::submit_driver_from_string(*options.submit);
+    if (!spec.submit) throw Error(ErrorKind::usage, "reading --submit", "expected rest or cli, not " + *options.submit);
+  }
+  spec.savepoint_dir = options.savepoint_dir;
+  for (const auto& entry : options.configuration) {
+    const auto equals = entry.find('=');
+    if (equals == 0 || equals == std::string::npos) {
+      throw Error(ErrorKind::usage, "reading -D " + entry, "expected key=value");
+    }
+    spec.flink_configuration[entry.substr(0, equals)] = entry.substr(equals + 1);
+  }
+  spec.yarn = {options.resource_manager, options.application_id, options.queue};
+  spec.kubernetes = {options.name_space, options.cluster_id, options.rest_address};
+  spec.auth.header_env = options.header_env;
+  spec.tls = {options.ca_file, options.insecure};
+  return spec;
+}
+
+int run_add(Invocation& invocation, const AddOptions& options) {
+  const std::string doing = "adding cluster " + options.name;
+  auto spec = spec_from(options);
+  auto database = open_store_for_writing(invocation);
+  create_object(database,
+                {.kind = core::ObjectKind::cluster,
+                 .name = options.name,
+                 .environment = invocation.settings.environment,
+                 .spec = std::move(spec)},
+                doing);
+  return run_show(invocation, options.name);
+}
+
+// Runs and restore points stay: they are history. Jobs still on it are not.
+int run_remove(Invocation& invocation, const std::string& name) {
+  const std::string doing = "removing cluster " + name;
+  auto database = open_existing_store(invocation);
+  store::Transaction transaction(database);
+  require_cluster(database, invocation, name);
+  std::vector<std::string> jobs;
+  for (const auto& job : store::list_jobs(database, invocation.settings.environment)) {
+    if (job.spec.cluster == name) jobs.push_back(job.name);
+  }
+  if (!jobs.empty()) {
+    throw Error(ErrorKind::refused, doing, "jobs run on it: " + util::join(jobs, ", "),
+                "move those jobs to another cluster first (spec.cluster)");
+  }
+  store::remove_cluster(database, invocation.settings.environment, name);
+  const auto actor = current_actor();
+  store::record_event(database, {.time_ms = actor.now_ms,
+                                 .subject_kind = "cluster",
+                                 .subject = invocation.settings.environment + "/" + name,
+                                 .kind = "removed",
+                                 .actor = actor.user,
+                                 .host = actor.host,
+                                 .message = "cluster removed"});
+  transaction.commit();
+  invocation.print({Data{{"name", name}, {"environment", invocation.settings.environment}, {"result", "removed"}}, {}});
+  return 0;
+}
+
+void add_add_command(CLI::App& cluster, Action& chosen) {
+  auto options = std::make_shared<AddOptions>();
+  auto* add = cluster.add_subcommand("add", "define a cluster in the current environment");
+  add->add_option("name", options->name, "the cluster's name")->required();
+  add->add_option("--type", options->type, "remote, yarn-session, yarn-application, kubernetes-session or "
+                                           "kubernetes-application")
+      ->required()
+      ->type_name("T");
+  add->add_option("--url", options->url, "the JobManager REST URL (remote and session clusters)")->type_name("URL");
+  add->add_option("--flink", options->flink, "the registered Flink distribution whose bin/flink it uses")
+      ->type_name("NAME");
+  add->add_option("--submit", options->submit, "rest or cli (default: cli for application modes, else rest)");
+  add->add_option("--savepoint-dir", options->savepoint_dir, "default savepoint directory")->type_name("DIR");
+  add->add_option("-D,--conf", options->configuration, "a Flink option for its jobs, key=value (repeatable)")
+      ->type_name("KEY=VALUE");
+  add->add_option("--yarn-resource-manager", options->resource_manager, "the ResourceManager REST URL")
+      ->type_name("URL");
+  add->add_option("--yarn-application-id", options->application_id, "a YARN session's application id")
+      ->type_name("ID");
+  add->add_option("--yarn-queue", options->queue, "the YARN queue of application clusters")->type_name("Q");
+  add->add_option("--kubernetes-namespace", options->name_space, "the namespace (default: default)")
+      ->type_name("NS");
+  add->add_option("--kubernetes-cluster-id", options->cluster_id, "a Kubernetes session's cluster id")
+      ->type_name("ID");
+  add->add_option("--kubernetes-rest-address", options->rest_address,
+                  "JobManager address template with {clusterId} and {namespace} "
+                  "(default http://{clusterId}-rest.{namespace}:8081)")
+      ->type_name("TEMPLATE");
+  add->add_option("--auth-header-env", options->header_env, "env var holding an Authorization header value")
+      ->type_name("VAR");
+  add->add_option("--ca-file", options->ca_file, "CA bundle for https")->type_name("PATH");
+  add->add_flag("--insecure", options->insecure, "do not verify TLS certificates");
+  add->callback([&chosen, options] { chosen = [options](Invocation& i) { return run_add(i, *options); }; });
+}
+
 void add_named(CLI::App& group, Action& chosen, const std::string& name, const std::string& help,
                int (*run)(Invocation&, const std::string&)) {
   auto target = std::make_shared<std::string>();
@@ -121,8 +248,10 @@ void add_named(CLI::App& group, Action& chosen, const std::string& name, const s
 } // namespace
 
 void add_cluster_command(CLI::App& root, Action& chosen) {
-  auto* cluster = root.add_subcommand("cluster", "clusters of the environment and the jobs they run");
+  auto* cluster = root.add_subcommand("cluster", "clusters of the environment and the jobs they run: add, remove, list, show, ping, jobs");
   cluster->require_subcommand(1);
+  add_add_command(*cluster, chosen);
+  add_named(*cluster, chosen, "remove", "forget a cluster no job uses", run_remove);
   auto* list = cluster->add_subcommand("list", "clusters of the current environment");
   list->callback([&chosen] { chosen = run_list; });
   add_named(*cluster, chosen, "show", "a cluster's definition", run_show);

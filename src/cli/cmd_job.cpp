@@ -65,7 +65,7 @@ Data plan_data(const ops::LoadedJob& job, const ops::StartPlan& plan, const ops:
   data["job"] = job.target.name;
   data["environment"] = job.target.environment;
   data["cluster"] = job.target.cluster_name;
-  data["rest_url"] = plan.rest_url;
+  data["rest_url"] = plan.rest_url.empty() ? Data() : Data(plan.rest_url);
   data["release"] = release.created ? Data("new") : Data(release.release.id);
   Data decision = decision_data(plan.decision);
   for (auto& [key, value] : decision.items()) data[key] = value;

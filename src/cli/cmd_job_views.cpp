@@ -79,7 +79,9 @@ Data run_data(const store::RunRow& run) {
   Data data = Data::object();
   data["run"] = run.id;
   data["flink_job_id"] = run.flink_job_id ? Data(*run.flink_job_id) : Data();
+  data["application_id"] = run.application_id ? Data(*run.application_id) : Data();
   data["state"] = run.state;
+  data["end_state"] = run.end_state ? Data(*run.end_state) : Data();
   data["rest_url"] = run.rest_url;
   data["started_at"] = time_data(run.started_at);
   data["ended_at"] = time_data(run.ended_at);

@@ -17,6 +17,7 @@ void add_export_command(CLI::App& root, Action& chosen);
 void add_env_command(CLI::App& root, Action& chosen);
 void add_var_command(CLI::App& root, Action& chosen);
 void add_render_command(CLI::App& root, Action& chosen);
+void add_flink_command(CLI::App& root, Action& chosen);
 void add_cluster_command(CLI::App& root, Action& chosen);
 void add_job_command(CLI::App& root, Action& chosen);
 // Parts of `sp job`, defined in cmd_job.cpp and cmd_job_views.cpp.
@@ -27,6 +28,8 @@ void add_project_command(CLI::App& root, Action& chosen);
 void add_project_build_commands(CLI::App& project, Action& chosen);
 void add_alert_command(CLI::App& root, Action& chosen);
 
+void add_watch_command(CLI::App& root, Action& chosen);
+void add_check_command(CLI::App& root, Action& chosen);
 // Adds every command group above, in the order `sp --help` lists them.
 void add_all_commands(CLI::App& root, Action& chosen);
 

@@ -1,5 +1,6 @@
 #include "common.hpp"
 
+#include "sp/core/apply_plan.hpp"
 #include "sp/util/strings.hpp"
 #include "sp/util/system.hpp"
 
@@ -33,6 +34,21 @@ core::ObjectSet existing_objects(const Invocation& invocation) {
   core::Manifest fallback{.kind = core::ObjectKind::environment, .name = std::string(core::default_environment)};
   objects.emplace(core::key_of(fallback), fallback);
   return objects;
+}
+
+void create_object(store::Database& database, core::Manifest manifest, const std::string& doing) {
+  store::Transaction transaction(database);
+  const auto current = store::load_objects(database);
+  const auto key = core::key_of(manifest);
+  if (current.contains(key)) {
+    throw Error(ErrorKind::refused, doing, key.to_string() + " exists already",
+                "change it with sp apply, or remove it first");
+  }
+  std::vector<core::Manifest> manifests{std::move(manifest)};
+  value_or_throw(core::validate_manifests(manifests, current));
+  const auto plan = value_or_throw(core::plan_apply(std::move(manifests), current));
+  store::write_plan(database, plan, current_actor());
+  transaction.commit();
 }
 
 void print_document(const Invocation& invocation, const Data& data) {

@@ -26,6 +26,11 @@ Error missing_object(const std::string& doing, const std::string& what, const st
 // (read-only commands never create the database).
 core::ObjectSet existing_objects(const Invocation& invocation);
 
+// Creates one object with the checks of `sp apply` (names, references, the
+// rules of its type) in one transaction; an object of that kind and name
+// that exists already is refused (exit 4): imperative `add` never changes one.
+void create_object(store::Database& database, core::Manifest manifest, const std::string& doing);
+
 // A result shown as YAML when the user asked for a table: for documents, not rows.
 void print_document(const Invocation& invocation, const Data& data);
 

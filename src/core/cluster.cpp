@@ -1,6 +1,9 @@
 #include "sp/core/cluster.hpp"
 
+#include <fmt/format.h>
+
 #include <array>
+#include <cctype>
 
 namespace sp::core {
 
@@ -89,6 +92,46 @@ nlohmann::ordered_json to_json(const ClusterSpec& spec) {
     json["tls"] = std::move(tls);
   }
   return json;
+}
+
+Result<std::string> kubernetes_rest_address(const KubernetesSettings& settings, std::string_view cluster_id) {
+  const std::string_view pattern =
+      settings.rest_address ? std::string_view(*settings.rest_address) : default_kubernetes_rest_address;
+  const std::string_view name_space =
+      settings.name_space ? std::string_view(*settings.name_space) : "default";
+  std::string address;
+  for (std::size_t at = 0; at < pattern.size();) {
+    const auto open = pattern.find('{', at);
+    address += pattern.substr(at, open - at);
+    if (open == std::string_view::npos) break;
+    const auto close = pattern.find('}', open);
+    const auto name = pattern.substr(open + 1, close == std::string_view::npos ? close : close - open - 1);
+    if (close != std::string_view::npos && name == "clusterId") {
+      address += cluster_id;
+    } else if (close != std::string_view::npos && name == "namespace") {
+      address += name_space;
+    } else {
+      return fail(ErrorKind::usage, fmt::format("reading kubernetes.restAddress \"{}\"", pattern),
+                  close == std::string_view::npos ? "a '{' is not closed"
+                                                  : fmt::format("unknown placeholder {{{}}}", name),
+                  "the placeholders are {clusterId} and {namespace}");
+    }
+    at = close + 1;
+  }
+  return address;
+}
+
+std::string kubernetes_cluster_id_for(std::string_view job_name) {
+  std::string id;
+  for (const char c : job_name) {
+    const auto lower = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const bool keep = (lower >= 'a' && lower <= 'z') || (lower >= '0' && lower <= '9');
+    id += keep ? lower : '-';
+  }
+  if (id.empty() || id.front() < 'a' || id.front() > 'z') id.insert(0, "sp-");
+  if (id.size() > 45) id.resize(45);
+  while (id.back() == '-') id.pop_back();
+  return id;
 }
 
 } // namespace sp::core

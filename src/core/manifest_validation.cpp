@@ -100,6 +100,16 @@ void check_cluster(Checker& check, const ClusterSpec& spec) {
   if (spec.type == ClusterType::yarn_session && !spec.url && !spec.yarn.application_id) {
     check.add("spec.yarn", "a yarn-session cluster needs url or yarn.applicationId");
   }
+  // The JobManager of a YARN application is found through the ResourceManager (SPEC 9).
+  if (yarn && !spec.yarn.resource_manager && (spec.type == ClusterType::yarn_application || spec.yarn.application_id)) {
+    check.add("spec.yarn", "yarn.resourceManager (its REST URL) is needed to find the JobManager of the application");
+  }
+  // ${...} in it is checked by templates() and filled in at render time.
+  if (const auto& pattern = spec.kubernetes.rest_address; pattern && pattern->find("${") == std::string::npos) {
+    if (auto address = kubernetes_rest_address(spec.kubernetes, "id"); !address) {
+      check.add("spec.kubernetes", address.error().why() + " in restAddress; " + address.error().hint());
+    }
+  }
   if (spec.type == ClusterType::kubernetes_session && !spec.url && !spec.kubernetes.cluster_id) {
     check.add("spec.kubernetes", "a kubernetes-session cluster needs url or kubernetes.clusterId");
   }

@@ -207,6 +207,48 @@ Result<std::map<std::string, std::string>> remote_target_options(std::string_vie
   return options;
 }
 
+CliTarget cli_target_for(const core::ClusterSpec& cluster) {
+  switch (cluster.type) {
+  case core::ClusterType::remote:
+    return CliTarget::remote;
+  case core::ClusterType::yarn_application:
+    return CliTarget::yarn_application;
+  case core::ClusterType::kubernetes_application:
+    return CliTarget::kubernetes_application;
+  case core::ClusterType::yarn_session:
+    return cluster.yarn.application_id ? CliTarget::yarn_session : CliTarget::remote;
+  case core::ClusterType::kubernetes_session:
+    return cluster.kubernetes.cluster_id ? CliTarget::kubernetes_session : CliTarget::remote;
+  }
+  return CliTarget::remote;
+}
+
+std::map<std::string, std::string> deployment_target_options(const core::ClusterSpec& cluster,
+                                                             CliTarget target, std::string_view job_name,
+                                                             std::string_view kubernetes_cluster_id) {
+  std::map<std::string, std::string> options;
+  switch (target) {
+  case CliTarget::remote:
+    break;
+  case CliTarget::yarn_session:
+    if (cluster.yarn.application_id) options["yarn.application.id"] = *cluster.yarn.application_id;
+    break;
+  case CliTarget::yarn_application:
+    options["yarn.application.name"] = std::string(job_name);
+    if (cluster.yarn.queue) options["yarn.application.queue"] = *cluster.yarn.queue;
+    break;
+  case CliTarget::kubernetes_session:
+  case CliTarget::kubernetes_application:
+    options["kubernetes.cluster-id"] =
+        target == CliTarget::kubernetes_session
+            ? cluster.kubernetes.cluster_id.value_or(std::string(kubernetes_cluster_id))
+            : std::string(kubernetes_cluster_id);
+    if (cluster.kubernetes.name_space) options["kubernetes.namespace"] = *cluster.kubernetes.name_space;
+    break;
+  }
+  return options;
+}
+
 Result<CliSubmitted> parse_cli_submission(std::string_view output, CliTarget target) {
   CliSubmitted submitted;
   if (auto id = word_after(output, job_id_marker); id && id->size() == 32 && is_hex(*id))

@@ -33,28 +33,6 @@ template <typename T> std::optional<T> optional_field(const json& object, const 
   return it->get<T>();
 }
 
-CheckpointEntry read_checkpoint(const json& entry) {
-  CheckpointEntry checkpoint;
-  checkpoint.id = entry.at("id").get<std::int64_t>();
-  checkpoint.status = entry.value("status", "");
-  checkpoint.is_savepoint = entry.value("is_savepoint", false);
-  checkpoint.external_path = optional_field<std::string>(entry, "external_path");
-  checkpoint.trigger_time_ms = entry.value("trigger_timestamp", std::int64_t{0});
-  if (checkpoint.status == "COMPLETED") {
-    checkpoint.completion_time_ms = optional_field<std::int64_t>(entry, "latest_ack_timestamp");
-  }
-  checkpoint.size_bytes = optional_field<std::int64_t>(entry, "checkpointed_size");
-  if (!checkpoint.size_bytes) checkpoint.size_bytes = optional_field<std::int64_t>(entry, "state_size");
-  checkpoint.failure_message = optional_field<std::string>(entry, "failure_message");
-  return checkpoint;
-}
-
-std::optional<CheckpointEntry> optional_checkpoint(const json& latest, const char* key) {
-  auto it = latest.find(key);
-  if (it == latest.end() || it->is_null()) return std::nullopt;
-  return read_checkpoint(*it);
-}
-
 std::string first_line(std::string_view text) {
   const auto end = text.find('\n');
   std::string line(text.substr(0, end));
@@ -99,58 +77,6 @@ Result<FlinkVersion> parse_config_version(std::string_view body) {
     return fail(ErrorKind::failure, "reading GET /config", "no flink-version in the answer");
   }
   return parse_version(it->get<std::string>());
-}
-
-Result<std::vector<JobOverview>> parse_jobs_overview(std::string_view body) {
-  auto document = parse_body(body, "GET /jobs/overview");
-  if (!document) return std::unexpected(document.error());
-  try {
-    std::vector<JobOverview> jobs;
-    for (const auto& entry : document->at("jobs")) {
-      JobOverview job;
-      job.id = entry.at("jid").get<std::string>();
-      job.name = entry.value("name", "");
-      job.state = entry.at("state").get<std::string>();
-      job.start_time_ms = entry.value("start-time", std::int64_t{0});
-      const auto end_time = entry.value("end-time", std::int64_t{-1});
-      if (end_time >= 0) job.end_time_ms = end_time;
-      job.last_modification_ms = entry.value("last-modification", std::int64_t{0});
-      jobs.push_back(std::move(job));
-    }
-    return jobs;
-  } catch (const json::exception& error) {
-    return unexpected_shape("GET /jobs/overview", error);
-  }
-}
-
-Result<CheckpointStats> parse_checkpoints(std::string_view body) {
-  auto document = parse_body(body, "GET /jobs/:id/checkpoints");
-  if (!document) return std::unexpected(document.error());
-  try {
-    CheckpointStats stats;
-    if (auto counts = document->find("counts"); counts != document->end()) {
-      stats.counts = {counts->value("restored", std::int64_t{0}), counts->value("total", std::int64_t{0}),
-                      counts->value("in_progress", std::int64_t{0}), counts->value("completed", std::int64_t{0}),
-                      counts->value("failed", std::int64_t{0})};
-    }
-    if (auto latest = document->find("latest"); latest != document->end() && latest->is_object()) {
-      stats.latest_completed = optional_checkpoint(*latest, "completed");
-      stats.latest_savepoint = optional_checkpoint(*latest, "savepoint");
-      stats.latest_failed = optional_checkpoint(*latest, "failed");
-      if (auto restored = latest->find("restored"); restored != latest->end() && !restored->is_null()) {
-        stats.restored = RestoredCheckpoint{restored->at("id").get<std::int64_t>(),
-                                            restored->value("restore_timestamp", std::int64_t{0}),
-                                            restored->value("is_savepoint", false),
-                                            optional_field<std::string>(*restored, "external_path")};
-      }
-    }
-    if (auto history = document->find("history"); history != document->end() && history->is_array()) {
-      for (const auto& entry : *history) stats.history.push_back(read_checkpoint(entry));
-    }
-    return stats;
-  } catch (const json::exception& error) {
-    return unexpected_shape("GET /jobs/:id/checkpoints", error);
-  }
 }
 
 Result<CheckpointConfig> parse_checkpoint_config(std::string_view body) {

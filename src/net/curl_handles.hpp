@@ -2,6 +2,8 @@
 // Private to src/net: curl.h stays out of include/.
 #pragma once
 
+#include "sp/net/http.hpp"
+
 #include <curl/curl.h>
 
 #include <memory>
@@ -25,6 +27,21 @@ inline bool append(StringList& list, const std::string& item) {
   (void)list.release(); // grown is the same list, one item longer
   list.reset(grown);
   return true;
+}
+
+// What every transfer of sp sets: no signals (sp may run threads), the
+// error text into `error_buffer` (CURL_ERROR_SIZE), the timeouts, and how
+// the peer is trusted.
+inline void set_common_options(CURL* curl, const TlsSettings& tls, const Timeouts& timeouts, char* error_buffer) {
+  curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
+  curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
+  curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts.connect.count()));
+  curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(timeouts.total.count()));
+  if (tls.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, tls.ca_file->c_str());
+  if (tls.insecure) {
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
+    curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
+  }
 }
 
 } // namespace sp::net

@@ -49,18 +49,10 @@ public:
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
     // A channel's URL names a mail server; nothing else may be reached through it.
     curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
-    curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
-    curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_text.data());
-    curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(settings_.timeouts.connect.count()));
-    curl_easy_setopt(curl, CURLOPT_TIMEOUT_MS, static_cast<long>(settings_.timeouts.total.count()));
+    set_common_options(curl, settings_.tls, settings_.timeouts, error_text.data());
     // Opportunistic STARTTLS without credentials; with them, TLS or nothing.
     curl_easy_setopt(curl, CURLOPT_USE_SSL,
                      credentials ? static_cast<long>(CURLUSESSL_ALL) : static_cast<long>(CURLUSESSL_TRY));
-    if (settings_.tls.ca_file) curl_easy_setopt(curl, CURLOPT_CAINFO, settings_.tls.ca_file->c_str());
-    if (settings_.tls.insecure) {
-      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYPEER, 0L);
-      curl_easy_setopt(curl, CURLOPT_SSL_VERIFYHOST, 0L);
-    }
     if (request.user) curl_easy_setopt(curl, CURLOPT_USERNAME, request.user->c_str());
     if (request.password) curl_easy_setopt(curl, CURLOPT_PASSWORD, request.password->c_str());
     curl_easy_setopt(curl, CURLOPT_MAIL_FROM, ("<" + request.envelope_from + ">").c_str());

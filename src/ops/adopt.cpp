@@ -1,5 +1,6 @@
 #include "sp/ops/adopt.hpp"
 
+#include "sp/ops/jobmanager_address.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/store/locks.hpp"
 #include "sp/store/runs.hpp"
@@ -14,6 +15,14 @@ std::string listing(const std::vector<flink::JobOverview>& jobs) {
   std::string text;
   for (const auto& job : jobs) text += fmt::format("\n  {} {} ({})", job.id, job.name, job.state);
   return text.empty() ? " nothing" : text;
+}
+
+// The YARN application or Kubernetes cluster id of a session, recorded on the
+// run so its JobManager can be found again after a failover.
+std::optional<std::string> session_id(const core::ClusterSpec& cluster) {
+  if (cluster.type == core::ClusterType::yarn_session) return cluster.yarn.application_id;
+  if (cluster.type == core::ClusterType::kubernetes_session) return cluster.kubernetes.cluster_id;
+  return std::nullopt;
 }
 
 } // namespace
@@ -56,8 +65,9 @@ Result<AdoptResult> adopt_job(const OpsContext& context, const JobTarget& job,
                 fmt::format("it already has a live run ({}, Flink job {})", last->id, last->flink_job_id.value_or("?")),
                 "see `sp job status " + job.name + "`");
   }
-  auto url = cluster_rest_url(job.cluster_name, job.cluster);
-  if (!url) return std::unexpected(url.error());
+  // Sessions only: an application cluster's JobManager is found from the run sp started.
+  auto url = resolve_jobmanager_address(context, job.cluster, job.cluster_name, std::nullopt);
+  if (!url) return std::unexpected(url.error().within(doing));
   JobManager jobmanager(context, job.cluster, *url);
   auto jobs = jobmanager.rest().jobs_overview();
   if (!jobs) return std::unexpected(jobs.error().within(doing));
@@ -69,6 +79,7 @@ Result<AdoptResult> adopt_job(const OpsContext& context, const JobTarget& job,
   store::Transaction transaction(context.database);
   result.run_id = store::insert_run(context.database, {.job_id = job.job_id,
                                                        .flink_job_id = chosen->id,
+                                                       .application_id = session_id(job.cluster),
                                                        .rest_url = *url,
                                                        .state = chosen->state,
                                                        .adopted = true,

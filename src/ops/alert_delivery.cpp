@@ -55,9 +55,13 @@ std::string origin_of(const std::string& url) {
   return url.substr(0, start) + authority;
 }
 
+// The start of a receiver's answer, safe to print on a terminal.
 std::string first_line(const std::string& text) {
   std::string line = text.substr(0, text.find('\n'));
   if (line.size() > 200) line = line.substr(0, 200) + "...";
+  for (char& c : line) {
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) c = '?';
+  }
   return line.empty() ? "an empty body" : "'" + line + "'";
 }
 

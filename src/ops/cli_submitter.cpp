@@ -1,8 +1,10 @@
-// The CLI driver: `bin/flink run` of the cluster's registered distribution,
-// argv without a shell (SPEC 9, 11). The argv and the reading of its output
+// The CLI driver: `bin/flink run` (or `run-application`) of the cluster's
+// registered distribution, argv without a shell (SPEC 9, 11), for every
+// cluster type. The argv and the reading of its output
 // are the pure flink/cli_driver; this file runs it and says what went wrong.
 #include "sp/flink/cli_driver.hpp"
 #include "sp/flink/mapping.hpp"
+#include "sp/ops/jobmanager_address.hpp"
 #include "sp/ops/submit.hpp"
 #include "sp/store/flinks.hpp"
 
@@ -33,28 +35,112 @@ std::string last_lines_text(std::string_view output) {
   return text;
 }
 
+// Application clusters: how long the new JobManager may take to be RUNNING
+// on YARN (or reachable on Kubernetes) and to list its job.
+constexpr std::chrono::milliseconds discovery_wait = 3min;
+
+// Application mode: the client does not learn the job id, but the new
+// JobManager runs exactly one job, so it is the one /jobs/overview lists.
+Result<std::string> only_job_of(const OpsContext& context, const JobTarget& job,
+                                const std::string& rest_url) {
+  const std::string finding = "finding the Flink job of " + job.name + " on its JobManager " + rest_url;
+  JobManager jobmanager(context, job.cluster, rest_url);
+  const std::int64_t deadline = context.clock.now_ms() + discovery_wait.count();
+  for (;;) {
+    auto jobs = jobmanager.rest().jobs_overview();
+    if (jobs && jobs->size() == 1) return jobs->front().id;
+    if (jobs && jobs->size() > 1) {
+      return fail(ErrorKind::external, finding,
+                  fmt::format("an application cluster should run one job, it lists {}", jobs->size()));
+    }
+    if (context.clock.now_ms() >= deadline) {
+      if (!jobs) return std::unexpected(jobs.error().within(finding));
+      return fail(ErrorKind::unreachable, finding,
+                  fmt::format("it lists no job after {}", core::describe_age(discovery_wait.count())));
+    }
+    context.clock.sleep(1s);
+  }
+}
+
+// bin/flink deployed an application cluster but sp cannot follow it: say
+// which, since it keeps running (and costing) until someone ends it.
+Error deployed_but_lost(const JobTarget& job, const std::string& application_id, const Error& error) {
+  return Error(error.kind(), doing(job) + ": " + error.doing(), error.why(),
+               fmt::format("bin/flink deployed {} on cluster {} and it may be running: end it with YARN or "
+                           "Kubernetes tools, or find its JobManager and `sp job adopt` the job",
+                           application_id, job.cluster_name));
+}
+
 class CliSubmitter final : public Submitter {
 public:
-  CliSubmitter(const OpsContext& context, std::string rest_url, store::FlinkRow flink)
-      : context_(context), rest_url_(std::move(rest_url)), flink_(std::move(flink)) {}
+  CliSubmitter(const OpsContext& context, store::FlinkRow flink)
+      : context_(context), flink_(std::move(flink)) {}
 
   Result<Submission> submit(const JobTarget& job, const store::ReleaseRow& release,
                             const flink::RunRequest& run) override {
-    auto version = check_jobmanager(job);
-    if (!version) return std::unexpected(version.error());
-    auto target = flink::remote_target_options(rest_url_);
-    if (!target) return std::unexpected(target.error().within(doing(job)));
+    const auto target = flink::cli_target_for(job.cluster);
+    const bool application = flink::is_application_target(target);
+    // An application cluster does not exist yet; every other target has a JobManager to ask first.
+    std::optional<std::string> rest_url;
+    if (!application) {
+      auto address = resolve_jobmanager_address(context_, job.cluster, job.cluster_name, std::nullopt);
+      if (!address) return std::unexpected(address.error().within(doing(job)));
+      rest_url = *address;
+    }
+    auto version = rest_url ? check_jobmanager(job, *rest_url) : flink::parse_version(flink_.spec.version);
+    if (!version) return std::unexpected(version.error().within(doing(job)));
+    const auto kubernetes_id = core::kubernetes_cluster_id_for(job.name);
+    std::map<std::string, std::string> target_options;
+    if (target == flink::CliTarget::remote) {
+      auto options = flink::remote_target_options(*rest_url);
+      if (!options) return std::unexpected(options.error().within(doing(job)));
+      target_options = std::move(*options);
+    } else {
+      target_options = flink::deployment_target_options(job.cluster, target, job.name, kubernetes_id);
+    }
     const auto argv = flink::cli_run_argv({.flink_home = flink_.spec.home,
                                            .version = *version,
-                                           .target = flink::CliTarget::remote,
+                                           .target = target,
                                            .cluster_configuration = job.cluster.flink_configuration,
-                                           .target_options = *target,
+                                           .target_options = target_options,
                                            .jar = release.artifact_path,
                                            .run = run});
+    auto output = run_cli(job, argv, rest_url);
+    if (!output) return std::unexpected(output.error());
+    auto submitted = flink::parse_cli_submission(*output, target);
+    if (!submitted) return std::unexpected(submitted.error().within(doing(job)));
+
+    Submission submission;
+    submission.application_id = submitted->application_id;
+    if (target == flink::CliTarget::yarn_session) submission.application_id = job.cluster.yarn.application_id;
+    if (target == flink::CliTarget::kubernetes_session)
+      submission.application_id = job.cluster.kubernetes.cluster_id;
+    if (application) {
+      if (context_.progress) context_.progress("looking for the JobManager of " + *submission.application_id);
+      auto address = await_jobmanager_address(context_, job.cluster, job.cluster_name,
+                                              submission.application_id, discovery_wait);
+      if (!address)
+        return std::unexpected(deployed_but_lost(job, *submission.application_id, address.error()));
+      rest_url = *address;
+    }
+    submission.rest_url = *rest_url;
+    if (submitted->job_id) {
+      submission.flink_job_id = *submitted->job_id;
+    } else {
+      auto only = only_job_of(context_, job, submission.rest_url);
+      if (!only) return std::unexpected(deployed_but_lost(job, *submission.application_id, only.error()));
+      submission.flink_job_id = *only;
+    }
+    return submission;
+  }
+
+private:
+  // Runs bin/flink and returns what it printed; a failure quotes Flink's cause.
+  Result<std::string> run_cli(const JobTarget& job, const std::vector<std::string>& argv,
+                              const std::optional<std::string>& rest_url) {
     // Never print the argv: job args may carry secret values.
     if (context_.progress)
       context_.progress(fmt::format("submitting {} with {}/bin/flink", job.name, flink_.spec.home));
-
     std::string output;
     build::ProcessRequest request;
     request.argv = argv;
@@ -69,37 +155,32 @@ public:
     if (!ran) return std::unexpected(ran.error().within(doing(job)));
     if (ran->ending == build::ProcessResult::Ending::interrupted) {
       return fail(ErrorKind::interrupted, doing(job), "interrupted; bin/flink was ended",
-                  "the job may have been submitted anyway: look at the jobs of " + rest_url_);
+                  rest_url
+                      ? "the job may have been submitted anyway: look at the jobs of " + *rest_url
+                      : "the application may have been deployed anyway: look at cluster " + job.cluster_name);
     }
     if (ran->ending != build::ProcessResult::Ending::exited || ran->exit_code != 0) {
       return fail(ErrorKind::external, doing(job),
                   fmt::format("bin/flink {}: {}\n{}", build::describe(*ran, cli_timeout),
                               flink::root_cause_line(output), last_lines_text(output)));
     }
-    auto submitted = flink::parse_cli_submission(output, flink::CliTarget::remote);
-    if (!submitted) return std::unexpected(submitted.error().within(doing(job)));
-    Submission submission;
-    submission.flink_job_id = *submitted->job_id;
-    submission.rest_url = rest_url_;
-    submission.application_id = submitted->application_id;
-    return submission;
+    return output;
   }
 
-private:
   // Asks the JobManager first: an unreachable one is exit 5 at once instead
   // of after bin/flink's minute of retries, and a client of another version
   // line than the cluster fails in obscure ways, so it is refused up front.
-  Result<flink::FlinkVersion> check_jobmanager(const JobTarget& job) {
+  Result<flink::FlinkVersion> check_jobmanager(const JobTarget& job, const std::string& rest_url) {
     auto client = flink::parse_version(flink_.spec.version);
     if (!client) return std::unexpected(client.error().within(doing(job)));
-    JobManager jobmanager(context_, job.cluster, rest_url_);
+    JobManager jobmanager(context_, job.cluster, rest_url);
     auto cluster = jobmanager.rest().version();
     if (!cluster) return std::unexpected(cluster.error().within(doing(job)));
     if (cluster->major != client->major || cluster->minor != client->minor) {
       return fail(
           ErrorKind::refused, doing(job),
-          fmt::format("the JobManager at {} runs Flink {}.{}.{} but Flink {} is {}", rest_url_,
-                      cluster->major, cluster->minor, cluster->patch, flink_.name, flink_.spec.version),
+          fmt::format("the JobManager at {} runs Flink {}.{}.{} but Flink {} is {}", rest_url, cluster->major,
+                      cluster->minor, cluster->patch, flink_.name, flink_.spec.version),
           fmt::format("register a Flink {}.{} distribution and name it in the spec.flink of cluster {}",
                       cluster->major, cluster->minor, job.cluster_name));
     }
@@ -107,14 +188,12 @@ private:
   }
 
   const OpsContext& context_;
-  std::string rest_url_;
   store::FlinkRow flink_;
 };
 
 } // namespace
 
-Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context, const JobTarget& job,
-                                                      const std::string& rest_url) {
+Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context, const JobTarget& job) {
   const std::string what = "submitting job " + job.name + " with bin/flink";
   if (!job.cluster.flink) {
     return fail(ErrorKind::usage, what, "cluster " + job.cluster_name + " names no Flink distribution",
@@ -133,7 +212,7 @@ Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context,
                             program.string()),
                 "register it again with its current home");
   }
-  return std::unique_ptr<Submitter>(std::make_unique<CliSubmitter>(context, rest_url, std::move(*flink)));
+  return std::unique_ptr<Submitter>(std::make_unique<CliSubmitter>(context, std::move(*flink)));
 }
 
 } // namespace sp::ops

@@ -6,17 +6,7 @@
 
 namespace sp::ops {
 
-namespace {
-
-net::TransportSettings transport_settings(const core::ClusterSpec& cluster) {
-  net::TransportSettings settings;
-  settings.tls.ca_file = cluster.tls.ca_file;
-  settings.tls.insecure = cluster.tls.insecure;
-  settings.user_agent = std::string("sp/") + build_info::version;
-  return settings;
-}
-
-std::optional<std::string> authorization(const OpsContext& context, const core::ClusterSpec& cluster) {
+std::optional<std::string> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster) {
   if (!cluster.auth.header_env || !context.env) return std::nullopt;
   auto value = context.env(*cluster.auth.header_env);
   if (!value) {
@@ -26,7 +16,13 @@ std::optional<std::string> authorization(const OpsContext& context, const core::
   return value;
 }
 
-} // namespace
+net::TransportSettings transport_settings_of(const core::ClusterSpec& cluster) {
+  net::TransportSettings settings;
+  settings.tls.ca_file = cluster.tls.ca_file;
+  settings.tls.insecure = cluster.tls.insecure;
+  settings.user_agent = std::string("sp/") + build_info::version;
+  return settings;
+}
 
 Clock system_clock() {
   return {[] {
@@ -37,8 +33,8 @@ Clock system_clock() {
 }
 
 JobManager::JobManager(const OpsContext& context, const core::ClusterSpec& cluster, const std::string& rest_url)
-    : transport_(context.make_transport(transport_settings(cluster))),
-      client_(*transport_, rest_url, authorization(context, cluster)) {}
+    : transport_(context.make_transport(transport_settings_of(cluster))),
+      client_(*transport_, rest_url, cluster_authorization(context, cluster)) {}
 
 Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster) {
   if (cluster.url && !cluster.url->empty()) return *cluster.url;

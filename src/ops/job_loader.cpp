@@ -11,6 +11,29 @@
 
 namespace sp::ops {
 
+namespace {
+
+core::VariableSet variables_of(store::Database& database, const std::string& environment) {
+  auto row = store::find_environment(database, environment);
+  return row ? core::variable_set(store::environment_spec(database, row->id)) : core::VariableSet{};
+}
+
+} // namespace
+
+Result<core::ClusterSpec> load_cluster(store::Database& database, const std::string& environment,
+                                       const std::string& name, const util::EnvLookup& process_env) {
+  auto cluster = store::find_cluster(database, environment, name);
+  if (!cluster) {
+    return fail(ErrorKind::not_found, "loading cluster " + name,
+                fmt::format("no cluster {} in environment {}", name, environment), "see `sp cluster list`");
+  }
+  const core::SubstitutionContext context{environment, variables_of(database, environment),
+                                          core::cluster_builtins(name, environment), process_env};
+  auto rendered = core::render_cluster(name, cluster->spec, context);
+  if (!rendered) return std::unexpected(rendered.error());
+  return rendered->clear;
+}
+
 Result<LoadedJob> load_job(store::Database& database, const std::string& environment, const std::string& name,
                            const util::EnvLookup& process_env, std::optional<std::string> release) {
   const std::string doing = "loading job " + name;
@@ -22,28 +45,22 @@ Result<LoadedJob> load_job(store::Database& database, const std::string& environ
     return fail(ErrorKind::not_found, doing, fmt::format("no job {} in environment {}", name, environment),
                 nearest ? fmt::format("did you mean {}?", *nearest) : "jobs belong to an environment: see --env");
   }
-  auto cluster = store::find_cluster(database, environment, job->spec.cluster);
-  if (!cluster) {
+  if (!store::find_cluster(database, environment, job->spec.cluster)) {
     return fail(ErrorKind::not_found, doing,
                 fmt::format("its cluster {} does not exist in environment {}", job->spec.cluster, environment));
   }
-  auto environment_row = store::find_environment(database, environment);
-  const core::VariableSet variables =
-      environment_row ? core::variable_set(store::environment_spec(database, environment_row->id)) : core::VariableSet{};
+  const auto variables = variables_of(database, environment);
 
   const core::SubstitutionContext job_context{environment, variables,
                                               core::job_builtins(job->name, environment, job->spec.cluster, release),
                                               process_env};
   auto rendered_job = core::render_job(job->name, job->spec, job_context);
   if (!rendered_job) return std::unexpected(rendered_job.error());
-  const core::SubstitutionContext cluster_context{environment, variables,
-                                                  core::cluster_builtins(cluster->name, environment), process_env};
-  auto rendered_cluster = core::render_cluster(cluster->name, cluster->spec, cluster_context);
-  if (!rendered_cluster) return std::unexpected(rendered_cluster.error());
+  auto cluster = load_cluster(database, environment, job->spec.cluster, process_env);
+  if (!cluster) return std::unexpected(cluster.error());
 
   LoadedJob loaded;
-  loaded.target = JobTarget{job->id,     job->name, environment, rendered_job->clear, cluster->name,
-                            rendered_cluster->clear};
+  loaded.target = JobTarget{job->id, job->name, environment, rendered_job->clear, job->spec.cluster, *cluster};
   loaded.masked_json = core::to_json(rendered_job->masked).dump();
   loaded.clear_json = core::to_json(rendered_job->clear).dump();
   return loaded;

@@ -2,6 +2,7 @@
 
 #include "sp/flink/mapping.hpp"
 #include "sp/flink/restore_paths.hpp"
+#include "sp/ops/jobmanager_address.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/ops/submit.hpp"
 #include "sp/store/locks.hpp"
@@ -17,16 +18,48 @@ using namespace std::chrono_literals;
 
 std::string doing(const JobTarget& job) { return "starting job " + job.name; }
 
+// The last run's Flink job as its JobManager lists it. A JobManager that
+// does not answer may have moved (YARN failover) or ended with its YARN
+// application: the ResourceManager says which. Moved: asked again at the new
+// address (recorded on the run when `record`). Ended or forgotten by YARN:
+// nullopt, and `gone` set: there is no JobManager left to ask for checkpoints.
+Result<std::optional<flink::JobOverview>> find_live_job(const OpsContext& context, const JobTarget& job,
+                                                        store::RunRow& run, bool record, bool& gone) {
+  auto listed = [&] {
+    JobManager jobmanager(context, job.cluster, run.rest_url);
+    return find_flink_job(jobmanager.rest(), *run.flink_job_id);
+  };
+  auto found = listed();
+  const bool yarn = job.cluster.type == core::ClusterType::yarn_application ||
+                    job.cluster.type == core::ClusterType::yarn_session;
+  if (found || found.error().kind() != ErrorKind::unreachable || !yarn || !run.application_id) return found;
+  auto address = resolve_jobmanager_address(context, job.cluster, job.cluster_name, run.application_id);
+  if (!address && (address.error().kind() == ErrorKind::external || address.error().kind() == ErrorKind::not_found)) {
+    gone = true;
+    return std::optional<flink::JobOverview>();
+  }
+  if (!address || *address == run.rest_url) return found;
+  if (record) store::set_run_rest_url(context.database, run.id, *address);
+  run.rest_url = *address;
+  return listed();
+}
+
 // SPEC 5.1-5.2: settles what became of the last run and collects the
 // checkpoint its JobManager reports live. Returns the live stats (for plans,
 // which record nothing).
 Result<std::optional<flink::CheckpointStats>> settle_last_run(const OpsContext& context, const JobTarget& job,
                                                               StartPlan& plan, bool record) {
   if (!plan.last_run || !plan.last_run->flink_job_id) return std::optional<flink::CheckpointStats>();
-  const auto& run = *plan.last_run;
-  JobManager jobmanager(context, job.cluster, run.rest_url);
+  auto run = *plan.last_run;
   if (run.live()) {
-    auto listed = find_flink_job(jobmanager.rest(), *run.flink_job_id);
+    bool gone = false;
+    auto listed = find_live_job(context, job, run, record, gone);
+    if (gone) {
+      // Its application ended with its JobManager: nothing to ask for checkpoints.
+      plan.notes.push_back(fmt::format("run {} ended with its application {}", run.id, run.application_id.value_or("?")));
+      if (record) store::end_run(context.database, run.id, "LOST", context.clock.now_ms());
+      return std::optional<flink::CheckpointStats>();
+    }
     if (!listed) {
       return std::unexpected(Error(listed.error().kind(), doing(job),
                                    fmt::format("cannot tell whether run {} (Flink job {}) is still alive: {}",
@@ -46,6 +79,7 @@ Result<std::optional<flink::CheckpointStats>> settle_last_run(const OpsContext& 
     }
   }
   // Rule 2: the last run's JobManager may still report its newest checkpoint.
+  JobManager jobmanager(context, job.cluster, run.rest_url);
   auto stats = jobmanager.rest().checkpoints(*run.flink_job_id);
   if (!stats) {
     plan.notes.push_back("the last run's JobManager reports no checkpoints: " + std::string(stats.error().what()));
@@ -130,9 +164,13 @@ std::string normalized_restore_location(const std::string& path) {
 Result<StartPlan> plan_start(const OpsContext& context, const JobTarget& job, const StartOptions& options,
                              bool record) {
   StartPlan plan;
-  auto url = cluster_rest_url(job.cluster_name, job.cluster);
-  if (!url) return std::unexpected(url.error());
-  plan.rest_url = *url;
+  if (core::is_application_mode(job.cluster.type)) {
+    plan.notes.push_back("bin/flink creates a JobManager for the job; its address is known once it runs");
+  } else {
+    auto url = resolve_jobmanager_address(context, job.cluster, job.cluster_name, std::nullopt);
+    if (!url) return std::unexpected(url.error().within(doing(job)));
+    plan.rest_url = *url;
+  }
   plan.last_run = store::latest_run(context.database, job.job_id);
   auto live_stats = settle_last_run(context, job, plan, record);
   if (!live_stats) return std::unexpected(live_stats.error());

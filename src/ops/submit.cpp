@@ -1,6 +1,7 @@
 #include "sp/ops/submit.hpp"
 
 #include "sp/flink/mapping.hpp"
+#include "sp/ops/jobmanager_address.hpp"
 
 #include <algorithm>
 
@@ -57,16 +58,9 @@ std::unique_ptr<Submitter> make_rest_submitter(const OpsContext& context, const 
 }
 
 Result<std::unique_ptr<Submitter>> make_submitter(const OpsContext& context, const JobTarget& job) {
-  if (job.cluster.type != core::ClusterType::remote) {
-    return fail(ErrorKind::usage, "starting job " + job.name,
-                "cluster type " + std::string(core::to_string(job.cluster.type)) + " is not supported yet",
-                "use a remote (standalone or session) cluster");
-  }
-  auto url = cluster_rest_url(job.cluster_name, job.cluster);
-  if (!url) return std::unexpected(url.error());
-  if (core::submit_driver_of(job.cluster) == core::SubmitDriver::cli) {
-    return make_cli_submitter(context, job, *url);
-  }
+  if (core::submit_driver_of(job.cluster) == core::SubmitDriver::cli) return make_cli_submitter(context, job);
+  auto url = resolve_jobmanager_address(context, job.cluster, job.cluster_name, std::nullopt);
+  if (!url) return std::unexpected(url.error().within("starting job " + job.name));
   return make_rest_submitter(context, *url);
 }
 

@@ -190,8 +190,55 @@ CREATE TABLE locks (
 );
 )sql";
 
-constexpr std::array<Migration, 1> all_migrations{{
+// The watch loop (SPEC.md section 7): what it last saw of each live run, the
+// alerts it raised (an outbox: written in the cycle's transaction, delivered
+// after it, retried until sent, so a crash neither loses nor repeats one) and
+// its own heartbeat for `sp check` and the metrics.
+constexpr std::string_view schema_v2 = R"sql(
+ALTER TABLE runs ADD COLUMN last_polled_at INTEGER;
+ALTER TABLE runs ADD COLUMN missing_polls INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN failed_checkpoints INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE runs ADD COLUMN last_checkpoint_at INTEGER;
+ALTER TABLE runs ADD COLUMN checkpoint_health TEXT NOT NULL DEFAULT 'ok'
+  CHECK (checkpoint_health IN ('ok', 'failing', 'stale'));
+
+CREATE TABLE alerts (
+  id        INTEGER PRIMARY KEY,
+  time      INTEGER NOT NULL,
+  kind      TEXT NOT NULL,
+  job_id    INTEGER REFERENCES jobs(id) ON DELETE SET NULL,
+  subject   TEXT NOT NULL,
+  document  TEXT NOT NULL
+);
+CREATE INDEX alerts_by_time ON alerts (time);
+
+CREATE TABLE alert_deliveries (
+  alert_id    INTEGER NOT NULL REFERENCES alerts(id) ON DELETE CASCADE,
+  channel     TEXT NOT NULL,
+  status      TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'failed')),
+  attempts    INTEGER NOT NULL DEFAULT 0,
+  last_error  TEXT,
+  updated_at  INTEGER NOT NULL,
+  PRIMARY KEY (alert_id, channel)
+);
+CREATE INDEX pending_deliveries ON alert_deliveries (alert_id) WHERE status = 'pending';
+
+CREATE TABLE watch_status (
+  id              INTEGER PRIMARY KEY CHECK (id = 1),
+  host            TEXT NOT NULL,
+  pid             INTEGER NOT NULL,
+  interval_ms     INTEGER NOT NULL,
+  last_cycle_at   INTEGER NOT NULL,
+  cycle_ms        INTEGER NOT NULL,
+  requests        INTEGER NOT NULL,
+  errors          INTEGER NOT NULL,
+  cycles          INTEGER NOT NULL
+);
+)sql";
+
+constexpr std::array<Migration, 2> all_migrations{{
     {1, "initial schema", schema_v1},
+    {2, "watch state, alert outbox, watch heartbeat", schema_v2},
 }};
 
 } // namespace

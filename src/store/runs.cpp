@@ -85,6 +85,10 @@ void set_run_job_id(Database& database, std::int64_t run_id, const std::string& 
   database.prepare("UPDATE runs SET flink_job_id = ? WHERE id = ?").bind_all(flink_job_id, run_id).run();
 }
 
+void set_run_rest_url(Database& database, std::int64_t run_id, const std::string& rest_url) {
+  database.prepare("UPDATE runs SET rest_url = ? WHERE id = ?").bind_all(rest_url, run_id).run();
+}
+
 void set_restore_verified(Database& database, std::int64_t run_id, bool verified) {
   database.prepare("UPDATE runs SET restore_verified = ? WHERE id = ?").bind_all(verified, run_id).run();
 }

@@ -9,6 +9,8 @@
 #   cluster.sh home    VERSION          print FLINK_HOME of the installed version
 #   cluster.sh rundir  VERSION [NAME]   print the cluster's run dir (config, logs, state)
 #   cluster.sh resolve VERSION          print the full version a line (1.20, 2.2) stands for
+#   cluster.sh kill-jobmanager  VERSION [NAME]   SIGKILL the JobManager (fault tests)
+#   cluster.sh start-jobmanager VERSION [NAME]   start it again and wait for a free slot
 #
 # VERSION is a full version (1.20.5) or a line with a pinned patch (1.20, 2.2).
 # NAME defaults to flink-<full version>. See tests/flink/README.md for the
@@ -27,7 +29,7 @@ die() { printf 'cluster.sh: error: %s\n' "$*" >&2; exit 1; }
 note() { printf 'cluster.sh: %s\n' "$*" >&2; }
 
 usage() {
-  sed -n '2,15p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
+  sed -n '2,17p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//' >&2
   exit 2
 }
 
@@ -400,6 +402,34 @@ cmd_stop() {
   rm -f "$rd"/pids/*.pid "$rd"/tmp/flink-*.pid
 }
 
+# Fault tests: the JobManager process dies (SIGKILL, as a crash would) and
+# comes back on the same ports; the TaskManager registers with it again.
+cmd_kill_jobmanager() {
+  local rd pid
+  rd=$(run_dir "$1" "$2")
+  pid=$(cat "$rd/pids/jobmanager.pid" 2>/dev/null || true)
+  pid_alive "$pid" "$rd" || die "the JobManager of cluster $2 is not running"
+  kill -KILL "$pid"
+  while pid_alive "$pid" "$rd"; do sleep 0.2; done
+  rm -f "$rd"/tmp/flink-*-standalonesession.pid
+}
+
+cmd_start_jobmanager() {
+  local version=$1 name=$2 home rd url deadline
+  home=$(flink_home_of "$version") || die "Flink $version is not installed"
+  rd=$(run_dir "$version" "$name")
+  url="http://127.0.0.1:$(cat "$rd/rest.port")"
+  export FLINK_CONF_DIR="$rd/conf" FLINK_LOG_DIR="$rd/log" FLINK_PID_DIR="$rd/tmp"
+  "$home/bin/jobmanager.sh" start >>"$rd/log/start-jobmanager.out" 2>&1 || die "jobmanager.sh start failed (logs: $rd/log)"
+  cat "$rd"/tmp/flink-*-standalonesession.pid >"$rd/pids/jobmanager.pid"
+  deadline=$((SECONDS + start_timeout))
+  until free_slots "$url"; do
+    [ "$SECONDS" -lt "$deadline" ] || die "the JobManager of $name has no TaskManager with free slots after ${start_timeout}s"
+    sleep 0.5
+  done
+  echo "$url"
+}
+
 cmd_status() {
   local rd
   rd=$(run_dir "$1" "$2")
@@ -430,6 +460,8 @@ main() {
     start) cmd_start "$version" "$name" ;;
     stop) cmd_stop "$version" "$name" ;;
     status) cmd_status "$version" "$name" ;;
+    kill-jobmanager) cmd_kill_jobmanager "$version" "$name" ;;
+    start-jobmanager) cmd_start_jobmanager "$version" "$name" ;;
     url) cmd_url "$version" "$name" ;;
     home) flink_home_of "$version" || die "Flink $version is not installed: run '$0 install $version'" ;;
     rundir) run_dir "$version" "$name" ;;

@@ -29,4 +29,36 @@ public:
   }
 };
 
+// Hands a FakeTransport the test keeps to code that owns its transport
+// (one per JobManager client): every client then answers from one table.
+class ForwardingTransport final : public net::HttpTransport {
+public:
+  explicit ForwardingTransport(FakeTransport& target) : target_(target) {}
+  Result<net::HttpResponse> send(const net::HttpRequest& request) override { return target_.send(request); }
+
+private:
+  FakeTransport& target_;
+};
+
+// The concurrent interface over the same table: requests wait until run(),
+// then are answered in the order they were added (callbacks may add more).
+class FakeConcurrentHttp final : public net::ConcurrentHttp {
+public:
+  explicit FakeConcurrentHttp(FakeTransport& table) : table_(table) {}
+  void add(net::HttpRequest request, const net::TlsSettings& /*tls*/, Done done) override {
+    queue_.push_back({std::move(request), std::move(done)});
+  }
+  void run() override {
+    for (std::size_t next = 0; next < queue_.size(); ++next) {
+      auto [request, done] = std::move(queue_[next]);
+      done(table_.send(request));
+    }
+    queue_.clear();
+  }
+
+private:
+  FakeTransport& table_;
+  std::vector<std::pair<net::HttpRequest, Done>> queue_;
+};
+
 } // namespace sp::test

@@ -74,6 +74,20 @@ struct ClusterSpec {
 SubmitDriver default_submit_driver(ClusterType type);
 SubmitDriver submit_driver_of(const ClusterSpec& spec);
 
+// Kubernetes: the JobManager REST address of Flink cluster `cluster_id`.
+// `kubernetes.restAddress` may hold the placeholders {clusterId} and
+// {namespace} (an ingress pattern such as "https://{clusterId}.flink.example.com");
+// without it, the service Flink creates: http://{clusterId}-rest.{namespace}:8081.
+// The namespace defaults to "default". Any other {placeholder} is a usage error.
+inline constexpr std::string_view default_kubernetes_rest_address =
+    "http://{clusterId}-rest.{namespace}:8081";
+Result<std::string> kubernetes_rest_address(const KubernetesSettings& settings, std::string_view cluster_id);
+
+// A Kubernetes application cluster id for a job: Flink requires a DNS-1035
+// label of at most 45 characters (lower case letters, digits, '-', starting
+// with a letter), so the job name is lowered and everything else becomes '-'.
+std::string kubernetes_cluster_id_for(std::string_view job_name);
+
 // Canonical JSON with the YAML field names; absent optionals and empty groups are omitted.
 nlohmann::ordered_json to_json(const ClusterSpec& spec);
 

@@ -3,6 +3,7 @@
 // version differences are tested without a JVM. Running it is ops' business.
 #pragma once
 
+#include "sp/core/cluster.hpp"
 #include "sp/flink/model.hpp"
 #include "sp/util/error.hpp"
 
@@ -49,6 +50,21 @@ std::vector<std::string> cli_run_argv(const CliRunInvocation& invocation);
 // (rest.address, rest.port, and security.ssl.rest.enabled for https). A URL
 // with a path, user info or a query cannot be expressed that way: usage error.
 Result<std::map<std::string, std::string>> remote_target_options(std::string_view rest_url);
+
+// The target bin/flink deploys to for a cluster: its type, except that a
+// YARN session known only by url, or a Kubernetes session only by url, is
+// reached as `remote`.
+CliTarget cli_target_for(const core::ClusterSpec& cluster);
+
+// The -D options that name where a YARN or Kubernetes submission goes (the
+// remote target uses remote_target_options): yarn.application.id of a
+// session; yarn.application.name (the job's name) and yarn.application.queue
+// of an application; kubernetes.cluster-id (the session's, or
+// `kubernetes_cluster_id` sp chose for an application) and
+// kubernetes.namespace.
+std::map<std::string, std::string> deployment_target_options(const core::ClusterSpec& cluster,
+                                                             CliTarget target, std::string_view job_name,
+                                                             std::string_view kubernetes_cluster_id);
 
 // What a submission printed that sp needs.
 struct CliSubmitted {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -60,6 +61,24 @@ public:
   // timeout) is an Error of kind unreachable.
   virtual Result<HttpResponse> send(const HttpRequest& request) = 0;
 };
+
+// Many requests in flight at once (the watch loop polls every JobManager in
+// one go). Each request carries its own TLS settings, since JobManagers of
+// different clusters trust different CAs. Completion callbacks run on the
+// caller's thread inside run() and may add more requests, so an answer can
+// immediately lead to the next request to the same JobManager.
+class ConcurrentHttp {
+public:
+  using Done = std::function<void(Result<HttpResponse>)>;
+  virtual ~ConcurrentHttp() = default;
+  virtual void add(HttpRequest request, const TlsSettings& tls, Done done) = 0;
+  // Drives every added request (and those added by callbacks) to completion.
+  virtual void run() = 0;
+};
+
+// libcurl's multi interface: connections are reused across requests and
+// across run() calls, at most `per_host` at once to one JobManager.
+std::unique_ptr<ConcurrentHttp> make_curl_multi(const TransportSettings& settings, long per_host = 6);
 
 // libcurl, one easy handle reused across requests so connections are kept alive.
 std::unique_ptr<HttpTransport> make_curl_transport(const TransportSettings& settings);

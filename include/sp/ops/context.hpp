@@ -70,6 +70,13 @@ private:
   flink::RestClient client_;
 };
 
+// The TLS settings and user agent of requests to the cluster's JobManagers
+// (and, for YARN, its ResourceManager).
+net::TransportSettings transport_settings_of(const core::ClusterSpec& cluster);
+// The Authorization value from the env var the cluster names; a usage error
+// (thrown) when that variable is not set.
+std::optional<std::string> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster);
+
 // The cluster's REST URL, or a usage error for cluster types that have none.
 Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster);
 

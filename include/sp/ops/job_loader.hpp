@@ -18,6 +18,11 @@ struct LoadedJob {
   std::string clear_json;   // the rendered job spec with real values: only for fingerprints
 };
 
+// A cluster's spec rendered with the environment's variables (clear values),
+// as operations use it; a missing cluster is not_found.
+Result<core::ClusterSpec> load_cluster(store::Database& database, const std::string& environment,
+                                       const std::string& name, const util::EnvLookup& process_env);
+
 // `release` fills ${sp.release} when known (a release being made), else it stays as written.
 Result<LoadedJob> load_job(store::Database& database, const std::string& environment, const std::string& name,
                            const util::EnvLookup& process_env, std::optional<std::string> release = std::nullopt);

@@ -24,7 +24,7 @@ struct StartOptions {
 
 struct StartPlan {
   core::RestoreDecision decision;
-  std::string rest_url;                 // where the job will be submitted
+  std::string rest_url;                 // where the job will be submitted; empty before an application cluster exists
   std::optional<store::RunRow> last_run;
   std::vector<std::string> notes;       // what was observed on the way (ended runs, live checkpoints)
 };

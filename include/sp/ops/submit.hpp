@@ -31,15 +31,19 @@ public:
 // POST /jars/:id/run in the JobManager's dialect.
 std::unique_ptr<Submitter> make_rest_submitter(const OpsContext& context, const std::string& rest_url);
 
-// The CLI driver: <home>/bin/flink run -t remote of the cluster's registered
-// Flink, after checking the JobManager answers and runs the same version line
-// (unreachable: exit 5; other line: exit 4). Not registered, or no bin/flink
-// in its home: exit 3.
-Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context, const JobTarget& job,
-                                                      const std::string& rest_url);
+// The CLI driver: <home>/bin/flink of the cluster's registered Flink, with
+// the cluster type's target (-t remote|yarn-session|yarn-application|
+// kubernetes-session|kubernetes-application). Where there is a JobManager
+// before the submission, it is asked first and must run the same version
+// line (unreachable: exit 5; other line: exit 4). Application targets find
+// their new JobManager afterwards (ResourceManager or Kubernetes address)
+// and, when the client printed no job id, take the one job it lists. Not
+// registered, or no bin/flink in its home: exit 3.
+Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context, const JobTarget& job);
 
-// The submitter for the job's cluster: its type, and for remote clusters its
-// `submit` driver (rest unless the cluster says cli).
+// The submitter for the job's cluster: its `submit` driver (cli for the
+// application modes, else rest unless the cluster says cli); REST submits
+// to the cluster's JobManager (resolve_jobmanager_address).
 Result<std::unique_ptr<Submitter>> make_submitter(const OpsContext& context, const JobTarget& job);
 
 } // namespace sp::ops

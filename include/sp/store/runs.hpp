@@ -53,6 +53,8 @@ bool job_has_runs(Database& database, std::int64_t job_id);
 
 void set_run_state(Database& database, std::int64_t run_id, const std::string& state);
 void set_run_job_id(Database& database, std::int64_t run_id, const std::string& flink_job_id);
+// A JobManager that moved (YARN failover) is recorded where the run's calls go.
+void set_run_rest_url(Database& database, std::int64_t run_id, const std::string& rest_url);
 void set_restore_verified(Database& database, std::int64_t run_id, bool verified);
 // Records the run's end (terminal Flink state, or what sp concluded).
 void end_run(Database& database, std::int64_t run_id, const std::string& end_state, std::int64_t ended_at);

@@ -65,9 +65,15 @@ TEST_CASE("validation names the field of each bad reference or rule", "[core][va
       {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote}\n",
        "checking objects.yaml:8:7: spec.url: a remote cluster needs the JobManager REST url"},
       {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: yarn-application, url: http://x, flink: f}\n",
-       "checking objects.yaml: 2 problems:\n"
+       "checking objects.yaml: 3 problems:\n"
        "  objects.yaml:8:37: spec.url: yarn-application clusters have no fixed url: each job gets its own JobManager\n"
+       "  objects.yaml:8:7: spec.yarn: yarn.resourceManager (its REST URL) is needed to find the JobManager of the "
+       "application\n"
        "  objects.yaml:8:54: spec.flink: Flink f does not exist"},
+      {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\n"
+             "spec: {type: kubernetes-session, kubernetes: {clusterId: s, restAddress: \"http://{cluster}:80\"}}\n",
+       "checking objects.yaml:8:46: spec.kubernetes: unknown placeholder {cluster} in restAddress; the placeholders "
+       "are {clusterId} and {namespace}"},
       {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote, url: http://x, submit: cli}\n",
        "checking objects.yaml:8:7: spec.flink: submit: cli runs bin/flink of a registered Flink distribution; name it "
        "here"},

@@ -222,3 +222,80 @@ TEST_CASE("last output lines skip blanks, rules and stack frames", "[flink][cli]
   CHECK(last_output_lines(output, 2) == std::vector<std::string>{"three", "four"});
   CHECK(last_output_lines("", 3).empty());
 }
+
+TEST_CASE("the ids in the output of each YARN and Kubernetes target, 1.20 and 2.2", "[flink][cli]") {
+  struct Case {
+    const char* name;
+    CliTarget target;
+    std::optional<std::string> application_id;
+    bool job_id;
+  };
+  const std::vector<Case> cases{
+      {"yarn-application", CliTarget::yarn_application, "application_1700000000000_0007", false},
+      {"yarn-session", CliTarget::yarn_session, "application_1700000000000_0003", true},
+      {"kubernetes-application", CliTarget::kubernetes_application, "orders-enrich", false},
+      {"kubernetes-session", CliTarget::kubernetes_session, std::nullopt, true},
+  };
+  for (const auto* version : {"1.20.5", "2.2.1"}) {
+    for (const auto& test : cases) {
+      INFO(version << " " << test.name);
+      const auto output = fixture(version, test.name);
+      auto submitted = parse_cli_submission(output, test.target);
+      REQUIRE(submitted.has_value());
+      CHECK(submitted->application_id == test.application_id);
+      CHECK(submitted->job_id.has_value() == test.job_id);
+    }
+  }
+}
+
+TEST_CASE("a YARN or Kubernetes submission without its id is exit 6 that says which id", "[flink][cli]") {
+  // The output without the lines that carry the ids, as a client logging elsewhere would print it.
+  const auto without_ids = [](const std::string& output) {
+    std::string kept;
+    std::istringstream lines(output);
+    for (std::string line; std::getline(lines, line);) {
+      if (line.find("application_") == std::string::npos && line.find("JobID") == std::string::npos &&
+          line.find("Create flink") == std::string::npos) {
+        kept += line + "\n";
+      }
+    }
+    return kept;
+  };
+  for (const auto* version : {"1.20.5", "2.2.1"}) {
+    for (const auto& [name, target, missing] : std::vector<std::tuple<std::string, CliTarget, std::string>>{
+             {"yarn-application", CliTarget::yarn_application, "YARN application id"},
+             {"yarn-session", CliTarget::yarn_session, "job id"},
+             {"kubernetes-application", CliTarget::kubernetes_application, "Kubernetes cluster id"},
+             {"kubernetes-session", CliTarget::kubernetes_session, "job id"}}) {
+      INFO(version << " " << name);
+      auto submitted = parse_cli_submission(without_ids(fixture(version, name)), target);
+      REQUIRE_FALSE(submitted.has_value());
+      CHECK(submitted.error().kind() == ErrorKind::external);
+      CHECK(submitted.error().why().starts_with("bin/flink printed no " + missing));
+    }
+  }
+}
+
+TEST_CASE("the target and -D options of each cluster type", "[flink][cli]") {
+  sp::core::ClusterSpec cluster;
+  cluster.type = sp::core::ClusterType::yarn_session;
+  CHECK(cli_target_for(cluster) == CliTarget::remote); // a session known only by url
+  cluster.yarn.application_id = "application_1_2";
+  CHECK(cli_target_for(cluster) == CliTarget::yarn_session);
+  CHECK(deployment_target_options(cluster, CliTarget::yarn_session, "orders", "") ==
+        std::map<std::string, std::string>{{"yarn.application.id", "application_1_2"}});
+  cluster = {.type = sp::core::ClusterType::yarn_application};
+  CHECK(cli_target_for(cluster) == CliTarget::yarn_application);
+  CHECK(deployment_target_options(cluster, CliTarget::yarn_application, "orders", "") ==
+        std::map<std::string, std::string>{{"yarn.application.name", "orders"}});
+  cluster = {.type = sp::core::ClusterType::kubernetes_session};
+  CHECK(cli_target_for(cluster) == CliTarget::remote);
+  cluster.kubernetes = {.name_space = "streaming", .cluster_id = "session-1"};
+  CHECK(cli_target_for(cluster) == CliTarget::kubernetes_session);
+  CHECK(deployment_target_options(cluster, CliTarget::kubernetes_session, "orders", "orders") ==
+        std::map<std::string, std::string>{{"kubernetes.cluster-id", "session-1"},
+                                           {"kubernetes.namespace", "streaming"}});
+  cluster.type = sp::core::ClusterType::kubernetes_application;
+  CHECK(deployment_target_options(cluster, CliTarget::kubernetes_application, "orders", "orders") ==
+        std::map<std::string, std::string>{{"kubernetes.cluster-id", "orders"}, {"kubernetes.namespace", "streaming"}});
+}

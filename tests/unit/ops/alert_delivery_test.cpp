@@ -154,13 +154,13 @@ TEST_CASE("a webhook answering 5xx is tried again after a pause", "[ops][alert]"
 
 TEST_CASE("a webhook answering another 4xx is not tried again", "[ops][alert]") {
   Fixture fixture;
-  fixture.http.answers = {status(400, "bad payload\nmore")};
+  fixture.http.answers = {status(400, "bad \x1b[31mpayload\r\nmore")};
   auto delivered = fixture.deliver(webhook());
   REQUIRE_FALSE(delivered.has_value());
   CHECK(delivered.error().kind() == ErrorKind::external);
   CHECK(std::string(delivered.error().what()) ==
         "delivering alert test to channel ops: posting to https://hooks.example.com: "
-        "the server answered HTTP 400 with 'bad payload'");
+        "the server answered HTTP 400 with 'bad ?[31mpayload?'");
   CHECK(fixture.http.requests.size() == 1);
   CHECK(fixture.pauses.empty());
 }

@@ -3,6 +3,7 @@
 #include "sp/store/store.hpp"
 
 #include "support/fake_transport.hpp"
+#include "support/fixtures.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -13,16 +14,6 @@ using namespace sp;
 using namespace sp::ops;
 
 namespace {
-
-// The JobManager owns its transport; this one forwards to a fake the test keeps.
-class SharedTransport final : public net::HttpTransport {
-public:
-  explicit SharedTransport(test::FakeTransport& fake) : fake_(fake) {}
-  Result<net::HttpResponse> send(const net::HttpRequest& request) override { return fake_.send(request); }
-
-private:
-  test::FakeTransport& fake_;
-};
 
 class FakeRunner final : public build::ProcessRunner {
 public:
@@ -42,27 +33,28 @@ struct Fixture {
   store::Database database = store::open_store({dir / "home"}, store::OpenMode::create_missing).value();
   test::FakeTransport transport;
   FakeRunner runner;
-  OpsContext context{
-      .database = database,
-      .make_transport =
-          [this](const net::TransportSettings&) { return std::make_unique<SharedTransport>(transport); },
-      .clock = {[] { return std::int64_t{1000}; }, [](std::chrono::milliseconds) {}},
-      .env = {},
-      .actor = {"me", "host", 1},
-      .pid_alive = [](std::int64_t) { return true; },
-      .progress = {},
-      .make_process_runner =
-          [this] {
-            // A fresh runner per call that reports into the shared one.
-            struct Forward final : build::ProcessRunner {
-              FakeRunner& target;
-              explicit Forward(FakeRunner& runner) : target(runner) {}
-              Result<build::ProcessResult> run(const build::ProcessRequest& request) override {
-                return target.run(request);
-              }
-            };
-            return std::make_unique<Forward>(runner);
-          }};
+  OpsContext context{.database = database,
+                     .make_transport =
+                         [this](const net::TransportSettings&) {
+                           return std::make_unique<test::ForwardingTransport>(transport);
+                         },
+                     .clock = {[] { return std::int64_t{1000}; }, [](std::chrono::milliseconds) {}},
+                     .env = {},
+                     .actor = {"me", "host", 1},
+                     .pid_alive = [](std::int64_t) { return true; },
+                     .progress = {},
+                     .make_process_runner =
+                         [this] {
+                           // A fresh runner per call that reports into the shared one.
+                           struct Forward final : build::ProcessRunner {
+                             FakeRunner& target;
+                             explicit Forward(FakeRunner& runner) : target(runner) {}
+                             Result<build::ProcessResult> run(const build::ProcessRequest& request) override {
+                               return target.run(request);
+                             }
+                           };
+                           return std::make_unique<Forward>(runner);
+                         }};
   JobTarget job;
   store::ReleaseRow release{.id = 1, .job_id = 1, .artifact_path = "/store/app.jar"};
 
@@ -170,7 +162,128 @@ TEST_CASE("remote clusters submit over REST unless they ask for the CLI", "[ops]
   auto submission = fixture.submit();
   REQUIRE_FALSE(submission.has_value()); // /store/app.jar cannot be uploaded: REST was tried, not bin/flink
   CHECK(fixture.runner.requests.empty());
-  fixture.job.cluster.type = core::ClusterType::yarn_session;
-  fixture.job.cluster.submit = core::SubmitDriver::cli;
-  CHECK(make_submitter(fixture.context, fixture.job).error().kind() == ErrorKind::usage);
+}
+
+namespace {
+
+constexpr const char* rm_app = "http://rm:8088/ws/v1/cluster/apps/application_1700000000000_0007";
+constexpr const char* one_job =
+    R"({"jobs":[{"jid":"a1b2c3d4e5f60718293a4b5c6d7e8f90","name":"orders","state":"RUNNING","start-time":1}]})";
+
+// A yarn-application cluster whose ResourceManager reports the application RUNNING on nm-3.
+void make_yarn_application(Fixture& fixture) {
+  fixture.job.cluster = {.type = core::ClusterType::yarn_application, .flink = "flink-1.20"};
+  fixture.job.cluster.yarn = {.resource_manager = "http://rm:8088", .queue = "root.streaming"};
+  fixture.runner.output = test::read_fixture("flink-cli/1.20.5/yarn-application.txt");
+  fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/running.json"));
+  fixture.transport.answer("GET", "http://nm-3.example.com:40123/jobs/overview", 200, one_job);
+}
+
+} // namespace
+
+TEST_CASE("yarn-application: run-application, the application id, its JobManager from the RM, its only job",
+          "[ops][cli][yarn]") {
+  Fixture fixture;
+  make_yarn_application(fixture);
+  auto submission = fixture.submit();
+  REQUIRE(submission.has_value());
+  CHECK(submission->application_id == "application_1700000000000_0007");
+  CHECK(submission->rest_url == "http://nm-3.example.com:40123");
+  CHECK(submission->flink_job_id == "a1b2c3d4e5f60718293a4b5c6d7e8f90");
+  REQUIRE(fixture.runner.requests.size() == 1);
+  const auto home = (fixture.dir / "flink-1.20.5").string();
+  CHECK(fixture.runner.requests[0].argv ==
+        std::vector<std::string>{home + "/bin/flink", "run-application", "-t", "yarn-application", "-d",
+                                 "-Dyarn.application.name=orders", "-Dyarn.application.queue=root.streaming",
+                                 "/store/app.jar"});
+  // No JobManager existed before bin/flink: nothing was asked of one but the new one's job list.
+  for (const auto& request : fixture.transport.requests)
+    CHECK(request.url.find("/config") == std::string::npos);
+}
+
+TEST_CASE("yarn-application: what goes wrong after bin/flink ran", "[ops][cli][yarn]") {
+  Fixture fixture;
+  make_yarn_application(fixture);
+  std::int64_t now = 1000;
+  fixture.context.clock = {[&now] { return now; }, [&now](std::chrono::milliseconds d) { now += d.count(); }};
+  SECTION("the output names no application: exit 6 quoting it") {
+    fixture.runner.output =
+        "2026-11-22 02:10:01,845 INFO  org.apache.hadoop.yarn.client.RMProxy [] - Connecting\n";
+    auto submission = fixture.submit();
+    REQUIRE_FALSE(submission.has_value());
+    CHECK(submission.error().kind() == ErrorKind::external);
+    CHECK(submission.error().why().find("printed no YARN application id") != std::string::npos);
+  }
+  SECTION("the ResourceManager does not answer: exit 5 at once, naming the deployed application") {
+    fixture.transport.answers.erase(std::string("GET ") + rm_app);
+    auto submission = fixture.submit();
+    REQUIRE_FALSE(submission.has_value());
+    CHECK(submission.error().kind() == ErrorKind::unreachable);
+    CHECK(submission.error().why().find("the ResourceManager at http://rm:8088 does not answer") !=
+          std::string::npos);
+    CHECK(submission.error().hint().find("application_1700000000000_0007") != std::string::npos);
+    CHECK(now == 1000);
+  }
+  SECTION("an application YARN keeps in ACCEPTED: exit 5 after the discovery wait") {
+    fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/accepted.json"));
+    auto submission = fixture.submit();
+    REQUIRE_FALSE(submission.has_value());
+    CHECK(submission.error().kind() == ErrorKind::unreachable);
+    CHECK(now - 1000 >= 3 * 60'000);
+  }
+  SECTION("the application failed: exit 6 with YARN's diagnostics") {
+    fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/failed.json"));
+    auto submission = fixture.submit();
+    REQUIRE_FALSE(submission.has_value());
+    CHECK(submission.error().kind() == ErrorKind::external);
+    CHECK(submission.error().why().find("the application ended: FAILED") != std::string::npos);
+  }
+  SECTION("the new JobManager never lists a job: exit 5") {
+    fixture.transport.answer("GET", "http://nm-3.example.com:40123/jobs/overview", 200, R"({"jobs":[]})");
+    auto submission = fixture.submit();
+    REQUIRE_FALSE(submission.has_value());
+    CHECK(submission.error().kind() == ErrorKind::unreachable);
+    CHECK(submission.error().why().find("it lists no job") != std::string::npos);
+  }
+}
+
+TEST_CASE("yarn-session: the session's JobManager from the RM, checked, then -t yarn-session",
+          "[ops][cli][yarn]") {
+  Fixture fixture;
+  fixture.job.cluster = {
+      .type = core::ClusterType::yarn_session, .flink = "flink-1.20", .submit = core::SubmitDriver::cli};
+  fixture.job.cluster.yarn = {.resource_manager = "http://rm:8088",
+                              .application_id = "application_1700000000000_0007"};
+  fixture.runner.output = test::read_fixture("flink-cli/1.20.5/yarn-session.txt");
+  fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/running.json"));
+  fixture.transport.answer("GET", "http://nm-3.example.com:40123/config", 200,
+                           R"({"flink-version":"1.20.5"})");
+  auto submission = fixture.submit();
+  REQUIRE(submission.has_value());
+  CHECK(submission->flink_job_id == "5f0c3b1f7d0a4c5e9a3c2b1d0e9f8a7b");
+  CHECK(submission->application_id == "application_1700000000000_0007");
+  CHECK(submission->rest_url == "http://nm-3.example.com:40123");
+  const auto& argv = fixture.runner.requests.at(0).argv;
+  CHECK(std::vector<std::string>(argv.begin() + 1, argv.end()) ==
+        std::vector<std::string>{"run", "-t", "yarn-session", "-d",
+                                 "-Dyarn.application.id=application_1700000000000_0007", "/store/app.jar"});
+}
+
+TEST_CASE("kubernetes-application: the cluster id sp chose, and its rest service", "[ops][cli][kubernetes]") {
+  Fixture fixture;
+  fixture.job.name = "orders-enrich";
+  fixture.job.cluster = {.type = core::ClusterType::kubernetes_application, .flink = "flink-1.20"};
+  fixture.job.cluster.kubernetes.name_space = "streaming";
+  fixture.runner.output = test::read_fixture("flink-cli/1.20.5/kubernetes-application.txt");
+  fixture.transport.answer("GET", "http://orders-enrich-rest.streaming:8081/jobs/overview", 200, one_job);
+  auto submission = fixture.submit();
+  REQUIRE(submission.has_value());
+  CHECK(submission->application_id == "orders-enrich");
+  CHECK(submission->rest_url == "http://orders-enrich-rest.streaming:8081");
+  CHECK(submission->flink_job_id == "a1b2c3d4e5f60718293a4b5c6d7e8f90");
+  const auto& argv = fixture.runner.requests.at(0).argv;
+  CHECK(std::vector<std::string>(argv.begin() + 1, argv.end()) ==
+        std::vector<std::string>{"run-application", "-t", "kubernetes-application", "-d",
+                                 "-Dkubernetes.cluster-id=orders-enrich", "-Dkubernetes.namespace=streaming",
+                                 "/store/app.jar"});
 }

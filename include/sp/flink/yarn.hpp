@@ -1,0 +1,40 @@
+// The YARN ResourceManager's view of a Flink application (SPEC 9): where its
+// JobManager's REST API is. Pure: the JSON of `GET {rm}/ws/v1/cluster/apps/{id}`
+// (Hadoop's Cluster Application API) in, a decision out; ops makes the call.
+#pragma once
+
+#include "sp/util/error.hpp"
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace sp::flink {
+
+// The fields of the `app` object sp reads.
+struct YarnApplication {
+  std::string id;
+  std::string state;        // NEW, NEW_SAVING, SUBMITTED, ACCEPTED, RUNNING, FINISHED, FAILED, KILLED
+  std::string final_status; // UNDEFINED while running; SUCCEEDED, FAILED, KILLED at the end
+  std::optional<std::string> tracking_url;         // usually the ResourceManager's proxy
+  std::optional<std::string> am_rpc_address;       // host:port the AM registered: Flink's REST endpoint
+  std::optional<std::string> am_host_http_address; // the NodeManager's web address
+  std::string diagnostics;
+};
+
+// The URL of an application on the ResourceManager; a trailing '/' of `resource_manager` is dropped.
+std::string yarn_application_url(std::string_view resource_manager, std::string_view application_id);
+
+// Reads `{"app": {...}}`. Malformed JSON or another shape: failure (exit 1).
+Result<YarnApplication> parse_yarn_application(std::string_view body);
+
+// Where the application's JobManager REST API is, decided from its state:
+// RUNNING → http(s)://amRPCAddress (Flink registers its REST address as the
+// AM's host and RPC port), else a trackingUrl that is not the
+// ResourceManager's /proxy/ (the proxy refuses POST, so stop and savepoint
+// could not go through it); before RUNNING → unreachable (exit 5: retry);
+// FINISHED, FAILED, KILLED → external (exit 6), naming the final status and
+// Flink's diagnostics.
+Result<std::string> jobmanager_url_of(const YarnApplication& application, bool https);
+
+} // namespace sp::flink

@@ -1,0 +1,52 @@
+// Where a run's JobManager REST API is (SPEC 7, 9). Found once when a job
+// starts and stored on the run; every later call (stop, savepoint, status,
+// watch) goes to that address directly, never through the YARN
+// ResourceManager's proxy. After failed polls, watch asks again: a
+// JobManager failover on YARN moves it.
+#pragma once
+
+#include "sp/ops/context.hpp"
+#include "sp/store/runs.hpp"
+
+#include <chrono>
+#include <optional>
+#include <string>
+
+namespace sp::ops {
+
+// By cluster type:
+//   remote                 its url;
+//   kubernetes-session     its url, else kubernetes.restAddress (or Flink's
+//                          <clusterId>-rest service) for kubernetes.clusterId;
+//   kubernetes-application the same address for `application_id` (the Kubernetes cluster id);
+//   yarn-session           the application `application_id`, else yarn.applicationId, asked of the
+//                          ResourceManager; a session given only by url: its url;
+//   yarn-application       the application `application_id` asked of the ResourceManager.
+// ResourceManager answers: RUNNING → the AM's address; not RUNNING yet or
+// no answer → unreachable (exit 5, try again); ended → external (exit 6);
+// unknown application (404) → not_found (exit 3). A missing setting or
+// application id is a usage error.
+Result<std::string> resolve_jobmanager_address(const OpsContext& context, const core::ClusterSpec& cluster,
+                                               const std::string& cluster_name,
+                                               const std::optional<std::string>& application_id);
+
+// resolve_jobmanager_address, asked again every 2 s while YARN has the
+// application but not its JobManager yet (ACCEPTED), until `wait` is over.
+// A ResourceManager that does not answer is not waited for: bin/flink has
+// just talked to it, so something else is wrong.
+Result<std::string> await_jobmanager_address(const OpsContext& context, const core::ClusterSpec& cluster,
+                                             const std::string& cluster_name,
+                                             const std::optional<std::string>& application_id,
+                                             std::chrono::milliseconds wait);
+
+// For a run whose JobManager stopped answering: resolves its address again
+// and, when it moved, records the new one on the run. Errors as
+// resolve_jobmanager_address (an ended YARN application is external).
+struct Relocation {
+  std::string rest_url;
+  bool moved = false;
+};
+Result<Relocation> relocate_jobmanager(const OpsContext& context, const core::ClusterSpec& cluster,
+                                       const std::string& cluster_name, const store::RunRow& run);
+
+} // namespace sp::ops

@@ -1,0 +1,75 @@
+// What one watch cycle concludes about one live run, from what the store knew
+// before and what its JobManager answered now (SPEC.md section 7). Pure: the
+// cycle fetches, this decides, the store writes. Only transitions produce
+// events and alerts; a run polled a thousand times in the same state
+// produces nothing.
+#pragma once
+
+#include "sp/flink/model.hpp"
+
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sp::watch {
+
+struct WatchPolicy {
+  int unreachable_after = 3; // failed polls in a row before a JobManager's runs are UNREACHABLE
+  int missing_after = 3;     // answers of a JobManager that no longer lists the job before the run is LOST
+  std::chrono::milliseconds checkpoint_max_age = std::chrono::minutes(10); // older: checkpoint-stale
+  int restart_alert_threshold = 3;                                        // Flink's own restarts per window
+  std::chrono::milliseconds restart_alert_window = std::chrono::hours(1);
+};
+
+enum class CheckpointHealth { ok, failing, stale };
+std::string_view to_string(CheckpointHealth health);
+CheckpointHealth checkpoint_health_from_string(std::string_view text);
+
+// The state sp calls a run whose JobManager stopped answering: not lost, not failed.
+inline constexpr std::string_view unreachable_state = "UNREACHABLE";
+// The end sp records when a reachable JobManager no longer knows the job.
+inline constexpr std::string_view lost_state = "LOST";
+
+// What the store knew of a live run before this cycle.
+struct RunMemory {
+  std::string state;
+  std::int64_t started_at = 0;
+  std::int64_t poll_failures = 0;
+  std::int64_t missing_polls = 0;
+  std::int64_t failed_checkpoints = 0;
+  std::optional<std::int64_t> last_checkpoint_at;
+  CheckpointHealth checkpoint_health = CheckpointHealth::ok;
+  int recent_flink_restarts = 0; // RESTARTING transitions within the policy's window
+  int recent_auto_restarts = 0;  // restarts by sp (restart.onFailure) within the same window
+};
+
+// What this cycle saw.
+struct RunSighting {
+  bool jobmanager_answered = false;
+  std::string jobmanager_error;                  // why not, when it did not
+  std::optional<flink::JobOverview> job;         // the job's overview entry, when listed
+  std::optional<flink::CheckpointStats> checkpoints; // when fetched and readable
+};
+
+struct RunEvent {
+  std::string kind;    // "state", "unreachable", "recovered", "lost", "checkpoint-failing", ...
+  std::string message; // one line for `sp job history`
+};
+
+struct RunVerdict {
+  RunMemory memory;                    // to store for the next cycle
+  std::optional<std::string> end_state; // the run ended (terminal Flink state or LOST)
+  std::vector<RunEvent> events;
+  std::vector<std::string> alerts;     // alert kinds raised for this run (core::alert_kinds)
+  bool became_unreachable = false;     // this cycle crossed the threshold
+  bool recovered = false;              // answered again after being UNREACHABLE
+  bool failed = false;                 // FAILED or LOST now: a candidate for restart.onFailure
+  bool changed = false;                // anything to write for this run
+};
+
+RunVerdict judge_run(const RunMemory& before, const RunSighting& sighting, const WatchPolicy& policy,
+                     std::int64_t now_ms);
+
+} // namespace sp::watch

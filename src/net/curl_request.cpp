@@ -1,0 +1,89 @@
+#include "curl_request.hpp"
+
+#include <fmt/format.h>
+
+namespace sp::net {
+
+namespace {
+
+std::size_t append_body(char* data, std::size_t size, std::size_t count, void* target) {
+  static_cast<std::string*>(target)->append(data, size * count);
+  return size * count;
+}
+
+// The URL without query and credentials, for messages.
+std::string printable(const std::string& url) {
+  std::string shown = url.substr(0, url.find('?'));
+  if (auto scheme = shown.find("://"); scheme != std::string::npos) {
+    const auto at = shown.find('@', scheme);
+    const auto slash = shown.find('/', scheme + 3);
+    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
+      shown = shown.substr(0, scheme + 3) + "***@" + shown.substr(at + 1);
+    }
+  }
+  return shown;
+}
+
+// A local file that cannot be read is our failure; everything else is the
+// peer or the network.
+ErrorKind kind_of(CURLcode code) { return code == CURLE_READ_ERROR ? ErrorKind::failure : ErrorKind::unreachable; }
+
+} // namespace
+
+EasyHandle make_easy_handle() {
+  EasyHandle handle(curl_easy_init());
+  if (!handle) throw Error(ErrorKind::failure, "starting HTTP", "curl_easy_init failed");
+  return handle;
+}
+
+std::unique_ptr<RequestState> RequestState::prepare(CURL* curl, HttpRequest request, const TransportSettings& settings,
+                                                    const TlsSettings& tls) {
+  std::unique_ptr<RequestState> state(new RequestState());
+  state->request_ = std::move(request);
+  const HttpRequest& req = state->request_;
+  const Timeouts timeouts = req.timeouts.value_or(settings.timeouts);
+
+  curl_easy_reset(curl); // keeps the connection cache, drops the previous request's options
+  curl_easy_setopt(curl, CURLOPT_URL, req.url.c_str());
+  set_common_options(curl, tls, timeouts, state->error_text_.data());
+  curl_easy_setopt(curl, CURLOPT_WRITEFUNCTION, append_body);
+  curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state->body_);
+  curl_easy_setopt(curl, CURLOPT_USERAGENT, settings.user_agent.c_str());
+  curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
+
+  auto add_header = [&state](const std::string& line) { (void)append(state->headers_, line); };
+  add_header("Accept: application/json");
+  if (req.authorization) add_header("Authorization: " + *req.authorization);
+
+  if (req.upload) {
+    state->mime_.reset(curl_mime_init(curl));
+    curl_mimepart* part = curl_mime_addpart(state->mime_.get());
+    curl_mime_name(part, req.upload->field.c_str());
+    curl_mime_type(part, req.upload->content_type.c_str());
+    curl_mime_filedata(part, req.upload->path.c_str());
+    curl_easy_setopt(curl, CURLOPT_MIMEPOST, state->mime_.get());
+    add_header("Expect:"); // no 100-continue round trip for uploads
+  } else if (req.method != "GET") {
+    add_header("Content-Type: application/json");
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDSIZE, static_cast<long>(req.body.size()));
+    curl_easy_setopt(curl, CURLOPT_POSTFIELDS, req.body.c_str());
+  }
+  if (req.method != "GET" && req.method != "POST") {
+    curl_easy_setopt(curl, CURLOPT_CUSTOMREQUEST, req.method.c_str());
+  }
+  curl_easy_setopt(curl, CURLOPT_HTTPHEADER, state->headers_.get());
+  return state;
+}
+
+Result<HttpResponse> RequestState::finish(CURL* curl, CURLcode code) {
+  if (code != CURLE_OK) {
+    const std::string why = error_text_[0] != '\0' ? error_text_.data() : curl_easy_strerror(code);
+    return fail(kind_of(code), fmt::format("{} {}", request_.method, printable(request_.url)), why);
+  }
+  HttpResponse response;
+  curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);
+  response.body = std::move(body_);
+  return response;
+}
+
+} // namespace sp::net

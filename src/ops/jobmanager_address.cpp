@@ -1,0 +1,143 @@
+#include "sp/ops/jobmanager_address.hpp"
+
+#include "sp/flink/yarn.hpp"
+
+#include <fmt/format.h>
+
+namespace sp::ops {
+
+namespace {
+
+using namespace std::chrono_literals;
+
+std::string doing(const std::string& cluster_name) {
+  return "finding the JobManager of cluster " + cluster_name;
+}
+
+std::unexpected<Error> missing_setting(const std::string& cluster_name, const std::string& why,
+                                       const std::string& hint) {
+  return fail(ErrorKind::usage, doing(cluster_name), why, hint);
+}
+
+bool rest_uses_tls(const core::ClusterSpec& cluster) {
+  const auto it = cluster.flink_configuration.find("security.ssl.rest.enabled");
+  return it != cluster.flink_configuration.end() && it->second == "true";
+}
+
+// GET {rm}/ws/v1/cluster/apps/{id}, and the JobManager address its answer gives.
+// `pending` is set when YARN knows the application but has not started its JobManager yet.
+Result<std::string> ask_resource_manager(const OpsContext& context, const core::ClusterSpec& cluster,
+                                         const std::string& cluster_name, const std::string& application_id,
+                                         bool& pending) {
+  if (!cluster.yarn.resource_manager) {
+    return missing_setting(cluster_name, "it names no yarn.resourceManager",
+                           "set spec.yarn.resourceManager to the ResourceManager's REST URL");
+  }
+  const auto url = flink::yarn_application_url(*cluster.yarn.resource_manager, application_id);
+  const std::string asking =
+      fmt::format("asking the ResourceManager about YARN application {}", application_id);
+  auto transport = context.make_transport(transport_settings_of(cluster));
+  auto response = transport->send({.method = "GET", .url = url});
+  if (!response) {
+    return fail(ErrorKind::unreachable, asking,
+                fmt::format("the ResourceManager at {} does not answer: {}", *cluster.yarn.resource_manager,
+                            response.error().why()));
+  }
+  if (response->status == 404) {
+    return fail(ErrorKind::not_found, asking,
+                fmt::format("the ResourceManager at {} does not know it", *cluster.yarn.resource_manager),
+                "it may have ended long ago and been forgotten by YARN");
+  }
+  if (response->status >= 500) { // a standby or restarting ResourceManager
+    return fail(ErrorKind::unreachable, asking,
+                fmt::format("the ResourceManager answered HTTP {}", response->status));
+  }
+  if (response->status != 200) {
+    return fail(ErrorKind::failure, asking,
+                fmt::format("the ResourceManager answered HTTP {}", response->status));
+  }
+  auto application = flink::parse_yarn_application(response->body);
+  if (!application) return std::unexpected(application.error().within(asking));
+  auto address = flink::jobmanager_url_of(*application, rest_uses_tls(cluster));
+  pending = !address && address.error().kind() == ErrorKind::unreachable;
+  return address;
+}
+
+Result<std::string> kubernetes_address(const core::ClusterSpec& cluster, const std::string& cluster_name,
+                                       const std::string& cluster_id) {
+  auto address = core::kubernetes_rest_address(cluster.kubernetes, cluster_id);
+  if (!address) return std::unexpected(address.error().within(doing(cluster_name)));
+  return address;
+}
+
+Result<std::string> resolve(const OpsContext& context, const core::ClusterSpec& cluster,
+                            const std::string& cluster_name, const std::optional<std::string>& application_id,
+                            bool& pending) {
+  using core::ClusterType;
+  switch (cluster.type) {
+  case ClusterType::remote:
+    return cluster_rest_url(cluster_name, cluster);
+  case ClusterType::kubernetes_session:
+    if (cluster.url) return *cluster.url;
+    if (!cluster.kubernetes.cluster_id) {
+      return missing_setting(cluster_name, "it has neither url nor kubernetes.clusterId",
+                             "set spec.kubernetes.clusterId to the session's cluster id");
+    }
+    return kubernetes_address(cluster, cluster_name, *cluster.kubernetes.cluster_id);
+  case ClusterType::kubernetes_application:
+    if (!application_id) {
+      return missing_setting(cluster_name,
+                             "an application cluster has a JobManager per job; no cluster id was given",
+                             "the address is known once sp starts the job");
+    }
+    return kubernetes_address(cluster, cluster_name, *application_id);
+  case ClusterType::yarn_session: {
+    const auto session = application_id ? application_id : cluster.yarn.application_id;
+    if (session) return ask_resource_manager(context, cluster, cluster_name, *session, pending);
+    if (cluster.url) return *cluster.url;
+    return missing_setting(cluster_name, "it has neither yarn.applicationId nor url",
+                           "set spec.yarn.applicationId to the session's YARN application id");
+  }
+  case ClusterType::yarn_application:
+    if (!application_id) {
+      return missing_setting(cluster_name,
+                             "an application cluster has a JobManager per job; no application id was given",
+                             "the address is known once sp starts the job");
+    }
+    return ask_resource_manager(context, cluster, cluster_name, *application_id, pending);
+  }
+  return cluster_rest_url(cluster_name, cluster);
+}
+
+} // namespace
+
+Result<std::string> resolve_jobmanager_address(const OpsContext& context, const core::ClusterSpec& cluster,
+                                               const std::string& cluster_name,
+                                               const std::optional<std::string>& application_id) {
+  bool pending = false;
+  return resolve(context, cluster, cluster_name, application_id, pending);
+}
+
+Result<std::string> await_jobmanager_address(const OpsContext& context, const core::ClusterSpec& cluster,
+                                             const std::string& cluster_name,
+                                             const std::optional<std::string>& application_id,
+                                             std::chrono::milliseconds wait) {
+  const std::int64_t deadline = context.clock.now_ms() + wait.count();
+  for (;;) {
+    bool pending = false;
+    auto address = resolve(context, cluster, cluster_name, application_id, pending);
+    if (address || !pending || context.clock.now_ms() >= deadline) return address;
+    context.clock.sleep(2s);
+  }
+}
+
+Result<Relocation> relocate_jobmanager(const OpsContext& context, const core::ClusterSpec& cluster,
+                                       const std::string& cluster_name, const store::RunRow& run) {
+  auto address = resolve_jobmanager_address(context, cluster, cluster_name, run.application_id);
+  if (!address) return std::unexpected(address.error());
+  Relocation relocation{.rest_url = *address, .moved = *address != run.rest_url};
+  if (relocation.moved) store::set_run_rest_url(context.database, run.id, relocation.rest_url);
+  return relocation;
+}
+
+} // namespace sp::ops

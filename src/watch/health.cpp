@@ -1,0 +1,77 @@
+#include "sp/watch/health.hpp"
+
+#include "sp/core/restore.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace sp::watch {
+
+std::string_view to_string(Health health) {
+  switch (health) {
+  case Health::ok: return "ok";
+  case Health::warning: return "warning";
+  case Health::critical: return "critical";
+  }
+  return "critical";
+}
+
+namespace {
+
+Finding watcher_finding(const std::optional<store::WatchStatus>& watcher, bool anything_live, std::int64_t now_ms) {
+  if (!watcher) {
+    return {anything_live ? Health::warning : Health::ok, "watch",
+            "sp watch has not run on this database; nothing checks the running jobs"};
+  }
+  // Three missed cycles, and never less than a minute, before calling it gone.
+  const std::int64_t allowed = std::max<std::int64_t>(3 * watcher->interval_ms + watcher->cycle_ms, 60'000);
+  const std::int64_t age = now_ms - watcher->last_cycle_at;
+  if (age > allowed) {
+    return {anything_live ? Health::critical : Health::warning, "watch",
+            fmt::format("the last watch cycle was {} ago (on {}, pid {}); is sp watch running?",
+                        core::describe_age(age), watcher->host, watcher->pid)};
+  }
+  if (watcher->errors > 0) {
+    return {Health::warning, "watch",
+            fmt::format("the last cycle had {} failed requests of {}", watcher->errors, watcher->requests)};
+  }
+  return {Health::ok, "watch", fmt::format("last cycle {} ago", core::describe_age(age))};
+}
+
+Finding job_finding(const JobCondition& job) {
+  const std::string subject = job.environment + "/" + job.job;
+  if (!job.has_run) return {Health::ok, subject, "never started"};
+  if (!job.live) {
+    if (job.state == "FAILED" || job.state == lost_state) {
+      return {Health::critical, subject, fmt::format("not running: its last run ended {}", job.state)};
+    }
+    return {Health::ok, subject, fmt::format("stopped ({})", job.state)};
+  }
+  if (job.state == unreachable_state) return {Health::critical, subject, "its JobManager does not answer"};
+  if (job.state == "FAILED") return {Health::critical, subject, "FAILED"};
+  if (job.state != "RUNNING") return {Health::warning, subject, job.state};
+  if (job.checkpoint_health == CheckpointHealth::failing) return {Health::warning, subject, "RUNNING, checkpoints failing"};
+  if (job.checkpoint_health == CheckpointHealth::stale) {
+    return {Health::warning, subject, "RUNNING, no recent completed checkpoint"};
+  }
+  return {Health::ok, subject, "RUNNING"};
+}
+
+} // namespace
+
+std::vector<Finding> assess(const std::optional<store::WatchStatus>& watcher, const std::vector<JobCondition>& jobs,
+                            std::int64_t now_ms) {
+  const bool anything_live = std::any_of(jobs.begin(), jobs.end(), [](const JobCondition& job) { return job.live; });
+  std::vector<Finding> findings{watcher_finding(watcher, anything_live, now_ms)};
+  for (const auto& job : jobs) findings.push_back(job_finding(job));
+  return findings;
+}
+
+Health worst(const std::vector<Finding>& findings) {
+  Health result = Health::ok;
+  for (const auto& finding : findings) result = std::max(result, finding.health);
+  return result;
+}
+
+} // namespace sp::watch

@@ -1,0 +1,160 @@
+#include "sp/watch/judge.hpp"
+
+#include "sp/flink/mapping.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+
+namespace sp::watch {
+
+std::string_view to_string(CheckpointHealth health) {
+  switch (health) {
+  case CheckpointHealth::ok: return "ok";
+  case CheckpointHealth::failing: return "failing";
+  case CheckpointHealth::stale: return "stale";
+  }
+  return "ok";
+}
+
+CheckpointHealth checkpoint_health_from_string(std::string_view text) {
+  if (text == "failing") return CheckpointHealth::failing;
+  if (text == "stale") return CheckpointHealth::stale;
+  return CheckpointHealth::ok;
+}
+
+namespace {
+
+std::string age_text(std::int64_t milliseconds) {
+  const auto minutes = milliseconds / 60000;
+  if (minutes >= 120) return fmt::format("{}h", minutes / 60);
+  if (minutes >= 1) return fmt::format("{}m", minutes);
+  return fmt::format("{}s", milliseconds / 1000);
+}
+
+void judge_unanswered(const RunMemory& before, const RunSighting& sighting, const WatchPolicy& policy,
+                      RunVerdict& verdict) {
+  auto& memory = verdict.memory;
+  memory.poll_failures = before.poll_failures + 1;
+  verdict.changed = true;
+  if (memory.poll_failures >= policy.unreachable_after && before.state != unreachable_state) {
+    memory.state = std::string(unreachable_state);
+    verdict.became_unreachable = true;
+    verdict.events.push_back(
+        {"unreachable", fmt::format("the JobManager did not answer {} polls in a row (last: {}); was {}",
+                                    memory.poll_failures, sighting.jobmanager_error, before.state)});
+  }
+}
+
+void judge_state(const RunMemory& before, const flink::JobOverview& job, const WatchPolicy& policy,
+                 RunVerdict& verdict) {
+  auto& memory = verdict.memory;
+  if (before.state == unreachable_state) {
+    verdict.recovered = true;
+    verdict.events.push_back({"recovered", fmt::format("the JobManager answers again; the job is {}", job.state)});
+  }
+  memory.state = job.state;
+  if (job.state != before.state) {
+    verdict.changed = true;
+    // RESTARTING has its own kind so the restarts within a window can be counted.
+    verdict.events.push_back({job.state == "RESTARTING" ? "restarting" : "state",
+                              fmt::format("{} -> {}", before.state, job.state)});
+    if (job.state == "FAILED") {
+      verdict.failed = true;
+      verdict.alerts.emplace_back("job-failed");
+    }
+    if (job.state == "RESTARTING") {
+      memory.recent_flink_restarts = before.recent_flink_restarts + 1;
+      // Once when the count passes the threshold, not at every restart after it.
+      if (memory.recent_flink_restarts == policy.restart_alert_threshold + 1) {
+        verdict.alerts.emplace_back("job-restarting");
+      }
+    }
+  }
+  if (flink::is_globally_terminal(job.state)) verdict.end_state = job.state;
+}
+
+void judge_missing(const RunMemory& before, const WatchPolicy& policy, RunVerdict& verdict) {
+  auto& memory = verdict.memory;
+  memory.missing_polls = before.missing_polls + 1;
+  verdict.changed = true;
+  if (before.state == unreachable_state) verdict.recovered = true;
+  if (memory.missing_polls >= policy.missing_after) {
+    memory.state = std::string(lost_state);
+    verdict.end_state = std::string(lost_state);
+    verdict.failed = true;
+    verdict.alerts.emplace_back("job-failed");
+    verdict.events.push_back(
+        {"lost", fmt::format("the JobManager answered {} polls without listing the job (restarted without high "
+                             "availability?); was {}",
+                             memory.missing_polls, before.state)});
+  }
+}
+
+void judge_checkpoints(const RunMemory& before, const flink::CheckpointStats& stats, const WatchPolicy& policy,
+                       std::int64_t now_ms, RunVerdict& verdict) {
+  auto& memory = verdict.memory;
+  memory.failed_checkpoints = stats.counts.failed;
+  if (stats.latest_completed && stats.latest_completed->completion_time_ms) {
+    memory.last_checkpoint_at = std::max(memory.last_checkpoint_at.value_or(0), *stats.latest_completed->completion_time_ms);
+  }
+  const bool new_failures = stats.counts.failed > before.failed_checkpoints;
+  const bool new_completion = memory.last_checkpoint_at != before.last_checkpoint_at;
+  const bool checkpointing = stats.counts.total > 0;
+  const auto age = now_ms - memory.last_checkpoint_at.value_or(before.started_at);
+  const bool stale = checkpointing && memory.state == "RUNNING" && age > policy.checkpoint_max_age.count();
+
+  CheckpointHealth health = before.checkpoint_health;
+  if (new_failures && !new_completion) {
+    health = CheckpointHealth::failing;
+  } else if (stale) {
+    health = health == CheckpointHealth::failing ? health : CheckpointHealth::stale;
+  } else if (new_completion) {
+    health = CheckpointHealth::ok;
+  }
+  if (health != before.checkpoint_health) {
+    if (health == CheckpointHealth::failing) {
+      const std::string why = stats.latest_failed && stats.latest_failed->failure_message
+                                  ? *stats.latest_failed->failure_message
+                                  : std::string("no reason given");
+      verdict.events.push_back({"checkpoint-failing", fmt::format("checkpoints failing ({} failed): {}",
+                                                                  stats.counts.failed, why)});
+      verdict.alerts.emplace_back("checkpoint-failing");
+    } else if (health == CheckpointHealth::stale) {
+      verdict.events.push_back(
+          {"checkpoint-stale", fmt::format("no completed checkpoint for {}", age_text(age))});
+      verdict.alerts.emplace_back("checkpoint-stale");
+    } else {
+      verdict.events.push_back({"checkpoint-ok", "checkpoints complete again"});
+    }
+  }
+  memory.checkpoint_health = health;
+  if (memory.failed_checkpoints != before.failed_checkpoints || new_completion || health != before.checkpoint_health) {
+    verdict.changed = true;
+  }
+}
+
+} // namespace
+
+RunVerdict judge_run(const RunMemory& before, const RunSighting& sighting, const WatchPolicy& policy,
+                     std::int64_t now_ms) {
+  RunVerdict verdict;
+  verdict.memory = before;
+  if (!sighting.jobmanager_answered) {
+    judge_unanswered(before, sighting, policy, verdict);
+    return verdict;
+  }
+  if (before.poll_failures != 0) verdict.changed = true;
+  verdict.memory.poll_failures = 0;
+  if (!sighting.job) {
+    judge_missing(before, policy, verdict);
+    return verdict;
+  }
+  if (before.missing_polls != 0) verdict.changed = true;
+  verdict.memory.missing_polls = 0;
+  judge_state(before, *sighting.job, policy, verdict);
+  if (sighting.checkpoints) judge_checkpoints(before, *sighting.checkpoints, policy, now_ms, verdict);
+  return verdict;
+}
+
+} // namespace sp::watch
