@@ -65,7 +65,7 @@ def main():
     p.add_argument("--out", required=True, help="output directory (created; should be empty)")
     p.add_argument("--jobmanagers", type=int, default=100)
     p.add_argument("--jobs", type=int, default=100, help="running jobs per JobManager")
-    p.add_argument("--base-port", type=int, default=19100)
+    p.add_argument("--base-port", type=int, default=19500)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--jar", required=True, help="the artifact every job names")
     a = p.parse_args()

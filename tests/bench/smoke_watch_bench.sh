@@ -7,7 +7,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 command -v nginx >/dev/null || [ -x /usr/sbin/nginx ] || { echo "nginx not installed: skipped"; exit 77; }
 
-out=$(JOBMANAGERS=2 JOBS=3 EVENTS=200 CYCLES=3 REPS=1 BASE_PORT="${BASE_PORT:-19350}" \
+out=$(JOBMANAGERS=2 JOBS=3 EVENTS=200 CYCLES=3 REPS=1 BASE_PORT="${BASE_PORT:-19700}" \
   bash "$here/watch_bench.sh" "${SP_BIN:?}" 2>&1) || { echo "$out"; echo "FAIL: watch_bench.sh exited non-zero"; exit 1; }
 echo "$out"
 expect() {
@@ -25,7 +25,7 @@ if "$SP_BIN" --help | grep -qE '^ +watch '; then
   expect '^ratio cycle / floor: [0-9.]+x'
 fi
 # The trap stopped nginx: nothing listens on the benchmark's ports any more.
-if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "${BASE_PORT:-19350}" 2>/dev/null; then
+if python3 -c "import socket,sys; socket.create_connection(('127.0.0.1', int(sys.argv[1])), 1)" "${BASE_PORT:-19700}" 2>/dev/null; then
   echo "FAIL: nginx still listening after the benchmark"; exit 1
 fi
 echo "watch_bench smoke: ok"

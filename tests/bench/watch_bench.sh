@@ -15,7 +15,7 @@
 #
 # Needs a build with tests (build/src/sp, build/tests/bench/sp_watch_bench_client)
 # and nginx, sqlite3, hyperfine, /usr/bin/time (bash .ci/install-deps.sh).
-# Knobs: JOBMANAGERS (100), JOBS per JobManager (100), BASE_PORT (19100),
+# Knobs: JOBMANAGERS (100), JOBS per JobManager (100), BASE_PORT (19500),
 # CYCLES (100), EVENTS (1000000), REPS of the floor and of --once (3),
 # PER_HOST connections per JobManager for the floor client (2), KEEP=1 keeps
 # the temp dir.
@@ -25,7 +25,7 @@ here="$(cd "$(dirname "$0")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
 sp_bin="${1:-${SP_BIN:-$repo/build/src/sp}}"
 client="${SP_BENCH_CLIENT:-$repo/build/tests/bench/sp_watch_bench_client}"
-jobmanagers=${JOBMANAGERS:-100} jobs=${JOBS:-100} base_port=${BASE_PORT:-19100}
+jobmanagers=${JOBMANAGERS:-100} jobs=${JOBS:-100} base_port=${BASE_PORT:-19500}
 cycles=${CYCLES:-100} events=${EVENTS:-1000000} reps=${REPS:-3}
 per_host=${PER_HOST:-2}
 
