@@ -161,6 +161,12 @@ for _ in $(seq "$reps"); do
   dom_ms+=("$(run_client dom)")
 done
 floor=$(median "${floor_ms[@]}") dom=$(median "${dom_ms[@]}")
+# CPU of the floor and of the DOM client, to set beside the cycle's CPU.
+cpu_of() {
+  /usr/bin/time -f '%U %S' -o "$tmp/client.time" "$client" "$1" "$urls" --per-host "$per_host" >/dev/null
+  awk '{printf "%.0f", ($1 + $2) * 1000}' "$tmp/client.time"
+}
+floor_cpu=$(cpu_of floor) dom_cpu=$(cpu_of dom)
 requests=$(wc -l <"$urls")
 cycle_mb=$("$client" floor "$urls" | python3 -c "import json,sys; print('%.1f' % (json.load(sys.stdin)['bytes'] / 1e6))")
 note "floor ${floor_ms[*]} ms; dom ${dom_ms[*]} ms ($requests requests)"
@@ -238,7 +244,9 @@ echo
 echo "watch at scale: $jobmanagers JobManagers x $jobs running jobs, nginx 1 worker, ${cycle_mb} MB of bodies a cycle, load $(cut -d' ' -f1-3 /proc/loadavg)"
 row "measure" "figure" "target"
 row "transport floor ($requests requests, $per_host conn./JobManager)" "$(printf '%.0f ms' "$floor")" "(SPEC 12: about 450 ms)"
+row "  CPU (user+sys) of the floor client" "$floor_cpu ms" ""
 row "same, every body parsed by nlohmann (DOM)" "$(printf '%.0f ms' "$dom")" ""
+row "  CPU (user+sys) of the DOM client" "$dom_cpu ms" ""
 if [ "$have_watch" = 1 ]; then
   row "sp watch --once: cycle (duration_ms, median of $reps)" "$(printf '%.0f ms' "$cycle")" "<= 1.5x floor"
   row "  fetch_ms / write_ms" "$(median "${once_fetch[@]}") / $(median "${once_write[@]}")" ""
