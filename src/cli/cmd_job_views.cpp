@@ -32,7 +32,7 @@ bool has_drifted(const store::JobRow& job, const core::VariableSet& variables, c
 int run_list(Invocation& invocation, bool all_environments) {
   auto database = open_existing_store(invocation);
   const std::string environment = all_environments ? "" : invocation.settings.environment;
-  const auto jobs = store::list_jobs(database, environment);
+  const auto jobs = store::list_job_headers(database, environment);
   const auto summaries = store::job_summaries(database);
   std::map<std::string, core::VariableSet> variables_by_environment;
   Data rows = Data::array();
@@ -40,19 +40,22 @@ int run_list(Invocation& invocation, bool all_environments) {
     const auto found = summaries.find(job.id);
     const store::JobSummary summary = found != summaries.end() ? found->second : store::JobSummary{};
     bool drift = false;
+    // Only a released job can drift, and only then is its spec read.
     if (summary.release_fingerprint) {
       auto [entry, inserted] = variables_by_environment.try_emplace(job.environment);
       if (inserted) {
-        if (auto row = store::find_environment(database, job.environment)) {
-          entry->second = core::variable_set(store::environment_spec(database, row->id));
+        if (auto id = store::environment_id(database, job.environment)) {
+          entry->second = core::variable_set(store::environment_spec(database, *id));
         }
       }
-      drift = has_drifted(job, entry->second, invocation, *summary.release_fingerprint);
+      if (auto full = store::find_job(database, job.environment, job.name)) {
+        drift = has_drifted(*full, entry->second, invocation, *summary.release_fingerprint);
+      }
     }
     Data row = Data::object();
     row["name"] = job.name;
     row["environment"] = job.environment;
-    row["cluster"] = job.spec.cluster;
+    row["cluster"] = job.cluster;
     row["state"] = summary.state ? Data(*summary.state) : Data("NEVER-RUN");
     row["flink_job_id"] = summary.flink_job_id ? Data(*summary.flink_job_id) : Data();
     row["release"] = summary.release_id ? Data(*summary.release_id) : Data();

@@ -59,7 +59,7 @@ Result<std::vector<JobOverview>> RestClient::jobs_overview() {
 Result<CheckpointStats> RestClient::checkpoints(const std::string& job_id) {
   return then<CheckpointStats>(
       expect_ok("reading checkpoints of job " + job_id, call("GET", "/jobs/" + job_id + "/checkpoints")),
-      parse_checkpoints);
+      [](std::string_view body) { return parse_checkpoints(body); });
 }
 
 Result<CheckpointConfig> RestClient::checkpoint_config(const std::string& job_id) {

@@ -190,8 +190,8 @@ Result<std::vector<JobOverview>> parse_jobs_overview(std::string_view body) {
   });
 }
 
-Result<CheckpointStats> parse_checkpoints(std::string_view body) {
-  return read_object<CheckpointStats>(body, "GET /jobs/:id/checkpoints", [](ondemand::object document) {
+Result<CheckpointStats> parse_checkpoints(std::string_view body, CheckpointDetail detail) {
+  return read_object<CheckpointStats>(body, "GET /jobs/:id/checkpoints", [detail](ondemand::object document) {
     CheckpointStats stats;
     for (auto field : document) {
       const std::string_view key = field.unescaped_key();
@@ -200,7 +200,7 @@ Result<CheckpointStats> parse_checkpoints(std::string_view body) {
         stats.counts = read_counts(value.get_object());
       } else if (key == "latest") {
         if (value.type() == ondemand::json_type::object) read_latest(value.get_object(), stats);
-      } else if (key == "history") {
+      } else if (key == "history" && detail == CheckpointDetail::with_history) {
         if (value.type() == ondemand::json_type::array) {
           for (auto entry : value.get_array()) stats.history.push_back(read_checkpoint(entry.get_object()));
         }

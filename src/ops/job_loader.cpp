@@ -14,8 +14,8 @@ namespace sp::ops {
 namespace {
 
 core::VariableSet variables_of(store::Database& database, const std::string& environment) {
-  auto row = store::find_environment(database, environment);
-  return row ? core::variable_set(store::environment_spec(database, row->id)) : core::VariableSet{};
+  auto id = store::environment_id(database, environment);
+  return id ? core::variable_set(store::environment_spec(database, *id)) : core::VariableSet{};
 }
 
 } // namespace

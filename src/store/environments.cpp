@@ -31,6 +31,13 @@ std::optional<EnvironmentRow> find_environment(Database& database, const std::st
   return read_environment(row);
 }
 
+std::optional<std::int64_t> environment_id(Database& database, const std::string& name) {
+  auto row = database.prepare("SELECT id FROM environments WHERE name = ?");
+  row.bind(1, name);
+  if (!row.step()) return std::nullopt;
+  return row.int64(0);
+}
+
 std::vector<EnvironmentRow> list_environments(Database& database) {
   auto row = database.prepare(std::string(select_environments) + "ORDER BY e.name");
   std::vector<EnvironmentRow> rows;

@@ -46,6 +46,15 @@ std::optional<JobRow> find_job(Database& database, const std::string& environmen
   return read_row(row);
 }
 
+std::vector<JobHeader> list_job_headers(Database& database, const std::string& environment) {
+  auto row = database.prepare("SELECT j.id, e.name, j.name, j.cluster FROM jobs j JOIN environments e ON e.id = "
+                              "j.environment_id WHERE ? = '' OR e.name = ? ORDER BY e.name, j.name");
+  row.bind_all(environment, environment);
+  std::vector<JobHeader> headers;
+  while (row.step()) headers.push_back({row.int64(0), row.text(1), row.text(2), row.text(3)});
+  return headers;
+}
+
 std::vector<JobRow> list_jobs(Database& database, const std::string& environment) {
   auto row = database.prepare(std::string(select_jobs) + "WHERE ? = '' OR e.name = ? ORDER BY e.name, j.name");
   row.bind_all(environment, environment);

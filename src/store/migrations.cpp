@@ -202,6 +202,9 @@ ALTER TABLE runs ADD COLUMN last_checkpoint_at INTEGER;
 ALTER TABLE runs ADD COLUMN checkpoint_health TEXT NOT NULL DEFAULT 'ok'
   CHECK (checkpoint_health IN ('ok', 'failing', 'stale'));
 
+-- The watch loop counts a job's restarts within a window each cycle.
+CREATE INDEX events_by_kind ON events (kind, time);
+
 CREATE TABLE alerts (
   id        INTEGER PRIMARY KEY,
   time      INTEGER NOT NULL,

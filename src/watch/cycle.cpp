@@ -129,7 +129,7 @@ CycleReport Watcher::run_cycle() {
         http_.add(request_to(base + "/jobs/" + *runs[index].flink_job_id + "/checkpoints", cluster), tls,
                   [&, index](Result<net::HttpResponse> checkpoint_answer) {
                     auto checkpoint_body = answer_body(std::move(checkpoint_answer));
-                    auto stats = checkpoint_body ? flink::parse_checkpoints(*checkpoint_body)
+                    auto stats = checkpoint_body ? flink::parse_checkpoints(*checkpoint_body, flink::CheckpointDetail::latest_only)
                                                  : Result<flink::CheckpointStats>(std::unexpected(checkpoint_body.error()));
                     if (!stats) {
                       ++report.errors; // the job's state is known; only its checkpoints are not, this time

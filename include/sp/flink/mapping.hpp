@@ -18,7 +18,12 @@ RunDialect dialect_for(const FlinkVersion& version);
 
 Result<FlinkVersion> parse_config_version(std::string_view body); // GET /config
 Result<std::vector<JobOverview>> parse_jobs_overview(std::string_view body);
-Result<CheckpointStats> parse_checkpoints(std::string_view body);
+// The watch loop needs only the counts and the latest entries: skipping the
+// history (ten entries per job) saves most of the parsing and the memory of
+// holding 10,000 answers until the cycle writes.
+enum class CheckpointDetail { with_history, latest_only };
+Result<CheckpointStats> parse_checkpoints(std::string_view body,
+                                          CheckpointDetail detail = CheckpointDetail::with_history);
 Result<CheckpointConfig> parse_checkpoint_config(std::string_view body);
 Result<OperationStatus> parse_operation_status(std::string_view body);
 Result<std::string> parse_trigger_id(std::string_view body);  // {"request-id": ...}

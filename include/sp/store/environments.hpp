@@ -24,6 +24,9 @@ struct EnvironmentRow {
 
 std::optional<EnvironmentRow> find_environment(Database& database, const std::string& name);
 std::vector<EnvironmentRow> list_environments(Database& database);
+// Only the id: find_environment also counts the environment's clusters and
+// jobs, which costs a scan of every job.
+std::optional<std::int64_t> environment_id(Database& database, const std::string& name);
 std::vector<std::string> environment_names(Database& database);
 // Creates it unless it exists; returns its id and whether it was created.
 std::pair<std::int64_t, bool> ensure_environment(Database& database, const std::string& name, std::int64_t now_ms);

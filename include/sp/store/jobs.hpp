@@ -27,6 +27,16 @@ struct JobRow {
 std::pair<UpsertOutcome, std::int64_t> upsert_job(Database& database, std::int64_t environment_id,
                                                   const std::string& name, const core::JobMetadata& metadata,
                                                   const core::JobSpec& spec, std::int64_t now_ms);
+// What a listing shows without reading each job's spec (parsing 10,000 specs
+// is most of `sp job list`'s time).
+struct JobHeader {
+  std::int64_t id = 0;
+  std::string environment;
+  std::string name;
+  std::string cluster;
+};
+std::vector<JobHeader> list_job_headers(Database& database, const std::string& environment = "");
+
 std::optional<JobRow> find_job(Database& database, const std::string& environment, const std::string& name);
 // Every environment's jobs when `environment` is empty.
 std::vector<JobRow> list_jobs(Database& database, const std::string& environment = "");
