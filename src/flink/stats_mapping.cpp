@@ -1,9 +1,11 @@
 // The two answers the watch loop reads from every JobManager each cycle,
-// GET /jobs/overview and GET /jobs/:id/checkpoints, parsed on demand with
-// simdjson: at 10,000 jobs a cycle reads ~80 MB of checkpoint statistics, and
-// building a DOM of it (nlohmann) costs more than fetching it. One pass over
-// the fields in whatever order Flink writes them; fields sp does not use are
-// skipped without being materialised.
+// GET /jobs/overview and GET /jobs/:id/checkpoints, parsed with simdjson: at
+// 10,000 jobs a cycle reads ~80 MB of checkpoint statistics, and building a
+// nlohmann DOM of it costs more than fetching it. simdjson's own document
+// (a flat tape, validated in full) is built by the shared library, which
+// picks the CPU's best kernel at run time (AVX2, AVX-512); its on-demand API
+// would be compiled into sp for the baseline x86-64 target, several times
+// slower. One pass over the fields in whatever order Flink writes them.
 #include "sp/flink/mapping.hpp"
 
 #include <simdjson.h>
@@ -12,7 +14,7 @@ namespace sp::flink {
 
 namespace {
 
-namespace ondemand = simdjson::ondemand;
+namespace dom = simdjson::dom;
 
 // Thrown for a well-formed body of the wrong shape; caught below with
 // simdjson's own errors so both read as "unexpected response shape".
@@ -20,24 +22,24 @@ struct ShapeError : std::runtime_error {
   using std::runtime_error::runtime_error;
 };
 
-std::optional<std::string> optional_string(ondemand::value value) {
+std::optional<std::string> optional_string(dom::element value) {
   if (value.is_null()) return std::nullopt;
   return std::string(std::string_view(value.get_string()));
 }
 
-std::optional<std::int64_t> optional_int(ondemand::value value) {
+std::optional<std::int64_t> optional_int(dom::element value) {
   if (value.is_null()) return std::nullopt;
   return std::int64_t(value.get_int64());
 }
 
-CheckpointEntry read_checkpoint(ondemand::object entry) {
+CheckpointEntry read_checkpoint(dom::object entry) {
   CheckpointEntry checkpoint;
   bool has_id = false;
   std::optional<std::int64_t> latest_ack;
   std::optional<std::int64_t> state_size;
   for (auto field : entry) {
-    const std::string_view key = field.unescaped_key();
-    ondemand::value value = field.value();
+    const std::string_view key = field.key;
+    dom::element value = field.value;
     if (key == "id") {
       checkpoint.id = value.get_int64();
       has_id = true;
@@ -65,17 +67,17 @@ CheckpointEntry read_checkpoint(ondemand::object entry) {
   return checkpoint;
 }
 
-std::optional<CheckpointEntry> optional_checkpoint(ondemand::value value) {
+std::optional<CheckpointEntry> optional_checkpoint(dom::element value) {
   if (value.is_null()) return std::nullopt;
   return read_checkpoint(value.get_object());
 }
 
-RestoredCheckpoint read_restored(ondemand::object entry) {
+RestoredCheckpoint read_restored(dom::object entry) {
   RestoredCheckpoint restored;
   bool has_id = false;
   for (auto field : entry) {
-    const std::string_view key = field.unescaped_key();
-    ondemand::value value = field.value();
+    const std::string_view key = field.key;
+    dom::element value = field.value;
     if (key == "id") {
       restored.id = value.get_int64();
       has_id = true;
@@ -91,25 +93,25 @@ RestoredCheckpoint read_restored(ondemand::object entry) {
   return restored;
 }
 
-CheckpointCounts read_counts(ondemand::object object) {
+CheckpointCounts read_counts(dom::object object) {
   CheckpointCounts counts;
   for (auto field : object) {
-    const std::string_view key = field.unescaped_key();
+    const std::string_view key = field.key;
     std::int64_t* target = key == "restored"      ? &counts.restored
                            : key == "total"       ? &counts.total
                            : key == "in_progress" ? &counts.in_progress
                            : key == "completed"   ? &counts.completed
                            : key == "failed"      ? &counts.failed
                                                   : nullptr;
-    if (target != nullptr) *target = field.value().get_int64();
+    if (target != nullptr) *target = field.value.get_int64();
   }
   return counts;
 }
 
-void read_latest(ondemand::object latest, CheckpointStats& stats) {
+void read_latest(dom::object latest, CheckpointStats& stats) {
   for (auto field : latest) {
-    const std::string_view key = field.unescaped_key();
-    ondemand::value value = field.value();
+    const std::string_view key = field.key;
+    dom::element value = field.value;
     if (key == "completed") {
       stats.latest_completed = optional_checkpoint(value);
     } else if (key == "savepoint") {
@@ -122,13 +124,13 @@ void read_latest(ondemand::object latest, CheckpointStats& stats) {
   }
 }
 
-JobOverview read_job(ondemand::object entry) {
+JobOverview read_job(dom::object entry) {
   JobOverview job;
   bool has_id = false;
   bool has_state = false;
   for (auto field : entry) {
-    const std::string_view key = field.unescaped_key();
-    ondemand::value value = field.value();
+    const std::string_view key = field.key;
+    dom::element value = field.value;
     if (key == "jid") {
       job.id = std::string_view(value.get_string());
       has_id = true;
@@ -155,11 +157,11 @@ JobOverview read_job(ondemand::object entry) {
 template <typename T, typename Reader> Result<T> read_object(std::string_view body, std::string_view what, Reader read) {
   // One parser per thread, reused: its buffers grow to the largest body seen
   // instead of being allocated again for each of the cycle's 10,000 answers.
-  thread_local ondemand::parser parser;
+  thread_local dom::parser parser;
   const simdjson::padded_string padded(body);
   try {
-    ondemand::document document = parser.iterate(padded);
-    if (document.type() != ondemand::json_type::object) {
+    dom::element document = parser.parse(padded);
+    if (document.type() != dom::element_type::OBJECT) {
       return fail(ErrorKind::failure, "reading " + std::string(what), "expected a JSON object");
     }
     return read(document.get_object());
@@ -177,13 +179,13 @@ template <typename T, typename Reader> Result<T> read_object(std::string_view bo
 } // namespace
 
 Result<std::vector<JobOverview>> parse_jobs_overview(std::string_view body) {
-  return read_object<std::vector<JobOverview>>(body, "GET /jobs/overview", [](ondemand::object document) {
+  return read_object<std::vector<JobOverview>>(body, "GET /jobs/overview", [](dom::object document) {
     std::vector<JobOverview> jobs;
     bool has_jobs = false;
     for (auto field : document) {
-      if (std::string_view(field.unescaped_key()) != "jobs") continue;
+      if (field.key != "jobs") continue;
       has_jobs = true;
-      for (auto entry : field.value().get_array()) jobs.push_back(read_job(entry.get_object()));
+      for (dom::element entry : field.value.get_array()) jobs.push_back(read_job(entry.get_object()));
     }
     if (!has_jobs) throw ShapeError("no jobs list");
     return jobs;
@@ -191,18 +193,18 @@ Result<std::vector<JobOverview>> parse_jobs_overview(std::string_view body) {
 }
 
 Result<CheckpointStats> parse_checkpoints(std::string_view body, CheckpointDetail detail) {
-  return read_object<CheckpointStats>(body, "GET /jobs/:id/checkpoints", [detail](ondemand::object document) {
+  return read_object<CheckpointStats>(body, "GET /jobs/:id/checkpoints", [detail](dom::object document) {
     CheckpointStats stats;
     for (auto field : document) {
-      const std::string_view key = field.unescaped_key();
-      ondemand::value value = field.value();
+      const std::string_view key = field.key;
+      dom::element value = field.value;
       if (key == "counts") {
         stats.counts = read_counts(value.get_object());
       } else if (key == "latest") {
-        if (value.type() == ondemand::json_type::object) read_latest(value.get_object(), stats);
+        if (value.type() == dom::element_type::OBJECT) read_latest(value.get_object(), stats);
       } else if (key == "history" && detail == CheckpointDetail::with_history) {
-        if (value.type() == ondemand::json_type::array) {
-          for (auto entry : value.get_array()) stats.history.push_back(read_checkpoint(entry.get_object()));
+        if (value.type() == dom::element_type::ARRAY) {
+          for (dom::element entry : value.get_array()) stats.history.push_back(read_checkpoint(entry.get_object()));
         }
       }
     }
