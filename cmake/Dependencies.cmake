@@ -7,8 +7,8 @@ find_package(yaml-cpp 0.7 REQUIRED CONFIG)
 find_package(CURL 7.80 REQUIRED)
 find_package(fmt 9 REQUIRED CONFIG)
 find_package(nlohmann_json 3.10 REQUIRED CONFIG)
-# On-demand parsing of checkpoint statistics: the watch loop reads ~80 MB per
-# cycle at 10,000 jobs, where a DOM parse costs more than the transport.
+# Parsing checkpoint statistics: the watch loop reads ~70 MB per
+# cycle at 10,000 jobs, where a nlohmann DOM costs more than the transport.
 find_package(simdjson 3 REQUIRED CONFIG)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
 if(SP_BUILD_TESTS)
