@@ -24,8 +24,9 @@ Finding watcher_finding(const std::optional<store::WatchStatus>& watcher, bool a
     return {anything_live ? Health::warning : Health::ok, "watch",
             "sp watch has not run on this database; nothing checks the running jobs"};
   }
-  // Three missed cycles, and never less than a minute, before calling it gone.
-  const std::int64_t allowed = std::max<std::int64_t>(3 * watcher->interval_ms + watcher->cycle_ms, 60'000);
+  // Three missed cycles, and never less than three minutes, before calling it
+  // gone: `sp watch --once` from cron runs once a minute whatever its interval.
+  const std::int64_t allowed = std::max<std::int64_t>(3 * watcher->interval_ms + watcher->cycle_ms, 180'000);
   const std::int64_t age = now_ms - watcher->last_cycle_at;
   if (age > allowed) {
     return {anything_live ? Health::critical : Health::warning, "watch",
