@@ -26,8 +26,6 @@ Result<std::string> answer_body(Result<net::HttpResponse> response) {
   return std::move(response->body);
 }
 
-std::string one_line(const Error& error) { return error.why(); }
-
 std::string subject_of(const store::WatchedRun& run) { return run.environment + "/" + run.job; }
 
 // Everything one cycle learns before it writes.
@@ -108,17 +106,17 @@ CycleReport Watcher::run_cycle() {
     const std::vector<std::size_t>* group = &members;
     const std::string base = url;
     const net::TlsSettings tls = access.tls;
-    http_.add(request_to(base + "/jobs/overview", access), tls, [&, group, base, tls](Result<net::HttpResponse> answer) {
+    const ClusterAccess* cluster = &access; // clusters_ is a std::map: the entry stays put
+    http_.add(request_to(base + "/jobs/overview", access), tls, [&, group, base, tls, cluster](Result<net::HttpResponse> answer) {
       auto body = answer_body(std::move(answer));
       auto jobs = body ? flink::parse_jobs_overview(*body) : Result<std::vector<flink::JobOverview>>(std::unexpected(body.error()));
       if (!jobs) {
         ++report.errors;
-        for (auto index : *group) seen.runs[index].jobmanager_error = one_line(jobs.error());
+        for (auto index : *group) seen.runs[index].jobmanager_error = jobs.error().why();
         return;
       }
       std::unordered_map<std::string_view, const flink::JobOverview*> listed;
       for (const auto& job : *jobs) listed.emplace(job.id, &job);
-      const ClusterAccess& cluster = clusters_.at(runs[group->front()].environment + "/" + runs[group->front()].cluster);
       for (auto index : *group) {
         auto& sighting = seen.runs[index];
         sighting.jobmanager_answered = true;
@@ -126,7 +124,7 @@ CycleReport Watcher::run_cycle() {
         if (found == listed.end()) continue;
         sighting.job = *found->second;
         if (found->second->state != "RUNNING") continue;
-        http_.add(request_to(base + "/jobs/" + *runs[index].flink_job_id + "/checkpoints", cluster), tls,
+        http_.add(request_to(base + "/jobs/" + *runs[index].flink_job_id + "/checkpoints", *cluster), tls,
                   [&, index](Result<net::HttpResponse> checkpoint_answer) {
                     auto checkpoint_body = answer_body(std::move(checkpoint_answer));
                     auto stats = checkpoint_body ? flink::parse_checkpoints(*checkpoint_body, flink::CheckpointDetail::latest_only)

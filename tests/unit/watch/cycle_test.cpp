@@ -88,8 +88,6 @@ struct Fixture {
                              {.job_id = job, .flink_job_id = flink_id, .rest_url = jm, .state = "RUNNING", .started_at = 1});
   }
 
-  watch::CycleReport cycle(watch::Watcher& watcher) { return watcher.run_cycle(); }
-
   std::int64_t count(const std::string& sql) {
     auto statement = database.prepare(sql);
     statement.step();
