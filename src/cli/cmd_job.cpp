@@ -62,6 +62,8 @@ std::optional<core::StopMode> stop_mode(const StopFlags& flags) {
 
 Data plan_data(const ops::LoadedJob& job, const ops::StartPlan& plan, const ops::ReleaseOutcome& release) {
   Data data = Data::object();
+  // SPEC 5.4: falling back to an older run is said first.
+  if (!plan.decision.warning.empty()) data["warning"] = plan.decision.warning;
   data["job"] = job.target.name;
   data["environment"] = job.target.environment;
   data["cluster"] = job.target.cluster_name;
@@ -81,7 +83,11 @@ int run_plan(Invocation& invocation, const StartFlags& flags) {
   auto release = value_or_throw(ops::ensure_release(session.context(), job.target, job.masked_json, job.clear_json,
                                                     std::nullopt, /*dry_run=*/true));
   invocation.print({plan_data(job, plan, release), {}});
-  return plan.decision.action == core::RestoreDecision::Action::refuse ? exit_code(ErrorKind::refused) : 0;
+  switch (plan.decision.action) {
+  case core::RestoreDecision::Action::refuse: return exit_code(ErrorKind::refused);
+  case core::RestoreDecision::Action::cannot_check: return exit_code(ErrorKind::unreachable);
+  default: return 0;
+  }
 }
 
 int run_start(Invocation& invocation, const StartFlags& flags) {
@@ -94,6 +100,7 @@ int run_start(Invocation& invocation, const StartFlags& flags) {
   value_or_throw(ops::check_release_artifact(release.release));
   if (release.created) invocation.note(fmt::format("sp: released {} as release {}", job.target.name, release.release.id));
   auto result = value_or_throw(ops::start_job(session.context(), job.target, release.release, options));
+  if (!result.plan.decision.warning.empty()) invocation.note("sp: warning: " + result.plan.decision.warning);
   Data data = Data::object();
   data["job"] = job.target.name;
   data["environment"] = job.target.environment;

@@ -196,6 +196,7 @@ void add_job_command(CLI::App& root, Action& chosen) {
   job->require_subcommand(1);
   add_job_view_commands(*job, chosen);
   add_job_lifecycle_commands(*job, chosen);
+  add_job_recover_command(*job, chosen);
 }
 
 } // namespace sp::cli

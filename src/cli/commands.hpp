@@ -22,6 +22,7 @@ void add_cluster_command(CLI::App& root, Action& chosen);
 void add_job_command(CLI::App& root, Action& chosen);
 // Parts of `sp job`, defined in cmd_job.cpp and cmd_job_views.cpp.
 void add_job_lifecycle_commands(CLI::App& job, Action& chosen);
+void add_job_recover_command(CLI::App& job, Action& chosen);
 void add_job_view_commands(CLI::App& job, Action& chosen);
 void add_project_command(CLI::App& root, Action& chosen);
 // `project build | builds | log`, added by add_project_command (cmd_project_build.cpp).

@@ -18,6 +18,7 @@ std::string action_name(core::RestoreDecision::Action action) {
   case core::RestoreDecision::Action::restore: return "restore";
   case core::RestoreDecision::Action::start_fresh: return "start-fresh";
   case core::RestoreDecision::Action::refuse: return "refuse";
+  case core::RestoreDecision::Action::cannot_check: return "cannot-check";
   }
   return "refuse";
 }

@@ -73,6 +73,7 @@ nlohmann::ordered_json to_json(const ClusterSpec& spec) {
   put(json, "flink", spec.flink);
   if (spec.submit) json["submit"] = std::string(to_string(*spec.submit));
   put(json, "savepointDir", spec.savepoint_dir);
+  if (spec.state_root) json["state"] = {{"root", *spec.state_root}};
   if (!spec.flink_configuration.empty()) json["flinkConfiguration"] = spec.flink_configuration;
   nlohmann::ordered_json yarn = nlohmann::ordered_json::object();
   put(yarn, "resourceManager", spec.yarn.resource_manager);

@@ -25,6 +25,7 @@ void walk(JobSpec& spec, const MutableVisitor& visit) {
 void walk(ClusterSpec& spec, const MutableVisitor& visit) {
   if (spec.url) visit("spec.url", *spec.url);
   if (spec.savepoint_dir) visit("spec.savepointDir", *spec.savepoint_dir);
+  if (spec.state_root) visit("spec.state.root", *spec.state_root);
   for (auto& [key, value] : spec.flink_configuration) {
     visit(detail::join_field("spec.flinkConfiguration", key), value);
   }

@@ -23,6 +23,28 @@ RestoreDecision refuse(RestoreDecision decision, std::string reason) {
 
 bool has_history(const RestoreFacts& facts) { return facts.has_run_before || !facts.points.empty(); }
 
+RestoreDecision cannot_check(RestoreDecision decision, std::string reason) {
+  decision.action = RestoreDecision::Action::cannot_check;
+  decision.chosen.reset();
+  decision.reason = std::move(reason);
+  return decision;
+}
+
+std::string describe_unchecked(const RestoreFacts& facts) {
+  std::string text;
+  for (const auto& what : facts.unchecked) text += fmt::format("\n  {}", what);
+  return text;
+}
+
+// SPEC 5.4: a point of an older run is chosen only when the newer run left
+// nothing valid, and the decision says so first.
+std::string fallback_note(const RestoreDecision& decision, const RestoreFacts& facts) {
+  if (!facts.last_run_id || !decision.chosen || decision.chosen->run_id == facts.last_run_id) return {};
+  const std::string from = decision.chosen->run_id ? fmt::format("run {}", *decision.chosen->run_id) : "no known run";
+  return fmt::format("falling back to an older point ({}): run {} left no valid checkpoint or savepoint", from,
+                     *facts.last_run_id);
+}
+
 // SPEC 5.5: a chosen point older than state.maxAge is refused unless allowed.
 RestoreDecision apply_max_age(RestoreDecision decision, const RestoreRequest& request) {
   if (!request.max_age_ms || !decision.chosen || decision.chosen->id == 0) return decision;
@@ -55,6 +77,15 @@ RestoreDecision decide_automatic(const RestoreRequest& request, const RestoreFac
       outcome.reason = "marked invalid earlier: " + point.invalid_reason;
     } else {
       const PathCheck check = check_path(point.path);
+      if (check.status == PathStatus::unreachable) {
+        outcome.verdict = Verdict::not_tried;
+        outcome.reason = "could not be checked: " + check.detail;
+        decision.candidates.push_back(std::move(outcome));
+        decision.newly_invalid.clear();
+        return cannot_check(std::move(decision),
+                            fmt::format("cannot check {}: {}; nothing was marked and nothing was started",
+                                        describe_point(point), check.detail));
+      }
       if (check.status == PathStatus::invalid) {
         outcome.verdict = Verdict::invalid;
         outcome.reason = check.detail;
@@ -71,9 +102,21 @@ RestoreDecision decide_automatic(const RestoreRequest& request, const RestoreFac
   }
   if (found) {
     decision.action = RestoreDecision::Action::restore;
-    decision.reason = fmt::format("restoring the newest valid point: {}{}", describe_point(*decision.chosen),
+    decision.warning = fallback_note(decision, facts);
+    if (!decision.warning.empty() && !facts.unchecked.empty()) {
+      return cannot_check(std::move(decision),
+                          fmt::format("{}, and what could hold newer state could not be checked:{}", decision.warning,
+                                      describe_unchecked(facts)));
+    }
+    decision.reason = fmt::format("{}{}restoring the newest valid point: {}{}", decision.warning,
+                                  decision.warning.empty() ? "" : "; ", describe_point(*decision.chosen),
                                   decision.unverified ? " (unverified: sp cannot look into this scheme)" : "");
     return apply_max_age(std::move(decision), request);
+  }
+  if (!has_history(facts) && !facts.unchecked.empty()) {
+    return cannot_check(std::move(decision),
+                        "cannot tell whether the job ran before, so it is not started from empty state; "
+                        "could not check:" + describe_unchecked(facts));
   }
   if (!has_history(facts)) {
     decision.action = RestoreDecision::Action::start_fresh;
@@ -102,6 +145,12 @@ RestoreDecision decide_explicit(const RestoreRequest& request, const RestoreFact
   }
   const PathCheck check = check_path(point.path);
   CandidateOutcome outcome{point, Verdict::chosen, check.detail};
+  if (check.status == PathStatus::unreachable) {
+    outcome.verdict = Verdict::not_tried;
+    decision.candidates.push_back(outcome);
+    return cannot_check(std::move(decision),
+                        fmt::format("cannot check the requested restore path {}: {}", point.path, check.detail));
+  }
   if (check.status == PathStatus::invalid) {
     outcome.verdict = Verdict::invalid;
     if (point.id != 0) decision.newly_invalid.push_back(outcome);
@@ -164,7 +213,11 @@ RestoreDecision decide_restore(const RestoreRequest& request, const RestoreFacts
   case RestoreMode::explicit_path: return decide_explicit(request, facts, check_path);
   case RestoreMode::none: {
     RestoreDecision decision;
-    if (!has_history(facts)) {
+    if (!has_history(facts) && !facts.unchecked.empty() && !request.force) {
+      decision = cannot_check(std::move(decision),
+                              "--restore none: cannot tell whether the job ran before; add --force to start "
+                              "without state anyway. Could not check:" + describe_unchecked(facts));
+    } else if (!has_history(facts)) {
       decision.action = RestoreDecision::Action::start_fresh;
       decision.reason = "--restore none: the job has never run, starting without state";
     } else if (request.force) {

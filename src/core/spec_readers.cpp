@@ -85,6 +85,10 @@ ClusterSpec read_cluster_spec(ObjectReader& reader) {
   assign(spec.flink, reader.string("flink"));
   if (auto submit = reader.word("submit", {"rest", "cli"})) spec.submit = submit_driver_from_string(*submit);
   assign(spec.savepoint_dir, reader.string("savepointDir"));
+  if (auto state = reader.object("state")) {
+    assign(spec.state_root, state->string("root"));
+    state->finish();
+  }
   if (auto configuration = reader.string_map("flinkConfiguration")) spec.flink_configuration = *configuration;
   if (auto yarn = reader.object("yarn")) {
     assign(spec.yarn.resource_manager, yarn->string("resourceManager"));

@@ -151,6 +151,9 @@ std::vector<std::string> cli_run_argv(const CliRunInvocation& invocation) {
   for (const auto& layer : {invocation.run.flink_configuration, invocation.target_options}) {
     for (const auto& [key, value] : layer) options[key] = value;
   }
+  // The job id sp chose (SPEC 5.9). Flink's internal option, read by both
+  // lines' CLI for every target; a -D of the same key in a layer loses.
+  if (invocation.run.job_id) options["$internal.pipeline.job-id"] = *invocation.run.job_id;
   for (const auto& [key, value] : options) argv.push_back(fmt::format("-D{}={}", key, value));
 
   const auto& run = invocation.run;

@@ -182,8 +182,26 @@ Result<std::string> parse_root_cause(std::string_view body) {
   return std::string("no exception recorded");
 }
 
+Result<std::map<std::string, std::string>> parse_jobmanager_config(std::string_view body) {
+  constexpr std::string_view what = "GET /jobmanager/config";
+  json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
+  if (document.is_discarded() || !document.is_array()) {
+    return fail(ErrorKind::failure, "reading " + std::string(what), "the JobManager sent malformed JSON");
+  }
+  std::map<std::string, std::string> configuration;
+  for (const auto& entry : document) {
+    if (!entry.is_object()) continue;
+    const auto key = entry.find("key");
+    const auto value = entry.find("value");
+    if (key == entry.end() || value == entry.end() || !key->is_string() || !value->is_string()) continue;
+    configuration[key->get<std::string>()] = value->get<std::string>();
+  }
+  return configuration;
+}
+
 std::string run_request_body(const RunRequest& request, RunDialect dialect) {
   nlohmann::ordered_json body = nlohmann::ordered_json::object();
+  if (request.job_id) body["jobId"] = *request.job_id;
   if (request.entry_class) body["entryClass"] = *request.entry_class;
   body["programArgsList"] = request.args;
   if (request.parallelism) body["parallelism"] = *request.parallelism;

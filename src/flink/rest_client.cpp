@@ -56,6 +56,12 @@ Result<std::vector<JobOverview>> RestClient::jobs_overview() {
                                         parse_jobs_overview);
 }
 
+Result<std::map<std::string, std::string>> RestClient::jobmanager_config() {
+  return then<std::map<std::string, std::string>>(
+      expect_ok("reading the JobManager's configuration", call("GET", "/jobmanager/config")),
+      parse_jobmanager_config);
+}
+
 Result<CheckpointStats> RestClient::checkpoints(const std::string& job_id) {
   return then<CheckpointStats>(
       expect_ok("reading checkpoints of job " + job_id, call("GET", "/jobs/" + job_id + "/checkpoints")),

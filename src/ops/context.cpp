@@ -43,6 +43,13 @@ Result<std::string> cluster_rest_url(const std::string& cluster_name, const core
               "set spec.url on the cluster");
 }
 
+std::unique_ptr<storage::StateStorage> storage_for(const OpsContext& context, const core::ClusterSpec& cluster) {
+  if (context.make_storage) return context.make_storage(cluster);
+  std::vector<std::unique_ptr<storage::StateStorage>> storages;
+  storages.push_back(storage::make_local_storage());
+  return storage::make_storage_router(std::move(storages));
+}
+
 std::string job_lock_name(const JobTarget& job) { return "job:" + job.environment + "/" + job.name; }
 
 } // namespace sp::ops

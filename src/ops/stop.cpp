@@ -1,5 +1,8 @@
 #include "sp/ops/stop.hpp"
 
+#include "sp/core/state_layout.hpp"
+#include "sp/ops/discovery.hpp"
+
 #include "sp/flink/mapping.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/ops/start.hpp"
@@ -138,6 +141,9 @@ Result<StopResult> cancel_run(const OpsContext& context, const JobTarget& job, f
 std::optional<std::string> savepoint_directory(const JobTarget& job, const std::optional<std::string>& flag) {
   if (flag) return flag;
   if (job.spec.state.savepoint_dir) return job.spec.state.savepoint_dir;
+  if (auto configured = core::savepoint_dir_in(job.spec.flink_configuration)) return configured;
+  // SPEC 5.9: with state.root, a job's savepoints sit beside its checkpoints.
+  if (auto root = state_root_directories(job)) return root->savepoints;
   return job.cluster.savepoint_dir;
 }
 

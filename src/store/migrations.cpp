@@ -239,9 +239,19 @@ CREATE TABLE watch_status (
 );
 )sql";
 
-constexpr std::array<Migration, 2> all_migrations{{
+// SPEC 5.9: a run knows where its checkpoints go (so the newest chk-N can be
+// found whatever sp recorded), and a restore point says where sp found it
+// when it did not see it happen.
+constexpr const char* schema_v3 = R"sql(
+ALTER TABLE runs ADD COLUMN checkpoint_dir TEXT;
+ALTER TABLE restore_points ADD COLUMN source TEXT;
+CREATE INDEX runs_by_flink_job ON runs (flink_job_id);
+)sql";
+
+constexpr std::array<Migration, 3> all_migrations{{
     {1, "initial schema", schema_v1},
     {2, "watch state, alert outbox, watch heartbeat", schema_v2},
+    {3, "run checkpoint directories, discovered restore points", schema_v3},
 }};
 
 } // namespace

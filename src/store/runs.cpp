@@ -6,7 +6,7 @@ namespace {
 
 constexpr const char* run_columns =
     "SELECT id, job_id, release_id, flink_job_id, application_id, rest_url, state, adopted, restore_point_id, "
-    "restore_path, restore_verified, started_at, ended_at, end_state, poll_failures FROM runs ";
+    "restore_path, restore_verified, started_at, ended_at, end_state, poll_failures, checkpoint_dir FROM runs ";
 
 RunRow read_run(const Statement& row) {
   RunRow run;
@@ -25,6 +25,7 @@ RunRow read_run(const Statement& row) {
   run.ended_at = row.optional_int64(12);
   run.end_state = row.optional_text(13);
   run.poll_failures = row.int64(14);
+  run.checkpoint_dir = row.optional_text(15);
   return run;
 }
 
@@ -39,9 +40,9 @@ std::vector<RunRow> read_runs(Statement& statement) {
 std::int64_t insert_run(Database& database, const NewRun& run) {
   database
       .prepare("INSERT INTO runs (job_id, release_id, flink_job_id, application_id, rest_url, state, adopted, "
-               "restore_point_id, restore_path, started_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+               "restore_point_id, restore_path, started_at, checkpoint_dir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind_all(run.job_id, run.release_id, run.flink_job_id, run.application_id, run.rest_url, run.state,
-                run.adopted, run.restore_point_id, run.restore_path, run.started_at)
+                run.adopted, run.restore_point_id, run.restore_path, run.started_at, run.checkpoint_dir)
       .run();
   return database.last_insert_rowid();
 }
@@ -66,6 +67,13 @@ std::vector<RunRow> runs_of_job(Database& database, std::int64_t job_id) {
   return read_runs(statement);
 }
 
+std::optional<RunRow> find_run_by_flink_id(Database& database, std::int64_t job_id, const std::string& flink_job_id) {
+  auto statement = database.prepare(std::string(run_columns) + "WHERE job_id = ? AND flink_job_id = ? LIMIT 1");
+  statement.bind_all(job_id, flink_job_id);
+  if (!statement.step()) return std::nullopt;
+  return read_run(statement);
+}
+
 std::vector<RunRow> live_runs(Database& database) {
   auto statement = database.prepare(std::string(run_columns) + "WHERE ended_at IS NULL ORDER BY rest_url, id");
   return read_runs(statement);
@@ -81,8 +89,14 @@ void set_run_state(Database& database, std::int64_t run_id, const std::string& s
   database.prepare("UPDATE runs SET state = ? WHERE id = ?").bind_all(state, run_id).run();
 }
 
-void set_run_job_id(Database& database, std::int64_t run_id, const std::string& flink_job_id) {
-  database.prepare("UPDATE runs SET flink_job_id = ? WHERE id = ?").bind_all(flink_job_id, run_id).run();
+void set_run_submitted(Database& database, std::int64_t run_id, const std::string& flink_job_id,
+                       const std::optional<std::string>& application_id, const std::string& rest_url,
+                       const std::optional<std::string>& checkpoint_dir) {
+  database
+      .prepare("UPDATE runs SET state = 'SUBMITTED', flink_job_id = ?, application_id = ?, rest_url = ?, "
+               "checkpoint_dir = COALESCE(?, checkpoint_dir) WHERE id = ? AND ended_at IS NULL")
+      .bind_all(flink_job_id, application_id, rest_url, checkpoint_dir, run_id)
+      .run();
 }
 
 void set_run_rest_url(Database& database, std::int64_t run_id, const std::string& rest_url) {
@@ -121,16 +135,16 @@ RecordedPoint record_restore_point(Database& database, const NewRestorePoint& po
   }
   database
       .prepare("INSERT INTO restore_points (job_id, run_id, kind, flink_checkpoint_id, path, trigger_time, "
-               "completion_time, size_bytes, recorded_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)")
+               "completion_time, size_bytes, recorded_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind_all(point.job_id, point.run_id, core::to_string(point.kind), point.flink_checkpoint_id, point.path,
-                point.trigger_time, point.completion_time, point.size_bytes, point.recorded_at)
+                point.trigger_time, point.completion_time, point.size_bytes, point.recorded_at, point.source)
       .run();
   return {database.last_insert_rowid(), true};
 }
 
 std::vector<core::KnownPoint> restore_points_of_job(Database& database, std::int64_t job_id) {
   auto statement = database.prepare(
-      "SELECT id, kind, flink_checkpoint_id, run_id, path, completion_time, valid, disposed, invalid_reason "
+      "SELECT id, kind, flink_checkpoint_id, run_id, path, completion_time, valid, disposed, invalid_reason, source "
       "FROM restore_points WHERE job_id = ? ORDER BY completion_time DESC, id DESC");
   statement.bind(1, job_id);
   std::vector<core::KnownPoint> points;
@@ -145,6 +159,7 @@ std::vector<core::KnownPoint> restore_points_of_job(Database& database, std::int
     point.valid = statement.int64(6) != 0;
     point.disposed = statement.int64(7) != 0;
     point.invalid_reason = statement.optional_text(8).value_or("");
+    point.source = statement.optional_text(9);
     points.push_back(std::move(point));
   }
   return points;

@@ -61,6 +61,9 @@ struct ClusterSpec {
   std::optional<std::string> flink;
   std::optional<SubmitDriver> submit; // absent: the type's default (default_submit_driver)
   std::optional<std::string> savepoint_dir;
+  // `state: {root}` (SPEC 5.9): sp lays every job's state out under
+  // <root>/<env>/<job>/{checkpoints,savepoints} unless the job sets its own.
+  std::optional<std::string> state_root;
   std::map<std::string, std::string> flink_configuration;
   YarnSettings yarn;
   KubernetesSettings kubernetes;

@@ -29,11 +29,13 @@ struct KnownPoint {
   bool valid = true;
   bool disposed = false;
   std::string invalid_reason;
+  std::optional<std::string> source; // where sp found it, when it did not record it as it happened
 };
 
-// How a path looked when checked. `unverified`: a scheme sp cannot look into
-// (hdfs, s3, ...), accepted and reported as such.
-enum class PathStatus { valid, unverified, invalid };
+// How a path looked when checked. `unverified`: a scheme sp cannot look into,
+// accepted and reported as such. `unreachable`: the store could not be asked;
+// that says nothing about the point, so nothing is marked and nothing starts.
+enum class PathStatus { valid, unverified, invalid, unreachable };
 
 struct PathCheck {
   PathStatus status = PathStatus::valid;
@@ -61,7 +63,12 @@ struct RestoreRequest {
 
 struct RestoreFacts {
   std::vector<KnownPoint> points; // every point sp knows for the job, in any order
-  bool has_run_before = false;    // any earlier run of the job
+  bool has_run_before = false;    // any earlier run of the job, here or found on the cluster or its storage
+  std::optional<std::int64_t> last_run_id; // the newest run, to say so when a point of an older one is chosen
+  // SPEC 5.6: "never run" must be known. What could not be asked (the
+  // JobManager, a state directory) while sp's records were thin; empty when
+  // everything that could hold the job's history answered.
+  std::vector<std::string> unchecked;
 };
 
 // One line of the decision's evidence: a candidate and what became of it.
@@ -72,10 +79,13 @@ struct CandidateOutcome {
 };
 
 struct RestoreDecision {
-  enum class Action { restore, start_fresh, refuse } action = Action::refuse;
+  // cannot_check: a store or the JobManager could not be asked (exit 5); refuse: a rule said no (exit 4).
+  enum class Action { restore, start_fresh, refuse, cannot_check } action = Action::refuse;
   std::optional<KnownPoint> chosen;  // with restore (id 0 when an explicit path sp did not know)
   bool unverified = false;           // the chosen path could not be looked into
   std::string reason;                // one sentence for the user
+  // Set when a point of an older run is chosen: what the user must see first.
+  std::string warning;
   std::vector<CandidateOutcome> candidates; // newest first, as considered
   // Points found invalid now: the caller marks them invalid and records an event each.
   std::vector<CandidateOutcome> newly_invalid;

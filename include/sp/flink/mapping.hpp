@@ -6,6 +6,7 @@
 #include "sp/flink/model.hpp"
 #include "sp/util/error.hpp"
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -18,6 +19,8 @@ RunDialect dialect_for(const FlinkVersion& version);
 
 Result<FlinkVersion> parse_config_version(std::string_view body); // GET /config
 Result<std::vector<JobOverview>> parse_jobs_overview(std::string_view body);
+// GET /jobmanager/config: the cluster configuration, key -> value.
+Result<std::map<std::string, std::string>> parse_jobmanager_config(std::string_view body);
 // The watch loop needs only the counts and the latest entries: skipping the
 // history (ten entries per job) saves most of the parsing and the memory of
 // holding 10,000 answers until the cycle writes.

@@ -93,6 +93,7 @@ struct UploadedJar {
 
 // What sp asks Flink to run.
 struct RunRequest {
+  std::optional<std::string> job_id; // the Flink job id sp chose (SPEC 5.9)
   std::optional<std::string> entry_class;
   std::vector<std::string> args;
   std::optional<int> parallelism;

@@ -8,6 +8,7 @@
 #include "sp/util/error.hpp"
 
 #include <filesystem>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -25,6 +26,8 @@ public:
 
   Result<FlinkVersion> version();
   Result<std::vector<JobOverview>> jobs_overview();
+  // The cluster configuration the JobManager runs with (where checkpoints go by default).
+  Result<std::map<std::string, std::string>> jobmanager_config();
   Result<CheckpointStats> checkpoints(const std::string& job_id);
   Result<CheckpointConfig> checkpoint_config(const std::string& job_id);
   Result<std::string> root_cause(const std::string& job_id);

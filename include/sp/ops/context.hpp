@@ -11,6 +11,7 @@
 #include "sp/flink/rest_client.hpp"
 #include "sp/net/http.hpp"
 #include "sp/net/mail.hpp"
+#include "sp/storage/storage.hpp"
 #include "sp/store/database.hpp"
 #include "sp/util/env.hpp"
 
@@ -34,6 +35,9 @@ using TransportFactory = std::function<std::unique_ptr<net::HttpTransport>(const
 using ProcessRunnerFactory = std::function<std::unique_ptr<build::ProcessRunner>()>;
 using MailTransportFactory =
     std::function<std::unique_ptr<net::MailTransport>(const net::TransportSettings&)>;
+// The state storage sp reads a cluster's restore points through (its
+// storage settings select endpoints and credentials).
+using StorageFactory = std::function<std::unique_ptr<storage::StateStorage>(const core::ClusterSpec&)>;
 
 struct OpsContext {
   store::Database& database;
@@ -46,7 +50,11 @@ struct OpsContext {
   ProcessRunnerFactory make_process_runner;         // for the CLI driver; unset means the real one
   MailTransportFactory make_mail_transport;         // for email alerts; unset means the real one
   std::function<void(const std::string&)> progress_detail; // how far the current step is (bytes sent); may be empty
+  StorageFactory make_storage;                             // unset means the storages sp implements (file:)
 };
+
+// The storage for the cluster's restore points: context.make_storage, else file: only.
+std::unique_ptr<storage::StateStorage> storage_for(const OpsContext& context, const core::ClusterSpec& cluster);
 
 // One job as operations see it: its rendered spec (variables resolved, clear
 // values) and its cluster's.

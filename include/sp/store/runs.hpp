@@ -27,8 +27,12 @@ struct RunRow {
   std::optional<std::int64_t> ended_at;
   std::optional<std::string> end_state;
   std::int64_t poll_failures = 0;
+  // The run's own checkpoint directory (<checkpoint dir>/<flink job id>), where known.
+  std::optional<std::string> checkpoint_dir;
 
   bool live() const { return !ended_at.has_value(); }
+  // Written before submitting (SPEC 5.9); settled by the next command on the job.
+  bool submitting() const { return live() && state == "SUBMITTING"; }
 };
 
 struct NewRun {
@@ -42,17 +46,24 @@ struct NewRun {
   std::optional<std::int64_t> restore_point_id;
   std::optional<std::string> restore_path;
   std::int64_t started_at = 0;
+  std::optional<std::string> checkpoint_dir;
 };
 
 std::int64_t insert_run(Database& database, const NewRun& run);
 std::optional<RunRow> find_run(Database& database, std::int64_t run_id);
 std::optional<RunRow> latest_run(Database& database, std::int64_t job_id);
+// Newest first.
 std::vector<RunRow> runs_of_job(Database& database, std::int64_t job_id);
+std::optional<RunRow> find_run_by_flink_id(Database& database, std::int64_t job_id, const std::string& flink_job_id);
 std::vector<RunRow> live_runs(Database& database);
 bool job_has_runs(Database& database, std::int64_t job_id);
 
 void set_run_state(Database& database, std::int64_t run_id, const std::string& state);
-void set_run_job_id(Database& database, std::int64_t run_id, const std::string& flink_job_id);
+// What a submission returned: the JobManager to talk to, the YARN or
+// Kubernetes application, and the Flink job id (bin/flink may report its own).
+void set_run_submitted(Database& database, std::int64_t run_id, const std::string& flink_job_id,
+                       const std::optional<std::string>& application_id, const std::string& rest_url,
+                       const std::optional<std::string>& checkpoint_dir);
 // A JobManager that moved (YARN failover) is recorded where the run's calls go.
 void set_run_rest_url(Database& database, std::int64_t run_id, const std::string& rest_url);
 void set_restore_verified(Database& database, std::int64_t run_id, bool verified);
@@ -69,6 +80,9 @@ struct NewRestorePoint {
   std::int64_t completion_time = 0;
   std::optional<std::int64_t> size_bytes;
   std::int64_t recorded_at = 0;
+  // Where sp found a point it did not see happen ("storage file:/cp/<id>",
+  // "jobmanager http://jm:8081"); nullopt for points sp recorded itself.
+  std::optional<std::string> source;
 };
 
 // Records a point once: a second report of the same run and checkpoint id is

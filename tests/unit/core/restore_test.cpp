@@ -209,3 +209,53 @@ TEST_CASE("point kinds round-trip through their names", "[core][restore]") {
   }
   CHECK_FALSE(point_kind_from_string("snapshot").has_value());
 }
+
+TEST_CASE("a store that cannot be asked refuses the start and marks nothing", "[core][restore]") {
+  RestoreFacts facts{{point(1, PointKind::checkpoint, 5, "file:///cp/chk-7"),
+                      point(2, PointKind::savepoint, 50, "file:///sp/savepoint-a")},
+                     true};
+  auto decision = decide_restore(automatic(), facts, [](const std::string&) {
+    return PathCheck{PathStatus::unreachable, "Input/output error"};
+  });
+  CHECK(decision.action == Action::cannot_check);
+  CHECK_FALSE(decision.chosen);
+  CHECK(decision.newly_invalid.empty());
+  CHECK(decision.reason.find("cannot check") != std::string::npos);
+  CHECK(decision.reason.find("Input/output error") != std::string::npos);
+}
+
+TEST_CASE("an empty database is not a first start when the cluster could not be asked", "[core][restore]") {
+  RestoreFacts facts;
+  facts.unchecked = {"the JobManager at http://jm:8081: Connection refused"};
+  auto decision = decide_restore(automatic(), facts, disk({}));
+  CHECK(decision.action == Action::cannot_check);
+  CHECK(decision.reason.find("Connection refused") != std::string::npos);
+  // --restore none does not skip the question either, unless forced.
+  RestoreRequest none{.mode = RestoreMode::none, .now_ms = now};
+  CHECK(decide_restore(none, facts, disk({})).action == Action::cannot_check);
+  none.force = true;
+  CHECK(decide_restore(none, facts, disk({})).action == Action::start_fresh);
+  // Once everything answered and held nothing, it is a first start.
+  facts.unchecked.clear();
+  CHECK(decide_restore(automatic(), facts, disk({})).action == Action::start_fresh);
+}
+
+TEST_CASE("a point of an older run is chosen only with a warning said first", "[core][restore]") {
+  RestoreFacts facts{{point(1, PointKind::stop_savepoint, 60, "file:///sp/savepoint-a", 1),
+                      point(2, PointKind::checkpoint, 5, "file:///cp/run2/chk-3", 2, 3)},
+                     true};
+  facts.last_run_id = 2;
+  auto decision = decide_restore(automatic(), facts, disk({{"file:///sp/savepoint-a", PathStatus::valid}}));
+  REQUIRE(decision.action == Action::restore);
+  CHECK(decision.chosen->id == 1);
+  CHECK(decision.warning.find("run 2 left no valid checkpoint") != std::string::npos);
+  CHECK(decision.reason.starts_with("falling back"));
+  // The newest run's own point: no warning.
+  auto own = decide_restore(automatic(), facts, disk({{"file:///cp/run2/chk-3", PathStatus::valid}}));
+  CHECK(own.chosen->id == 2);
+  CHECK(own.warning.empty());
+  // Falling back while newer state could exist somewhere sp could not look is not done.
+  facts.unchecked = {"checkpoint directory file:/cp: Input/output error"};
+  auto unsure = decide_restore(automatic(), facts, disk({{"file:///sp/savepoint-a", PathStatus::valid}}));
+  CHECK(unsure.action == Action::cannot_check);
+}

@@ -1,6 +1,7 @@
 // start_job against a scripted JobManager and a real temporary database: the
 // refusal paths must never reach Flink, and a restore must send the chosen path.
 #include "sp/ops/start.hpp"
+#include "sp/core/state_layout.hpp"
 #include "sp/store/environments.hpp"
 #include "sp/store/jobs.hpp"
 #include "sp/store/releases.hpp"
@@ -139,4 +140,180 @@ TEST_CASE("start records the last run's live checkpoint and restores it with NO_
   REQUIRE(points.size() == 1);
   CHECK(points[0].flink_checkpoint_id == 7);
   CHECK(store::latest_run(f.database, f.job.job_id)->restore_verified == true);
+}
+
+namespace {
+
+// The JobManager of an empty cluster whose checkpoints go to `checkpoints`.
+void empty_cluster(Fixture& f, const std::filesystem::path& checkpoints) {
+  std::filesystem::create_directories(checkpoints);
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, R"({"jobs":[]})");
+  f.flink.answer("GET", std::string(jm) + "/jobmanager/config", 200,
+                 nlohmann::json::array({{{"key", "execution.checkpointing.dir"},
+                                         {"value", "file://" + checkpoints.string()}}})
+                     .dump());
+}
+
+const net::HttpRequest* run_request_of(const Fixture& f) {
+  for (const auto& request : f.flink.requests) {
+    if (request.method == "POST" && request.url.ends_with("/run")) return &request;
+  }
+  return nullptr;
+}
+
+void make_checkpoint(const std::filesystem::path& directory) {
+  std::filesystem::create_directories(directory);
+  std::ofstream(directory / "_metadata") << "m";
+}
+
+} // namespace
+
+TEST_CASE("a first start asks the cluster and the storage, then submits under sp's job id", "[ops][start]") {
+  Fixture f;
+  empty_cluster(f, f.dir / "checkpoints");
+  f.flink.answer("POST", std::string(jm) + "/jars/j.jar/run", 200, R"({"jobid":"cccc"})");
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, R"({"jobs":[]})");
+  auto plan = ops::plan_start(f.context, f.job, {}, /*record=*/false);
+  REQUIRE(plan);
+  CHECK(plan->decision.action == core::RestoreDecision::Action::start_fresh);
+  CHECK(plan->decision.reason.find("first start") != std::string::npos);
+  // Submission: the body carries sp's id for this job and pipeline.name.
+  auto result = ops::start_job(f.context, f.job, f.release, {.wait = std::chrono::milliseconds(0)});
+  const auto* request = run_request_of(f);
+  REQUIRE(request != nullptr);
+  auto body = nlohmann::json::parse(request->body);
+  CHECK(core::is_job_id_of(body["jobId"].get<std::string>(), core::job_key("dev", "orders")));
+  CHECK(body["flinkConfiguration"]["pipeline.name"] == "orders");
+  // The run was written before Flink answered, and took the id Flink gave.
+  auto run = store::latest_run(f.database, f.job.job_id);
+  REQUIRE(run);
+  CHECK(run->flink_job_id == "cccc");
+  CHECK(run->checkpoint_dir == "file:" + (f.dir / "checkpoints" / "cccc").string());
+  (void)result;
+}
+
+TEST_CASE("a first start is refused with exit 5 when the JobManager cannot be asked", "[ops][start]") {
+  Fixture f;
+  auto result = ops::start_job(f.context, f.job, f.release, {});
+  REQUIRE_FALSE(result);
+  CHECK(result.error().kind() == ErrorKind::unreachable);
+  CHECK(result.error().why().find("cannot tell whether the job ran before") != std::string::npos);
+  CHECK_FALSE(f.submitted());
+  CHECK_FALSE(store::latest_run(f.database, f.job.job_id));
+}
+
+TEST_CASE("a recorded checkpoint subsumed by a newer chk-N of its run is replaced, not fallen back from",
+          "[ops][start]") {
+  Fixture f;
+  const auto run = f.previous_run("aaaa");
+  store::end_run(f.database, run, "CANCELED", 2);
+  const auto run_dir = f.dir / "checkpoints" / "aaaa";
+  make_checkpoint(f.dir / "savepoints" / "savepoint-aaaa-1");
+  store::record_restore_point(f.database, {.job_id = f.job.job_id, .run_id = 1, .kind = core::PointKind::savepoint,
+                                           .path = "file:" + (f.dir / "savepoints" / "savepoint-aaaa-1").string(),
+                                           .completion_time = 3, .recorded_at = 3});
+  store::record_restore_point(f.database, {.job_id = f.job.job_id, .run_id = run, .flink_checkpoint_id = 3,
+                                           .path = "file:" + (run_dir / "chk-3").string(), .completion_time = 5,
+                                           .recorded_at = 5});
+  make_checkpoint(run_dir / "chk-5");
+  std::filesystem::create_directories(run_dir / "chk-6"); // in progress: no _metadata
+  auto plan = ops::plan_start(f.context, f.job, {}, /*record=*/true);
+  REQUIRE(plan);
+  REQUIRE(plan->decision.action == core::RestoreDecision::Action::restore);
+  CHECK(plan->decision.chosen->path == "file:" + (run_dir / "chk-5").string());
+  CHECK(plan->decision.warning.empty());
+  const auto points = store::restore_points_of_job(f.database, f.job.job_id);
+  const auto subsumed = std::ranges::find(points, "file:" + (run_dir / "chk-3").string(), &core::KnownPoint::path);
+  REQUIRE(subsumed != points.end());
+  CHECK_FALSE(subsumed->valid);
+  CHECK(subsumed->invalid_reason.find("subsumed by") != std::string::npos);
+}
+
+TEST_CASE("a run directory that cannot be read refuses the start with exit 5 and marks nothing", "[ops][start]") {
+  Fixture f;
+  const auto run = f.previous_run("aaaa");
+  store::end_run(f.database, run, "CANCELED", 2);
+  // A file where the run's directory should be, then a path under it: ENOTDIR
+  // is an answer; a storage that fails is not.
+  class FailingStorage final : public storage::StateStorage {
+  public:
+    bool can_read(std::string_view) const override { return true; }
+    Result<std::optional<storage::Stat>> stat(const std::string& uri) override {
+      return fail(ErrorKind::unreachable, "looking at " + uri, "Input/output error");
+    }
+    Result<storage::Listing> list(const std::string& uri, std::size_t) override {
+      return fail(ErrorKind::unreachable, "listing " + uri, "Input/output error");
+    }
+    Result<std::string> read_small(const std::string& uri, std::size_t) override {
+      return fail(ErrorKind::unreachable, "reading " + uri, "Input/output error");
+    }
+  };
+  f.context.make_storage = [](const core::ClusterSpec&) { return std::make_unique<FailingStorage>(); };
+  store::record_restore_point(f.database, {.job_id = f.job.job_id, .run_id = run, .flink_checkpoint_id = 3,
+                                           .path = "file:/cp/aaaa/chk-3", .completion_time = 5, .recorded_at = 5});
+  auto result = ops::start_job(f.context, f.job, f.release, {});
+  REQUIRE_FALSE(result);
+  CHECK(result.error().kind() == ErrorKind::unreachable);
+  CHECK_FALSE(f.submitted());
+  CHECK(store::restore_points_of_job(f.database, f.job.job_id).front().valid);
+}
+
+TEST_CASE("a job already running on the cluster under sp's id for it is refused, naming it", "[ops][start]") {
+  Fixture f;
+  empty_cluster(f, f.dir / "checkpoints");
+  const auto theirs = core::flink_job_id_for("dev", "orders", 123'456);
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
+                 nlohmann::json{{"jobs", {{{"jid", theirs}, {"name", "orders"}, {"state", "RUNNING"},
+                                           {"start-time", 1}, {"end-time", -1}}}}}
+                     .dump());
+  auto result = ops::start_job(f.context, f.job, f.release, {});
+  REQUIRE_FALSE(result);
+  CHECK(result.error().kind() == ErrorKind::refused);
+  CHECK(result.error().why().find(theirs) != std::string::npos);
+  CHECK(result.error().hint().find("sp job adopt") != std::string::npos);
+  CHECK_FALSE(f.submitted());
+}
+
+TEST_CASE("an empty database restores what an ended run of this job left on the cluster's storage",
+          "[ops][start]") {
+  Fixture f;
+  empty_cluster(f, f.dir / "checkpoints");
+  const auto earlier = core::flink_job_id_for("dev", "orders", 100'000);
+  const auto later = core::flink_job_id_for("dev", "orders", 200'000);
+  const auto other_job = core::flink_job_id_for("prod", "orders", 300'000);
+  make_checkpoint(f.dir / "checkpoints" / earlier / "chk-9");
+  make_checkpoint(f.dir / "checkpoints" / later / "chk-2");
+  std::filesystem::create_directories(f.dir / "checkpoints" / later / "chk-3");
+  make_checkpoint(f.dir / "checkpoints" / other_job / "chk-40");
+  auto plan = ops::plan_start(f.context, f.job, {}, /*record=*/false);
+  REQUIRE(plan);
+  REQUIRE(plan->decision.action == core::RestoreDecision::Action::restore);
+  CHECK(plan->decision.chosen->path == "file:" + (f.dir / "checkpoints" / later / "chk-2").string());
+  // plan recorded nothing
+  CHECK_FALSE(store::latest_run(f.database, f.job.job_id));
+  CHECK(store::restore_points_of_job(f.database, f.job.job_id).empty());
+}
+
+TEST_CASE("a SUBMITTING run left by a killed sp is settled by the next command", "[ops][start]") {
+  Fixture f;
+  empty_cluster(f, f.dir / "checkpoints");
+  const auto id = core::flink_job_id_for("dev", "orders", 500'000);
+  const auto run = store::insert_run(f.database, {.job_id = f.job.job_id, .flink_job_id = id, .rest_url = jm,
+                                                  .state = "SUBMITTING", .started_at = 1});
+  SECTION("Flink has it: it is the run, and it is running") {
+    f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
+                   nlohmann::json{{"jobs", {{{"jid", id}, {"name", "orders"}, {"state", "RUNNING"},
+                                             {"start-time", 1}, {"end-time", -1}}}}}
+                       .dump());
+    auto result = ops::start_job(f.context, f.job, f.release, {});
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind() == ErrorKind::refused);
+    CHECK(store::find_run(f.database, run)->state == "RUNNING");
+  }
+  SECTION("Flink does not have it: it never ran, and this is still a first start") {
+    auto plan = ops::plan_start(f.context, f.job, {}, /*record=*/true);
+    REQUIRE(plan);
+    CHECK(store::find_run(f.database, run)->end_state == ops::not_submitted_state);
+    CHECK(plan->decision.action == core::RestoreDecision::Action::start_fresh);
+  }
 }
