@@ -317,3 +317,79 @@ TEST_CASE("a SUBMITTING run left by a killed sp is settled by the next command",
     CHECK(plan->decision.action == core::RestoreDecision::Action::start_fresh);
   }
 }
+
+TEST_CASE("discovery: a JobManager answering 5xx or garbage is 'cannot check', never a first start",
+          "[ops][start][discovery]") {
+  for (const auto& [status, body] : std::vector<std::pair<long, std::string>>{
+           {500, R"({"errors":["Internal server error."]})"}, {200, "<html>not json"}, {200, R"({"jobs":7})"}}) {
+    Fixture f;
+    empty_cluster(f, f.dir / "checkpoints");
+    f.flink.answer("GET", std::string(jm) + "/jobs/overview", status, body);
+    auto result = ops::start_job(f.context, f.job, f.release, {});
+    REQUIRE_FALSE(result);
+    CHECK(result.error().kind() == ErrorKind::unreachable);
+    CHECK(result.error().why().find("the JobManager at http://jm:8081") != std::string::npos);
+    CHECK_FALSE(f.submitted());
+  }
+}
+
+TEST_CASE("discovery: two running jobs of the job's name are refused, naming both", "[ops][start][discovery]") {
+  Fixture f;
+  empty_cluster(f, f.dir / "checkpoints");
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
+                 R"({"jobs":[{"jid":"a8f3c0de12345678a8f3c0de12345678","name":"orders","state":"RUNNING","start-time":1,"end-time":-1},
+                             {"jid":"b8f3c0de12345678a8f3c0de12345678","name":"orders","state":"RUNNING","start-time":2,"end-time":-1}]})");
+  auto result = ops::start_job(f.context, f.job, f.release, {});
+  REQUIRE_FALSE(result);
+  CHECK(result.error().kind() == ErrorKind::refused);
+  CHECK(result.error().why().find("a8f3c0de12345678a8f3c0de12345678") != std::string::npos);
+  CHECK(result.error().why().find("b8f3c0de12345678a8f3c0de12345678") != std::string::npos);
+  CHECK_FALSE(f.submitted());
+}
+
+TEST_CASE("discovery: another environment's instance of the same job is not this job", "[ops][start][discovery]") {
+  Fixture f;
+  empty_cluster(f, f.dir / "checkpoints");
+  const auto prod = core::flink_job_id_for("prod", "orders", 100'000);
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
+                 nlohmann::json{{"jobs", {{{"jid", prod}, {"name", "orders"}, {"state", "RUNNING"},
+                                           {"start-time", 1}, {"end-time", -1}}}}}
+                     .dump());
+  make_checkpoint(f.dir / "checkpoints" / prod / "chk-4");
+  auto plan = ops::plan_start(f.context, f.job, {}, /*record=*/false);
+  REQUIRE(plan);
+  CHECK(plan->decision.action == core::RestoreDecision::Action::start_fresh);
+}
+
+TEST_CASE("discovery: a directory with thousands of checkpoints finds the newest complete one",
+          "[ops][start][discovery]") {
+  Fixture f;
+  empty_cluster(f, f.dir / "checkpoints");
+  const auto id = core::flink_job_id_for("dev", "orders", 100'000);
+  const auto run_dir = f.dir / "checkpoints" / id;
+  for (int i = 1; i <= 3000; ++i) std::filesystem::create_directories(run_dir / ("chk-" + std::to_string(i)));
+  std::ofstream(run_dir / "chk-2998" / "_metadata") << "m";
+  std::ofstream(run_dir / "chk-17" / "_metadata") << "m";
+  auto plan = ops::plan_start(f.context, f.job, {}, /*record=*/false);
+  REQUIRE(plan);
+  REQUIRE(plan->decision.chosen);
+  CHECK(plan->decision.chosen->path == "file:" + (run_dir / "chk-2998").string());
+}
+
+TEST_CASE("a job id the cluster already has is refused as such, and the run is not history", "[ops][start]") {
+  Fixture f;
+  empty_cluster(f, f.dir / "checkpoints");
+  f.flink.answer("POST", std::string(jm) + "/jars/j.jar/run", 500,
+                 R"({"errors":["org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\nCaused by: org.apache.flink.runtime.client.DuplicateJobSubmissionException: Job has already been submitted."]})");
+  auto result = ops::start_job(f.context, f.job, f.release, {});
+  REQUIRE_FALSE(result);
+  CHECK(result.error().kind() == ErrorKind::refused);
+  CHECK(result.error().why().find("already has a Flink job with id") != std::string::npos);
+  const auto run = store::latest_run(f.database, f.job.job_id);
+  REQUIRE(run);
+  CHECK(run->end_state == ops::not_submitted_state);
+  // It never reached Flink, so the next start is still a first start.
+  auto plan = ops::plan_start(f.context, f.job, {}, /*record=*/false);
+  REQUIRE(plan);
+  CHECK(plan->decision.action == core::RestoreDecision::Action::start_fresh);
+}
