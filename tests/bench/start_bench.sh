@@ -8,6 +8,11 @@
 #        polling GET /jobs/overview every 0.1 s until the job is RUNNING;
 #   (c)  for information, sp job start through the CLI driver (submit: cli),
 #        which runs that same bin/flink;
+#   (d)  sp job start with --restore auto after a cancel, with full records,
+#        against (e) the same start from an empty database (another host, a
+#        lost one), which discovers the job's state on the JobManager and in
+#        its checkpoint directory (SPEC 5.9); both through a counting proxy,
+#        so the requests each made are reported beside the times;
 # cancelling between repetitions (untimed). Then `sp job status JOB` against
 # `bin/flink list -r` on the running job, with hyperfine. Prints medians and
 # ratios; it does not pass or fail on time.
@@ -160,6 +165,54 @@ printf '%-58s %10s\n' "(c)  sp job start --restore, submit: cli (for information
 echo "ratio flink run / sp start: $(ratio "$m_flink" "$m_sp")x (with upload: $(ratio "$m_flink" "$m_upload")x)"
 echo "runs (ms): sp ${sp_ms[*]}; sp+upload ${upload_ms[*]}; flink ${flink_ms[*]}; sp cli ${cli_ms[*]}"
 echo "flink command: ${flink_cmd[*]}"
+
+# (d)/(e): what discovery costs a start. The proxy counts each start's requests.
+proxy_port=$((port + 700))
+python3 "$here/counting_proxy.py" "$proxy_port" "$url" "$tmp/requests.log" &
+proxy_pid=$!
+trap 'kill "$proxy_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
+for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$proxy_port/config" >/dev/null 2>&1 && break; sleep 0.1; done
+sed "s|$url|http://127.0.0.1:$proxy_port|" "$tmp/objects.yaml" >"$tmp/objects-proxy.yaml"
+sp --env discovery apply -f "$tmp/objects-proxy.yaml" >/dev/null 2>&1 || { sp env create discovery >/dev/null; sp --env discovery apply -f "$tmp/objects-proxy.yaml" >/dev/null; }
+dsp() { sp --env discovery "$@"; }
+dsp job start "$job" --restore none >/dev/null
+run_auto() { # full|empty
+  local t json
+  sleep 1.5 # at least one checkpoint of the running job
+  dsp job cancel "$job" >/dev/null 2>&1
+  if [ "$1" = empty ]; then
+    cp "$SP_HOME/sp.db" "$tmp/kept.db" # the database the next full round uses again
+    rm -f "$SP_HOME/sp.db" "$SP_HOME/sp.db-wal" "$SP_HOME/sp.db-shm"
+    sp init >/dev/null; sp env create discovery >/dev/null; dsp apply -f "$tmp/objects-proxy.yaml" >/dev/null
+  fi
+  # The decision half alone (what discovery adds); the start itself also
+  # uploads the jar again after a lost database, which is not discovery.
+  : >"$tmp/requests.log"
+  t=$(now)
+  dsp job plan "$job" >/dev/null
+  elapsed_ms "$t"
+  cp "$tmp/requests.log" "$tmp/requests-$1.log"
+  json=$(dsp -o json job start "$job")
+  [ "$(field "['restore_verified']" <<<"$json")" = True ] || echo "sp did not verify the $1 restore" >&2
+}
+full_ms=() empty_ms=()
+for rep in $(seq "$reps"); do
+  full_ms+=("$(run_auto full)")
+  empty_ms+=("$(run_auto empty)")
+done
+dsp job cancel "$job" >/dev/null 2>&1
+m_full=$(median "${full_ms[@]}") m_empty=$(median "${empty_ms[@]}")
+echo
+echo "sp job plan after a cancel (the decision a start takes, through the proxy): median of $reps"
+printf '%-58s %10s %10s
+' "case" "ms" "requests"
+printf '%-58s %10s %10s
+' "(d)  full records" "$m_full" "$(wc -l <"$tmp/requests-full.log")"
+printf '%-58s %10s %10s
+' "(e)  empty database: discovery" "$m_empty" "$(wc -l <"$tmp/requests-empty.log")"
+echo "ratio discovery / full records: $(ratio "$m_empty" "$m_full")x"
+echo "requests with full records:"; sort "$tmp/requests-full.log" | sed 's/[0-9a-f]\{32\}/ID/g' | uniq -c
+echo "requests with discovery:"; sort "$tmp/requests-empty.log" | sed 's/[0-9a-f]\{32\}/ID/g' | uniq -c
 
 # Status of a running job: what sp knows plus the JobManager's view, against the CLI's list.
 sp job start "$job" --restore "$savepoint" >/dev/null

@@ -216,17 +216,20 @@ PY
 
 # 1.20 renamed state.{checkpoints,savepoints}.dir and state.checkpoints.num-retained
 # to execution.checkpointing.*; the new names avoid deprecation warnings.
+# Retention stays at Flink's default (one checkpoint), as on most production
+# clusters: a higher one hides restores from subsumed checkpoints.
+# SP_FLINK_NUM_RETAINED sets another for experiments.
 checkpoint_dir_keys() {
-  local version=$1 rd=$2
+  local version=$1 rd=$2 prefix=state.checkpoints
   if version_ge "$version" 1.20; then
     echo "execution.checkpointing.dir: file://$rd/checkpoints"
     echo "execution.checkpointing.savepoint-dir: file://$rd/savepoints"
-    echo "execution.checkpointing.num-retained: 3"
+    prefix=execution.checkpointing
   else
     echo "state.checkpoints.dir: file://$rd/checkpoints"
     echo "state.savepoints.dir: file://$rd/savepoints"
-    echo "state.checkpoints.num-retained: 3"
   fi
+  if [ -n "${SP_FLINK_NUM_RETAINED:-}" ]; then echo "$prefix.num-retained: $SP_FLINK_NUM_RETAINED"; fi
 }
 
 write_config() {

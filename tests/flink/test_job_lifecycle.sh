@@ -92,15 +92,18 @@ case "$checkpoint" in */chk-*) ;; *) fail "restored $checkpoint, not a retained 
 [ "$(json "['restore_verified']")" = True ] || fail "checkpoint restore not verified"
 wait_for_checkpoints 2
 
-# 5. Delete the newest point's directory: start falls back to the next valid point and says why.
+# 5. Delete the newest point's run directory: start falls back to an older
+# run's point, says so first, and marks the deleted point invalid.
 sp job cancel "$name"
 expect_rc 0 "second cancel"
 sp -o json job points "$name"
 newest=$(json "[0]['path']")
-rm -rf "${newest#file:}"
+newest_run_dir=$(dirname "${newest#file:}")
+rm -rf "$newest_run_dir"
 sp -o json job start "$name"
-expect_rc 0 "start with the newest point deleted"
-[ "$(json "['restored_from']")" != "$newest" ] || fail "restored the deleted point"
+expect_rc 0 "start with the newest run's directory deleted"
+expect_err "falling back to an older point"
+case "$(json "['restored_from']")" in "file:$newest_run_dir"/*) fail "restored from the deleted run directory" ;; esac
 sp -o json job points "$name"
 python3 -c '
 import json, sys
@@ -111,14 +114,15 @@ assert bad and not bad[0]["valid"] and "does not exist" in bad[0]["note"], bad
 sp job history "$name"
 expect_out "restore-point-invalid"
 
-# 6. Delete every point: start refuses (exit 4) and lists what it tried.
+# 6. Delete every point and every run directory: start refuses (exit 4) and
+# lists what it tried.
 sp job cancel "$name"
 expect_rc 0 "third cancel"
 sp -o json job points "$name"
 for path in $(python3 -c "import json,sys; [print(p['path']) for p in json.load(sys.stdin)]" <<<"$out"); do
-  rm -rf "${path#file:}"
+  path=${path#file:}
+  case "$path" in */chk-*) rm -rf "$(dirname "$path")" ;; *) rm -rf "$path" ;; esac
 done
-# Checkpoints Flink retained for this job that sp has not seen yet go too.
 sp job start "$name"
 expect_rc 4 "start without any valid point"
 expect_err "no valid restore point"
