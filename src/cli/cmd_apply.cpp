@@ -4,6 +4,8 @@
 #include "common.hpp"
 #include "manifest_files.hpp"
 
+#include "sp/ops/objects.hpp"
+
 #include <iostream>
 #include <memory>
 
@@ -48,13 +50,8 @@ int run_apply(Invocation& invocation, const FileOptions& options) {
     warn_about_undefined_variables(invocation, manifests, current);
   } else {
     auto database = open_store_for_writing(invocation);
-    store::Transaction transaction(database); // everything or nothing
-    const auto current = store::load_objects(database);
-    value_or_throw(core::validate_manifests(manifests, current));
-    plan = value_or_throw(core::plan_apply(manifests, current));
-    store::write_plan(database, plan, current_actor());
-    transaction.commit();
-    warn_about_undefined_variables(invocation, manifests, current);
+    plan = value_or_throw(ops::apply_objects(database, manifests, current_actor())); // everything or nothing
+    warn_about_undefined_variables(invocation, manifests, existing_objects(invocation));
   }
   Data rows = Data::array();
   for (const auto& object : plan.objects) {

@@ -174,29 +174,11 @@ int run_add(Invocation& invocation, const AddOptions& options) {
 
 // Runs and restore points stay: they are history. Jobs still on it are not.
 int run_remove(Invocation& invocation, const std::string& name) {
-  const std::string doing = "removing cluster " + name;
+  const auto& environment = invocation.settings.environment;
   auto database = open_existing_store(invocation);
-  store::Transaction transaction(database);
-  require_cluster(database, invocation, name);
-  std::vector<std::string> jobs;
-  for (const auto& job : store::list_jobs(database, invocation.settings.environment)) {
-    if (job.spec.cluster == name) jobs.push_back(job.name);
-  }
-  if (!jobs.empty()) {
-    throw Error(ErrorKind::refused, doing, "jobs run on it: " + util::join(jobs, ", "),
-                "move those jobs to another cluster first (spec.cluster)");
-  }
-  store::remove_cluster(database, invocation.settings.environment, name);
-  const auto actor = current_actor();
-  store::record_event(database, {.time_ms = actor.now_ms,
-                                 .subject_kind = "cluster",
-                                 .subject = invocation.settings.environment + "/" + name,
-                                 .kind = "removed",
-                                 .actor = actor.user,
-                                 .host = actor.host,
-                                 .message = "cluster removed"});
-  transaction.commit();
-  invocation.print({Data{{"name", name}, {"environment", invocation.settings.environment}, {"result", "removed"}}, {}});
+  value_or_throw(ops::remove_object(
+      database, {.kind = core::ObjectKind::cluster, .environment = environment, .name = name}, current_actor()));
+  invocation.print({Data{{"name", name}, {"environment", environment}, {"result", "removed"}}, {}});
   return 0;
 }
 

@@ -17,17 +17,6 @@ struct EnvOptions {
   std::string name;
 };
 
-void record(store::Database& database, const std::string& name, const std::string& kind, const std::string& message) {
-  const auto actor = current_actor();
-  store::record_event(database, {.time_ms = actor.now_ms,
-                                 .subject_kind = "environment",
-                                 .subject = name,
-                                 .kind = kind,
-                                 .actor = actor.user,
-                                 .host = actor.host,
-                                 .message = message});
-}
-
 void check_name(const std::string& name, const std::string& doing) {
   if (!core::is_valid_object_name(name)) {
     throw Error(ErrorKind::usage, doing, "an environment name starts with a letter or digit and continues with "
@@ -55,24 +44,15 @@ int run_list(Invocation& invocation) {
 }
 
 int run_create(Invocation& invocation, const EnvOptions& options) {
-  check_name(options.name, "creating environment " + options.name);
   auto database = open_store_for_writing(invocation);
-  store::Transaction transaction(database);
-  const auto [id, created] = store::ensure_environment(database, options.name, current_actor().now_ms);
-  if (created) record(database, options.name, "created", "environment created");
-  transaction.commit();
+  const bool created = value_or_throw(ops::create_environment(database, options.name, current_actor()));
   invocation.print({Data{{"name", options.name}, {"result", created ? "created" : "unchanged"}}, {}});
   return 0;
 }
 
 int run_delete(Invocation& invocation, const EnvOptions& options) {
   auto database = open_existing_store(invocation);
-  store::Transaction transaction(database);
-  const auto existing = store::find_environment(database, options.name);
-  value_or_throw(store::delete_environment(database, options.name)); // says what is wrong when it is missing
-  const auto variables = existing ? existing->variables : 0;
-  record(database, options.name, "deleted", fmt::format("environment deleted with {} variable(s)", variables));
-  transaction.commit();
+  value_or_throw(ops::delete_environment(database, options.name, current_actor()));
   invocation.print({Data{{"name", options.name}, {"result", "deleted"}}, {}});
   return 0;
 }

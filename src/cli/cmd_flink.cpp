@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 
+#include "sp/core/object_rules.hpp"
 #include "sp/flink/distribution.hpp"
 #include "sp/store/clusters.hpp"
 #include "sp/store/events.hpp"
@@ -42,9 +43,7 @@ Data flink_record(const store::FlinkRow& flink, const std::vector<std::string>& 
 
 int run_add(Invocation& invocation, const AddOptions& options) {
   const std::string doing = "adding Flink " + options.name;
-  // Relative homes would change meaning with the directory sp runs in.
-  auto home = std::filesystem::absolute(options.home).lexically_normal().string();
-  if (home.size() > 1 && home.ends_with('/')) home.pop_back();
+  const auto home = core::absolute_local_path(options.home, std::filesystem::current_path().string());
   const auto version = value_or_throw(flink::detect_flink_version(home));
   auto database = open_store_for_writing(invocation);
   create_object(
@@ -67,28 +66,8 @@ int run_list(Invocation& invocation) {
 }
 
 int run_remove(Invocation& invocation, const std::string& name) {
-  const std::string doing = "removing Flink " + name;
   auto database = open_existing_store(invocation);
-  store::Transaction transaction(database);
-  if (!store::find_flink(database, name)) {
-    std::vector<std::string> names;
-    for (const auto& flink : store::list_flinks(database)) names.push_back(flink.name);
-    throw missing_object(doing, "Flink", name, names, "see `sp flink list`");
-  }
-  if (const auto users = clusters_using(database, name); !users.empty()) {
-    throw Error(ErrorKind::refused, doing, "clusters use it: " + util::join(users, ", "),
-                "point their spec.flink at another distribution first");
-  }
-  store::remove_flink(database, name);
-  const auto actor = current_actor();
-  store::record_event(database, {.time_ms = actor.now_ms,
-                                 .subject_kind = "flink",
-                                 .subject = name,
-                                 .kind = "removed",
-                                 .actor = actor.user,
-                                 .host = actor.host,
-                                 .message = "Flink distribution removed (its files are untouched)"});
-  transaction.commit();
+  value_or_throw(ops::remove_object(database, {.kind = core::ObjectKind::flink, .name = name}, current_actor()));
   invocation.print({Data{{"name", name}, {"result", "removed"}}, {}});
   return 0;
 }

@@ -1,7 +1,9 @@
 // sp init: create SP_HOME and the database; running it again changes nothing.
 #include "commands.hpp"
+#include "common.hpp"
 
-#include "sp/store/events.hpp"
+#include "sp/ops/objects.hpp"
+
 #include "sp/store/migrations.hpp"
 #include "sp/util/system.hpp"
 
@@ -15,13 +17,7 @@ int run_init(Invocation& invocation) {
   const bool existed = store::database_exists(home);
   auto database = open_store_for_writing(invocation);
   if (!existed) {
-    store::record_event(database, {.time_ms = util::now_ms(),
-                                   .subject_kind = "home",
-                                   .subject = home.root.string(),
-                                   .kind = "initialized",
-                                   .actor = util::current_user(),
-                                   .host = util::host_name(),
-                                   .message = "created SP_HOME and its database"});
+    ops::record_home_created(database, home.root.string(), current_actor());
   }
   Data data = Data::object();
   data["home"] = home.root.string();

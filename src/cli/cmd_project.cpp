@@ -1,9 +1,12 @@
 // sp project add | list | show | remove: projects as imperative commands
 // (`sp apply` writes the same rows). Builds are in cmd_project_build.cpp.
 #include "commands.hpp"
+#include "common.hpp"
 #include "project_views.hpp"
 
 #include "sp/build/project_build.hpp"
+#include "sp/core/object_rules.hpp"
+#include "sp/ops/objects.hpp"
 #include "sp/store/builds.hpp"
 #include "sp/store/events.hpp"
 #include "sp/store/locks.hpp"
@@ -34,17 +37,6 @@ core::LockHolder this_process() {
   return {util::current_user(), util::host_name(), util::current_pid()};
 }
 
-void record(store::Database& database, const std::string& project, const std::string& kind,
-            const std::string& message) {
-  store::record_event(database, {.time_ms = util::now_ms(),
-                                 .subject_kind = "project",
-                                 .subject = project,
-                                 .kind = kind,
-                                 .actor = util::current_user(),
-                                 .host = util::host_name(),
-                                 .message = util::redact_urls(message)});
-}
-
 core::ProjectSpec spec_from(const AddOptions& options) {
   core::ProjectSpec spec;
   spec.url = options.url;
@@ -54,14 +46,14 @@ core::ProjectSpec spec_from(const AddOptions& options) {
   spec.artifact = options.artifact;
   if (options.timeout) {
     const auto timeout = value_or_throw(util::parse_duration(*options.timeout));
-    if (timeout < std::chrono::seconds(1)) {
-      throw Error(ErrorKind::usage, "reading --timeout", "a build timeout must be at least 1s");
-    }
-    spec.timeout = std::chrono::ceil<std::chrono::seconds>(timeout);
+    auto seconds = core::build_timeout(timeout);
+    if (!seconds) throw Error(seconds.error().kind(), "reading --timeout", seconds.error().why());
+    spec.timeout = *seconds;
   }
   spec.auth.token_env = options.token_env;
-  // Relative key paths would change meaning with the directory sp runs in.
-  if (options.ssh_key) spec.auth.ssh_key = std::filesystem::absolute(*options.ssh_key).lexically_normal().string();
+  if (options.ssh_key) {
+    spec.auth.ssh_key = core::absolute_local_path(*options.ssh_key, std::filesystem::current_path().string());
+  }
   value_or_throw(core::validate(spec));
   return spec;
 }
@@ -70,14 +62,8 @@ int run_add(Invocation& invocation, const AddOptions& options) {
   value_or_throw(core::validate_project_name(options.name));
   const auto spec = spec_from(options);
   auto database = open_store_for_writing(invocation);
-  store::Transaction transaction(database);
-  if (store::find_project(database, options.name)) {
-    throw Error(ErrorKind::refused, "adding project " + options.name, "a project of that name exists",
-                "remove it first (sp project remove " + options.name + ") or change it with sp apply");
-  }
-  store::upsert_project(database, options.name, spec, util::now_ms());
-  record(database, options.name, "added", "project added: " + spec.url + " at " + spec.ref);
-  transaction.commit();
+  create_object(database, {.kind = core::ObjectKind::project, .name = options.name, .spec = spec},
+                "adding project " + options.name);
   const auto added = store::find_project(database, options.name);
   invocation.print({project_record(*added, std::nullopt), {}});
   return 0;
@@ -118,19 +104,8 @@ int run_remove(Invocation& invocation, const std::string& name) {
   const std::string doing = "removing project " + name;
   auto database = open_store_for_writing(invocation);
   const auto project = require_project(database, name, doing);
-  // Taking the build lock refuses while a build runs, and keeps one from starting.
-  const auto now = util::now_ms();
-  auto lock = store::ScopedLock::acquire(database, store::project_lock_name(name), this_process(),
-                                         {now, now + 60'000}, util::process_alive);
-  if (!lock) throw lock.error().within(doing);
-  {
-    store::Transaction transaction(database);
-    store::remove_project(database, name);
-    record(database, name, "removed", "project removed");
-    transaction.commit();
-  }
-  std::error_code ignored;
-  std::filesystem::remove_all(build::workspace_of(invocation.home(), name), ignored);
+  value_or_throw(ops::remove_project(database, name, build::workspace_of(invocation.home(), name), this_process(),
+                                     util::process_alive, current_actor()));
   Data data = Data::object();
   data["name"] = name;
   data["removed"] = true;

@@ -32,57 +32,21 @@ std::string shown_value(const core::VariableSpec& spec) {
   return spec.secret ? std::string(core::secret_mask) : spec.value;
 }
 
-void check_name(const std::string& name, const std::string& doing) {
-  if (!core::is_valid_variable_name(name)) {
-    throw Error(ErrorKind::usage, doing, "a variable name starts with a letter and continues with letters, digits, "
-                                         "'.', '_' or '-'");
-  }
-  if (core::is_reserved_variable_name(name)) {
-    throw Error(ErrorKind::usage, doing, "names starting with sp. are reserved for built-ins");
-  }
-}
-
-Error missing_variable(store::Database& database, std::int64_t environment_id, const std::string& name,
-                       const std::string& environment, const std::string& doing) {
-  std::vector<std::string> names;
-  for (const auto& row : store::list_variables(database, environment_id)) names.push_back(row.name);
-  return missing_object(doing, "variable", name, names, "see `sp var list` (variables belong to an environment: --env)",
-                        " in environment " + environment);
-}
-
 int run_set(Invocation& invocation, VarOptions options) {
   const auto& environment = invocation.settings.environment;
-  const std::string doing = fmt::format("setting variable {} in environment {}", options.name, environment);
-  check_name(options.name, doing);
   if (options.value == "-") { // from stdin, so secrets stay out of shell history
     std::ostringstream text;
     text << std::cin.rdbuf();
     options.value = text.str();
     if (options.value.ends_with('\n')) options.value.pop_back();
   }
-  if (util::invalid_utf8_offset(options.value)) throw Error(ErrorKind::usage, doing, "the value is not valid UTF-8");
   auto database = open_store_for_writing(invocation);
-  store::Transaction transaction(database);
-  const auto environment_row = require_environment(database, environment);
-  const auto existing = store::find_variable(database, environment_row.id, options.name);
-  // Once secret, always secret: an update without --secret must not reveal it.
-  core::VariableSpec spec{options.value, options.secret || (existing && existing->spec.secret),
-                          options.description.value_or(existing ? existing->spec.description : "")};
-  const auto actor = current_actor();
-  const auto outcome = store::set_variable(database, environment_row.id, options.name, spec, actor.now_ms);
-  const std::string result = outcome == store::UpsertOutcome::created      ? "created"
-                             : outcome == store::UpsertOutcome::configured ? "configured"
-                                                                           : "unchanged";
-  if (outcome != store::UpsertOutcome::unchanged) {
-    store::record_event(database, {.time_ms = actor.now_ms,
-                                   .subject_kind = "variable",
-                                   .subject = environment + "/" + options.name,
-                                   .kind = result,
-                                   .actor = actor.user,
-                                   .host = actor.host,
-                                   .message = spec.secret ? "secret variable set" : "variable set"});
-  }
-  transaction.commit();
+  const auto written = value_or_throw(ops::set_variable(database, environment, options.name, std::move(options.value),
+                                                        options.secret, options.description, current_actor()));
+  const auto& spec = written.spec;
+  const std::string result = written.outcome == store::UpsertOutcome::created      ? "created"
+                             : written.outcome == store::UpsertOutcome::configured ? "configured"
+                                                                                   : "unchanged";
   invocation.print({Data{{"environment", environment},
                          {"name", options.name},
                          {"value", shown_value(spec)},
@@ -98,7 +62,7 @@ int run_get(Invocation& invocation, const VarOptions& options) {
   const auto environment_row = require_environment(database, environment);
   auto variable = store::find_variable(database, environment_row.id, options.name);
   if (!variable) {
-    throw missing_variable(database, environment_row.id, options.name, environment, "getting variable " + options.name);
+    throw ops::missing_variable(database, environment_row.id, options.name, environment, "getting variable " + options.name);
   }
   if (invocation.settings.output == core::OutputFormat::table) {
     invocation.print({Data(shown_value(variable->spec)), {}}); // just the value, for $(sp var get x)
@@ -139,20 +103,7 @@ int run_list(Invocation& invocation, const VarOptions& options) {
 int run_unset(Invocation& invocation, const VarOptions& options) {
   const auto& environment = invocation.settings.environment;
   auto database = open_existing_store(invocation);
-  store::Transaction transaction(database);
-  const auto environment_row = require_environment(database, environment);
-  if (!store::unset_variable(database, environment_row.id, options.name)) {
-    throw missing_variable(database, environment_row.id, options.name, environment, "unsetting variable " + options.name);
-  }
-  const auto actor = current_actor();
-  store::record_event(database, {.time_ms = actor.now_ms,
-                                 .subject_kind = "variable",
-                                 .subject = environment + "/" + options.name,
-                                 .kind = "removed",
-                                 .actor = actor.user,
-                                 .host = actor.host,
-                                 .message = "variable removed"});
-  transaction.commit();
+  value_or_throw(ops::unset_variable(database, environment, options.name, current_actor()));
   invocation.print({Data{{"environment", environment}, {"name", options.name}, {"result", "removed"}}, {}});
   return 0;
 }

@@ -4,6 +4,7 @@
 #include "sp/cli/invocation.hpp"
 #include "sp/core/manifest_validation.hpp"
 #include "sp/store/declarative.hpp"
+#include "sp/ops/objects.hpp"
 #include "sp/store/environments.hpp"
 
 #include <string>
@@ -16,19 +17,13 @@ store::Actor current_actor();
 // The environment's row; not_found with a did-you-mean hint when it is missing.
 store::EnvironmentRow require_environment(store::Database& database, const std::string& name);
 
-// A not_found error for a missing object, suggesting the nearest of `names`;
-// `where` follows the name in the message (" in environment prod").
-Error missing_object(const std::string& doing, const std::string& what, const std::string& name,
-                     const std::vector<std::string>& names, const std::string& hint_otherwise,
-                     const std::string& where = "");
+using ops::missing_object;
 
 // The objects that exist; before `sp init` that is only the default environment
 // (read-only commands never create the database).
 core::ObjectSet existing_objects(const Invocation& invocation);
 
-// Creates one object with the checks of `sp apply` (names, references, the
-// rules of its type) in one transaction; an object of that kind and name
-// that exists already is refused (exit 4): imperative `add` never changes one.
+// ops::create_object as the current user, throwing its error.
 void create_object(store::Database& database, core::Manifest manifest, const std::string& doing);
 
 // A result shown as YAML when the user asked for a table: for documents, not rows.

@@ -1,5 +1,7 @@
 #include "manifest_files.hpp"
 
+#include "sp/core/object_rules.hpp"
+
 #include "sp/flink/distribution.hpp"
 #include "sp/util/strings.hpp"
 
@@ -25,18 +27,29 @@ std::string read_text(const std::filesystem::path& path) {
   return text.str();
 }
 
+// Local paths in a file are relative to the file (core::absolute_local_path,
+// the rule `flink add` and `project add` use against the working directory).
+void resolve_local_paths(std::vector<core::Manifest>& manifests, const std::filesystem::path& base) {
+  const std::string base_dir = std::filesystem::absolute(base).string();
+  for (auto& manifest : manifests) {
+    if (auto* flink = std::get_if<core::FlinkSpec>(&manifest.spec); flink && !flink->home.empty()) {
+      flink->home = core::absolute_local_path(flink->home, base_dir);
+    }
+    if (auto* project = std::get_if<core::ProjectSpec>(&manifest.spec); project && project->auth.ssh_key) {
+      project->auth.ssh_key = core::absolute_local_path(*project->auth.ssh_key, base_dir);
+    }
+  }
+}
+
 // Fills in each Flink distribution's version; problems point at spec.home.
-void detect_flink_versions(std::vector<core::Manifest>& manifests, const std::filesystem::path& base,
+void resolve_paths_and_versions(std::vector<core::Manifest>& manifests, const std::filesystem::path& base,
                            const std::string& file) {
+  resolve_local_paths(manifests, base);
   std::vector<core::Problem> problems;
   for (auto& manifest : manifests) {
     if (manifest.kind != core::ObjectKind::flink) continue;
     auto& spec = std::get<core::FlinkSpec>(manifest.spec);
     if (spec.home.empty()) continue; // validation reports it
-    std::filesystem::path home(spec.home);
-    if (home.is_relative()) home = std::filesystem::absolute(base / home);
-    spec.home = home.lexically_normal().string();
-    if (spec.home.size() > 1 && spec.home.ends_with('/')) spec.home.pop_back();
     auto version = flink::detect_flink_version(spec.home);
     if (version) {
       spec.version = *version;
@@ -90,7 +103,7 @@ std::vector<core::Manifest> load_manifest_files(const std::vector<std::string>& 
       text = read_text(path);
     }
     auto manifests = value_or_throw(core::parse_manifests(text, from_stdin ? "<stdin>" : path.string()));
-    detect_flink_versions(manifests, from_stdin ? std::filesystem::current_path() : path.parent_path(),
+    resolve_paths_and_versions(manifests, from_stdin ? std::filesystem::current_path() : path.parent_path(),
                           from_stdin ? "<stdin>" : path.string());
     std::ranges::move(manifests, std::back_inserter(all));
   }

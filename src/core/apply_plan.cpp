@@ -1,5 +1,7 @@
 #include "sp/core/apply_plan.hpp"
 
+#include "sp/core/object_rules.hpp"
+
 #include "object_reader.hpp"
 
 #include <fmt/format.h>
@@ -57,6 +59,10 @@ Result<ApplyPlan> plan_apply(std::vector<Manifest> desired, const ObjectSet& cur
     const auto found = current.find(key_of(manifest));
     const Manifest* existing = found == current.end() ? nullptr : &found->second;
     keep_current_secrets(manifest, existing, problems);
+    if (manifest.kind == ObjectKind::environment) {
+      keep_secret_flags(std::get<EnvironmentSpec>(manifest.spec),
+                        existing ? &std::get<EnvironmentSpec>(existing->spec) : nullptr);
+    }
     PlannedObject planned{manifest, ApplyOutcome::created, {}};
     if (existing) {
       planned.changes = diff_json(to_comparable_json(*existing, false), to_comparable_json(manifest, false),

@@ -1,5 +1,7 @@
 #include "spec_readers.hpp"
 
+#include "sp/core/object_rules.hpp"
+
 #include <chrono>
 
 namespace sp::core::detail {
@@ -47,7 +49,8 @@ ProjectSpec read_project_spec(ObjectReader& reader) {
   if (auto build = reader.strings("build")) spec.build = *build;
   assign(spec.artifact, reader.string("artifact"));
   if (auto timeout = reader.duration("timeout")) {
-    spec.timeout = std::chrono::duration_cast<std::chrono::seconds>(*timeout);
+    if (auto seconds = build_timeout(*timeout)) spec.timeout = *seconds;
+    else reader.report("timeout", seconds.error().why());
   }
   if (auto auth = reader.object("auth")) {
     assign(spec.auth.token_env, auth->string("tokenEnv"));

@@ -57,6 +57,11 @@ core::ObjectSet load_objects(Database& database) {
   return objects;
 }
 
+core::ObjectSet snapshot_objects(Database& database) {
+  Transaction snapshot(database, Transaction::Kind::deferred);
+  return load_objects(database);
+}
+
 void write_plan(Database& database, const core::ApplyPlan& plan, const Actor& actor) {
   using core::ObjectKind;
   for (const auto& object : plan.objects) {

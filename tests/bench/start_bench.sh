@@ -175,7 +175,7 @@ for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$proxy_port/config" >/dev/nul
 sed "s|$url|http://127.0.0.1:$proxy_port|" "$tmp/objects.yaml" >"$tmp/objects-proxy.yaml"
 sp --env discovery apply -f "$tmp/objects-proxy.yaml" >/dev/null 2>&1 || { sp env create discovery >/dev/null; sp --env discovery apply -f "$tmp/objects-proxy.yaml" >/dev/null; }
 dsp() { sp --env discovery "$@"; }
-dsp job start "$job" --restore none >/dev/null
+dsp job start "$job" --restore none --force >/dev/null
 run_auto() { # full|empty
   local t json
   sleep 1.5 # at least one checkpoint of the running job

@@ -13,6 +13,9 @@ namespace sp::store {
 // Every environment (with its variables), Flink distribution, project,
 // alert channel, cluster and job, as manifests without file locations.
 core::ObjectSet load_objects(Database& database);
+// load_objects in a read transaction of its own, so the set is one
+// consistent snapshot (for readers outside any transaction).
+core::ObjectSet snapshot_objects(Database& database);
 
 // Who acts, where, when: recorded on each event.
 struct Actor {
