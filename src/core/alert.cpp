@@ -5,6 +5,7 @@
 #include "sp/util/time.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <cctype>

@@ -1,5 +1,7 @@
 #include "sp/core/alert_channel.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace sp::core {
 
 namespace {

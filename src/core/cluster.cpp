@@ -1,6 +1,7 @@
 #include "sp/core/cluster.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <array>
 #include <cctype>

@@ -1,5 +1,7 @@
 #include "sp/core/environment.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace sp::core {
 
 namespace {

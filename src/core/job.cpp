@@ -2,6 +2,8 @@
 
 #include "sp/util/time.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace sp::core {
 
 std::string_view to_string(RestorePolicy policy) { return policy == RestorePolicy::none ? "none" : "latest"; }

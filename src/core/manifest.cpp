@@ -1,6 +1,7 @@
 #include "sp/core/manifest.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>

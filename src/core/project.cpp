@@ -1,6 +1,7 @@
 #include "sp/core/project.hpp"
 
 #include <cctype>
+#include <nlohmann/json.hpp>
 
 namespace sp::core {
 

@@ -8,6 +8,7 @@
 #include "sp/util/strings.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 namespace sp::ops {
 

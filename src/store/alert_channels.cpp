@@ -1,5 +1,7 @@
 #include "sp/store/alert_channels.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace sp::store {
 
 namespace {

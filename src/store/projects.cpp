@@ -1,5 +1,7 @@
 #include "sp/store/projects.hpp"
 
+#include <nlohmann/json.hpp>
+
 namespace sp::store {
 
 namespace {

@@ -173,18 +173,21 @@ proxy_pid=$!
 trap 'kill "$proxy_pid" 2>/dev/null; rm -rf "$tmp"' EXIT
 for _ in $(seq 50); do curl -fsS "http://127.0.0.1:$proxy_port/config" >/dev/null 2>&1 && break; sleep 0.1; done
 sed "s|$url|http://127.0.0.1:$proxy_port|" "$tmp/objects.yaml" >"$tmp/objects-proxy.yaml"
-sp --env discovery apply -f "$tmp/objects-proxy.yaml" >/dev/null 2>&1 || { sp env create discovery >/dev/null; sp --env discovery apply -f "$tmp/objects-proxy.yaml" >/dev/null; }
-dsp() { sp --env discovery "$@"; }
+# Its own SP_HOME, so losing that database leaves the one above alone.
+disc_home="$tmp/home-discovery"
+dsp() { SP_HOME="$disc_home" sp "$@"; }
+reset_discovery_home() {
+  rm -rf "$disc_home"
+  dsp init >/dev/null
+  dsp apply -f "$tmp/objects-proxy.yaml" >/dev/null
+}
+reset_discovery_home
 dsp job start "$job" --restore none --force >/dev/null
 run_auto() { # full|empty
   local t json
   sleep 1.5 # at least one checkpoint of the running job
   dsp job cancel "$job" >/dev/null 2>&1
-  if [ "$1" = empty ]; then
-    cp "$SP_HOME/sp.db" "$tmp/kept.db" # the database the next full round uses again
-    rm -f "$SP_HOME/sp.db" "$SP_HOME/sp.db-wal" "$SP_HOME/sp.db-shm"
-    sp init >/dev/null; sp env create discovery >/dev/null; dsp apply -f "$tmp/objects-proxy.yaml" >/dev/null
-  fi
+  [ "$1" = empty ] && reset_discovery_home # a new host, or a lost database
   # The decision half alone (what discovery adds); the start itself also
   # uploads the jar again after a lost database, which is not discovery.
   : >"$tmp/requests.log"

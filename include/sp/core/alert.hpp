@@ -5,7 +5,7 @@
 #include "sp/core/alert_channel.hpp"
 #include "sp/util/error.hpp"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <cstdint>
 #include <optional>

@@ -6,7 +6,7 @@
 #include "sp/core/substitution.hpp"
 #include "sp/util/error.hpp"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <map>
 #include <string>

@@ -2,7 +2,7 @@
 // version found in it. Global, not per environment.
 #pragma once
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <optional>
 #include <string>

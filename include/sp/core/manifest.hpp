@@ -11,7 +11,7 @@
 #include "sp/core/problems.hpp"
 #include "sp/core/project.hpp"
 
-#include <nlohmann/json.hpp>
+#include <nlohmann/json_fwd.hpp>
 
 #include <compare>
 #include <map>

@@ -1,6 +1,7 @@
 #include "sp/core/alert.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace sp;
 using sp::core::Alert;

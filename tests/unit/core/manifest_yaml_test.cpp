@@ -1,6 +1,7 @@
 #include "sp/core/manifest.hpp"
 
 #include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
 
 using namespace sp::core;
 using sp::ErrorKind;

@@ -27,7 +27,7 @@ TEST_CASE("local paths are stored absolute and normal", "[core][objects]") {
   CHECK(absolute_local_path("/", "/x") == "/");
 }
 
-TEST_CASE("once secret, always secret; a missing description is kept", "[core][objects]") {
+TEST_CASE("once secret, always secret, and a missing description is kept", "[core][objects]") {
   const VariableSpec secret{"s3cr3t", true, "the token"};
   const auto updated = updated_variable(secret, "new", false, std::nullopt);
   CHECK(updated.secret);
