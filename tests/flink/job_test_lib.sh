@@ -40,3 +40,25 @@ stop_then_restore() {
   [ "$(json "['restored_from']")" = "$savepoint" ] || fail "restored $(json "['restored_from']"), not $savepoint"
   [ "$(json "['restore_verified']")" = True ] || fail "restore not verified"
 }
+
+# itest_clusters: the YAML the tests share: environment itest, the cluster
+# `local` at $url and `dead` (nothing listens there). A test appends its jobs.
+itest_clusters() {
+  cat <<YAML
+apiVersion: sp/v1
+kind: Environment
+metadata: {name: itest}
+spec: {variables: {example.rate: "20"}}
+---
+apiVersion: sp/v1
+kind: Cluster
+metadata: {name: local, environment: itest}
+spec: {type: remote, url: "$url"}
+---
+apiVersion: sp/v1
+kind: Cluster
+metadata: {name: dead, environment: itest}
+spec: {type: remote, url: "http://127.0.0.1:9"}
+---
+YAML
+}

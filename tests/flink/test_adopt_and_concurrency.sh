@@ -6,17 +6,7 @@ source "$SP_TEST_LIB"
 source "$(dirname "${BASH_SOURCE[0]}")/job_test_lib.sh" "$@"
 name="adopt-${line//./-}-$$"
 
-cat >"$SP_TEST_TMP/objects.yaml" <<YAML
-apiVersion: sp/v1
-kind: Environment
-metadata: {name: itest}
-spec: {variables: {}}
----
-apiVersion: sp/v1
-kind: Cluster
-metadata: {name: local, environment: itest}
-spec: {type: remote, url: "$url"}
----
+{ itest_clusters; cat <<YAML; } >"$SP_TEST_TMP/objects.yaml"
 apiVersion: sp/v1
 kind: Job
 metadata: {name: $name, environment: itest}

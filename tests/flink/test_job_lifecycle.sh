@@ -9,24 +9,7 @@ source "$SP_TEST_LIB"
 source "$(dirname "${BASH_SOURCE[0]}")/job_test_lib.sh" "$@"
 name="lifecycle-${line//./-}-$$"
 
-cat >"$SP_TEST_TMP/objects.yaml" <<YAML
-apiVersion: sp/v1
-kind: Environment
-metadata: {name: itest}
-spec:
-  variables:
-    example.rate: "20"
----
-apiVersion: sp/v1
-kind: Cluster
-metadata: {name: local, environment: itest}
-spec: {type: remote, url: "$url"}
----
-apiVersion: sp/v1
-kind: Cluster
-metadata: {name: dead, environment: itest}
-spec: {type: remote, url: "http://127.0.0.1:9"}
----
+{ itest_clusters; cat <<YAML; } >"$SP_TEST_TMP/objects.yaml"
 apiVersion: sp/v1
 kind: Job
 metadata: {name: $name, environment: itest}
@@ -114,15 +97,17 @@ assert bad and not bad[0]["valid"] and "does not exist" in bad[0]["note"], bad
 sp job history "$name"
 expect_out "restore-point-invalid"
 
-# 6. Delete every point and every run directory: start refuses (exit 4) and
-# lists what it tried.
+# 6. Delete every point and every run directory of the job (sp's job ids
+# start with the job's key, SHA-256 of "sp/v1 <env>/<job>"): start refuses
+# (exit 4) and lists what it tried.
 sp job cancel "$name"
 expect_rc 0 "third cancel"
 sp -o json job points "$name"
 for path in $(python3 -c "import json,sys; [print(p['path']) for p in json.load(sys.stdin)]" <<<"$out"); do
-  path=${path#file:}
-  case "$path" in */chk-*) rm -rf "$(dirname "$path")" ;; *) rm -rf "$path" ;; esac
+  rm -rf "${path#file:}"
 done
+key=$(printf 'sp/v1 itest/%s' "$name" | sha256sum | cut -c1-16)
+rm -rf "$(bash "$flink_tests/cluster.sh" rundir "$version")/checkpoints/${key}5bf0"*
 sp job start "$name"
 expect_rc 4 "start without any valid point"
 expect_err "no valid restore point"

@@ -17,21 +17,7 @@ name="truth-${line//./-}-$$"
 rounds=${SP_RESTORE_ROUNDS:-20}
 rundir=$(bash "$flink_tests/cluster.sh" rundir "$version")
 
-cat >"$SP_TEST_TMP/objects.yaml" <<YAML
-apiVersion: sp/v1
-kind: Environment
-metadata: {name: itest}
----
-apiVersion: sp/v1
-kind: Cluster
-metadata: {name: local, environment: itest}
-spec: {type: remote, url: "$url"}
----
-apiVersion: sp/v1
-kind: Cluster
-metadata: {name: dead, environment: itest}
-spec: {type: remote, url: "http://127.0.0.1:9"}
----
+{ itest_clusters; cat <<YAML; } >"$SP_TEST_TMP/objects.yaml"
 apiVersion: sp/v1
 kind: Job
 metadata: {name: $name, environment: itest}

@@ -40,17 +40,7 @@ cleanup_watch() {
 }
 trap 'cleanup_watch; [ -n "${SP_KEEP_TMP:-}" ] || rm -rf "$SP_TEST_TMP"' EXIT
 
-cat >"$SP_TEST_TMP/objects.yaml" <<YAML
-apiVersion: sp/v1
-kind: Environment
-metadata: {name: itest}
-spec: {variables: {}}
----
-apiVersion: sp/v1
-kind: Cluster
-metadata: {name: local, environment: itest}
-spec: {type: remote, url: "$url"}
----
+{ itest_clusters; cat <<YAML; } >"$SP_TEST_TMP/objects.yaml"
 apiVersion: sp/v1
 kind: AlertChannel
 metadata: {name: hook}
