@@ -108,7 +108,8 @@ BuildSteps::CommandEnding BuildSteps::run_command(const std::filesystem::path& d
                                       .on_output = [this](std::string_view chunk) {
                                         log_.write(chunk);
                                         if (services_.follow) services_.follow(chunk);
-                                      }});
+                                      },
+                                      .adopt_orphans = true});
   if (!result) return {std::nullopt, result.error().within(doing())};
   const std::string ending = row_.command.front() + " " + describe(*result, timeout);
   log_.note(ending);

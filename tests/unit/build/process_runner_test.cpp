@@ -7,6 +7,11 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <fstream>
 #include <thread>
@@ -26,11 +31,14 @@ Run run(std::vector<std::string> argv, std::chrono::milliseconds timeout = 10s,
         std::filesystem::path directory = std::filesystem::temp_directory_path()) {
   auto runner = sp::build::make_process_runner();
   Run out;
+  // As builds run: what the command leaves is reaped by the runner, so the
+  // checks below do not depend on how the machine's init reaps orphans.
   auto result = runner->run({.argv = std::move(argv),
                              .working_directory = std::move(directory),
                              .timeout = timeout,
                              .kill_grace = 300ms,
-                             .on_output = [&out](std::string_view chunk) { out.output += chunk; }});
+                             .on_output = [&out](std::string_view chunk) { out.output += chunk; },
+                             .adopt_orphans = true});
   REQUIRE(result.has_value());
   out.result = *result;
   return out;
@@ -96,6 +104,31 @@ TEST_CASE("the timeout ends the whole process group", "[build][process]") {
 TEST_CASE("a process that ignores SIGTERM is killed after the grace period", "[build][process]") {
   auto stubborn = run({"sh", "-c", "trap '' TERM; sleep 30"}, 300ms);
   CHECK(stubborn.result.ending == ProcessResult::Ending::timed_out);
+}
+
+TEST_CASE("sp is a child subreaper only during a run that adopts orphans, and reaps them", "[build][process]") {
+  const auto subreaper = [] {
+    int flag = -1;
+    REQUIRE(::prctl(PR_GET_CHILD_SUBREAPER, &flag) == 0);
+    return flag;
+  };
+  auto runner = sp::build::make_process_runner();
+  auto plain = runner->run({.argv = {"true"}, .working_directory = "/", .timeout = 10s});
+  REQUIRE(plain.has_value());
+  CHECK(subreaper() == 0);
+
+  // A daemon that leaves the group and has ended by the time the command
+  // does: adopted by sp, never reaped by the run loop (not in the group).
+  auto adopted = runner->run({.argv = {"sh", "-c", "setsid sh -c 'exit 0' & sleep 0.3"},
+                              .working_directory = std::filesystem::temp_directory_path(),
+                              .timeout = 10s,
+                              .adopt_orphans = true});
+  REQUIRE(adopted.has_value());
+  CHECK(adopted->exit_code == 0);
+  CHECK(subreaper() == 0);
+  errno = 0;
+  CHECK(::waitpid(-1, nullptr, WNOHANG) == -1); // no child left, not even a zombie
+  CHECK(errno == ECHILD);
 }
 
 TEST_CASE("what a finished command leaves running in its group is ended", "[build][process]") {
