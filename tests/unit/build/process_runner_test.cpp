@@ -102,8 +102,13 @@ TEST_CASE("the timeout ends the whole process group", "[build][process]") {
 }
 
 TEST_CASE("a process that ignores SIGTERM is killed after the grace period", "[build][process]") {
-  auto stubborn = run({"sh", "-c", "trap '' TERM; sleep 30"}, 300ms);
+  // exec: the shell that ignores TERM is the process whose ending is reported.
+  auto stubborn = run({"sh", "-c", "trap '' TERM; exec sleep 30"}, 300ms);
   CHECK(stubborn.result.ending == ProcessResult::Ending::timed_out);
+  CHECK(stubborn.result.signal == SIGKILL);
+  // The timeout (300 ms) plus the grace (300 ms), and not the 30 s sleep.
+  CHECK(stubborn.result.elapsed >= 550ms);
+  CHECK(stubborn.result.elapsed < 5s);
 }
 
 TEST_CASE("sp is a child subreaper only during a run that adopts orphans, and reaps them", "[build][process]") {
@@ -143,13 +148,32 @@ TEST_CASE("what a finished command leaves running in its group is ended", "[buil
 }
 
 TEST_CASE("SIGINT to sp ends the build's group and reports an interruption", "[build][process]") {
-  std::thread interrupter([] {
-    std::this_thread::sleep_for(300ms);
-    ::kill(::getpid(), SIGINT);
+  // The command's first output proves the runner is in its loop with its
+  // handler installed: SIGINT is sent then, not after a guessed delay.
+  int ready[2];
+  REQUIRE(::pipe(ready) == 0);
+  std::thread interrupter([&ready] {
+    char byte = 0;
+    if (::read(ready[0], &byte, 1) == 1) ::kill(::getpid(), SIGINT);
   });
-  auto interrupted = run({"sleep", "30"});
+  auto runner = sp::build::make_process_runner();
+  const auto started = std::chrono::steady_clock::now();
+  auto interrupted = runner->run({.argv = {"sh", "-c", "echo ready; exec sleep 30"},
+                                  .working_directory = std::filesystem::temp_directory_path(),
+                                  .timeout = 20s,
+                                  .kill_grace = 300ms,
+                                  .on_output = [&ready](std::string_view) {
+                                    if (ready[1] < 0) return;
+                                    (void)!::write(ready[1], "r", 1);
+                                    ::close(ready[1]);
+                                    ready[1] = -1;
+                                  }});
+  if (ready[1] >= 0) ::close(ready[1]); // no output: the interrupter reads end of file and stops
   interrupter.join();
-  CHECK(interrupted.result.ending == ProcessResult::Ending::interrupted);
+  ::close(ready[0]);
+  REQUIRE(interrupted.has_value());
+  CHECK(interrupted->ending == ProcessResult::Ending::interrupted);
+  CHECK(std::chrono::steady_clock::now() - started < 10s);
 }
 
 namespace {
