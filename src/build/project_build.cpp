@@ -158,6 +158,10 @@ BuildOutcome BuildSteps::finish(core::BuildStatus status, std::optional<core::Ar
                                              .message = message});
     transaction.commit();
   }
+  if (log_.failure() && services_.warn) {
+    services_.warn(fmt::format("build {}: its log {} is incomplete: writing it failed: {}", row_.id, row_.log_path,
+                               *log_.failure()));
+  }
   auto final_row = store::find_build(services_.database, project_.id, row_.id);
   return {final_row.value_or(row_), std::move(error)};
 }

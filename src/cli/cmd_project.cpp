@@ -129,8 +129,15 @@ int run_remove(Invocation& invocation, const std::string& name) {
     record(database, name, "removed", "project removed");
     transaction.commit();
   }
-  std::error_code ignored;
-  std::filesystem::remove_all(build::workspace_of(invocation.home(), name), ignored);
+  // The project is gone from the database either way; a workspace left
+  // behind is only disk space, but it must not be reported as removed.
+  std::error_code error;
+  const auto workspace = build::workspace_of(invocation.home(), name);
+  std::filesystem::remove_all(workspace, error);
+  if (error) {
+    invocation.warn(fmt::format("project {} is removed, but its workspace {} is not: {}; delete it by hand", name,
+                                workspace.string(), error.message()));
+  }
   Data data = Data::object();
   data["name"] = name;
   data["removed"] = true;
