@@ -1,10 +1,11 @@
 # Every dependency comes from a Debian package; nothing is downloaded at
-# configure or build time. The package names are listed in .ci/deps.sh.
+# configure or build time. The package names are listed in .ci/install-deps.sh.
 find_package(PkgConfig REQUIRED)
 find_package(CLI11 2.1 REQUIRED CONFIG)
 find_package(SQLite3 3.35 REQUIRED)
 find_package(yaml-cpp 0.7 REQUIRED CONFIG)
-find_package(CURL 7.80 REQUIRED)
+# 7.85: CURLOPT_PROTOCOLS_STR (mail transport); Debian 12 ships 7.88.
+find_package(CURL 7.85 REQUIRED)
 find_package(fmt 9 REQUIRED CONFIG)
 find_package(nlohmann_json 3.10 REQUIRED CONFIG)
 # Parsing checkpoint statistics: the watch loop reads ~70 MB per

@@ -152,8 +152,11 @@ Result<git::Repository> open_workspace(const std::filesystem::path& dir) {
       git_repository_open_ext(&raw, dir.c_str(), GIT_REPOSITORY_OPEN_NO_SEARCH, nullptr) == 0) {
     return git::Repository(raw);
   }
-  std::filesystem::remove_all(dir, ignored);
-  std::filesystem::create_directories(dir.parent_path(), ignored);
+  // A stale workspace that cannot be cleared would be built from as it is.
+  std::error_code error;
+  std::filesystem::remove_all(dir, error);
+  if (!error) std::filesystem::create_directories(dir.parent_path(), error);
+  if (error) return fail(ErrorKind::failure, "replacing workspace " + dir.string(), error.message());
   if (const int rc = git_repository_init(&raw, dir.c_str(), 0); rc != 0) {
     return std::unexpected(git_failure(rc, "creating workspace " + dir.string()));
   }

@@ -68,6 +68,37 @@ private:
   struct sigaction previous_ {};
 };
 
+// Orphans of the command (a background process whose parent exited) go to
+// sp instead of init while this is alive, so sp reaps them even where PID 1
+// reaps nothing (a container whose init is a shell): a zombie still counts
+// as a group member and would hold the run loop until the SIGKILL's grace.
+// Only for the run that asks, and cleared after it: a process that stays a
+// subreaper adopts the orphans of every later command too, and in a long
+// `sp watch` each alert command that daemonises would end as a zombie that
+// nobody reaps. Builds ask; they run in `sp project build`, which starts
+// no other children (this runner runs one command at a time), so every
+// ended child left at the end is an adopted orphan and is reaped here. One
+// still running (it left the group) stays sp's child until sp exits.
+class SubreaperScope {
+public:
+  explicit SubreaperScope(bool wanted) {
+    if (!wanted) return;
+    int already = 0;
+    (void)::prctl(PR_GET_CHILD_SUBREAPER, &already);
+    set_here_ = already == 0 && ::prctl(PR_SET_CHILD_SUBREAPER, 1) == 0;
+  }
+  SubreaperScope(const SubreaperScope&) = delete;
+  SubreaperScope& operator=(const SubreaperScope&) = delete;
+  ~SubreaperScope() {
+    if (!set_here_) return;
+    (void)::prctl(PR_SET_CHILD_SUBREAPER, 0);
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
+  }
+
+private:
+  bool set_here_ = false;
+};
+
 class FileDescriptor {
 public:
   explicit FileDescriptor(int fd = -1) : fd_(fd) {}
@@ -164,10 +195,7 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
   std::string_view unwritten = request.input ? std::string_view(*request.input) : std::string_view();
 
   InterruptGuard interrupts;
-  // Orphans of the build (a background process whose parent exited) are
-  // re-parented to sp rather than to init, so sp can reap them: a zombie
-  // still counts as a group member and would hold the loop below.
-  ::prctl(PR_SET_CHILD_SUBREAPER, 1);
+  const SubreaperScope adopting(request.adopt_orphans);
   const pid_t parent = ::getpid();
   const auto started = Clock::now();
   const pid_t child = ::fork();

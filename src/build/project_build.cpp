@@ -108,7 +108,8 @@ BuildSteps::CommandEnding BuildSteps::run_command(const std::filesystem::path& d
                                       .on_output = [this](std::string_view chunk) {
                                         log_.write(chunk);
                                         if (services_.follow) services_.follow(chunk);
-                                      }});
+                                      },
+                                      .adopt_orphans = true});
   if (!result) return {std::nullopt, result.error().within(doing())};
   const std::string ending = row_.command.front() + " " + describe(*result, timeout);
   log_.note(ending);
@@ -156,6 +157,10 @@ BuildOutcome BuildSteps::finish(core::BuildStatus status, std::optional<core::Ar
                                              .host = services_.builder.host,
                                              .message = message});
     transaction.commit();
+  }
+  if (log_.failure() && services_.warn) {
+    services_.warn(fmt::format("build {}: its log {} is incomplete: writing it failed: {}", row_.id, row_.log_path,
+                               *log_.failure()));
   }
   auto final_row = store::find_build(services_.database, project_.id, row_.id);
   return {final_row.value_or(row_), std::move(error)};

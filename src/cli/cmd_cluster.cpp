@@ -72,7 +72,8 @@ struct ClusterClient {
                                                     session.context().env));
     const auto url = value_or_throw(ops::resolve_jobmanager_address(session.context(), cluster.spec, cluster.name,
                                                                     std::nullopt));
-    jobmanager = std::make_unique<ops::JobManager>(session.context(), cluster.spec, url);
+    jobmanager = std::make_unique<ops::JobManager>(
+        value_or_throw(ops::JobManager::open(session.context(), cluster.spec, url)));
   }
 };
 

@@ -150,7 +150,7 @@ int run_status(Invocation& invocation, const std::string& name) {
   const auto run = store::latest_run(session.database(), job.job_id);
   data["run"] = run ? run_data(*run) : Data();
   if (run && run->live() && run->flink_job_id) {
-    ops::JobManager jobmanager(session.context(), job.cluster, run->rest_url);
+    auto jobmanager = value_or_throw(ops::JobManager::open(session.context(), job.cluster, run->rest_url));
     auto listed = ops::find_flink_job(jobmanager.rest(), *run->flink_job_id);
     if (!listed) throw listed.error().within("asking the JobManager about job " + job.name);
     data["flink_state"] = *listed ? Data((*listed)->state) : Data("NOT-LISTED");

@@ -104,8 +104,9 @@ int run_remove(Invocation& invocation, const std::string& name) {
   const std::string doing = "removing project " + name;
   auto database = open_store_for_writing(invocation);
   const auto project = require_project(database, name, doing);
-  value_or_throw(ops::remove_project(database, name, build::workspace_of(invocation.home(), name), this_process(),
-                                     util::process_alive, current_actor()));
+  const auto left = value_or_throw(ops::remove_project(database, name, build::workspace_of(invocation.home(), name),
+                                                      this_process(), util::process_alive, current_actor()));
+  if (!left.empty()) invocation.warn(left);
   Data data = Data::object();
   data["name"] = name;
   data["removed"] = true;

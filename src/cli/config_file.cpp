@@ -128,11 +128,16 @@ void write_config_environment(const std::filesystem::path& path, const std::stri
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw Error(ErrorKind::failure, doing, std::strerror(errno));
   const std::string content = with_config_value(text, "environment", environment);
-  const bool written = ::write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size());
-  const bool synced = ::fsync(fd) == 0;
+  const ssize_t n = ::write(fd, content.data(), content.size());
+  const bool written = n == static_cast<ssize_t>(content.size());
+  // A short write sets no errno: name it, rather than print a stale one.
+  const std::string short_write = n >= 0 && !written ? "the disk took only part of the file" : "";
+  const bool synced = written && ::fsync(fd) == 0;
+  const int saved = errno;
   ::close(fd);
+  errno = saved;
   if (!written || !synced || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string why = std::strerror(errno);
+    const std::string why = short_write.empty() ? std::strerror(errno) : short_write;
     std::filesystem::remove(temporary, error);
     throw Error(ErrorKind::failure, doing, why);
   }

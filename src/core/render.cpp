@@ -76,8 +76,6 @@ Builtins cluster_builtins(const std::string& cluster, const std::string& environ
   return {{"sp.env", environment}, {"sp.cluster", cluster}};
 }
 
-Builtins project_builtins(const std::string& environment) { return {{"sp.env", environment}}; }
-
 Result<Rendered<JobSpec>> render_job(const std::string& name, const JobSpec& spec, const SubstitutionContext& context) {
   return render("job", name, spec, context);
 }
@@ -85,11 +83,6 @@ Result<Rendered<JobSpec>> render_job(const std::string& name, const JobSpec& spe
 Result<Rendered<ClusterSpec>> render_cluster(const std::string& name, const ClusterSpec& spec,
                                              const SubstitutionContext& context) {
   return render("cluster", name, spec, context);
-}
-
-Result<Rendered<ProjectSpec>> render_project(const std::string& name, const ProjectSpec& spec,
-                                             const SubstitutionContext& context) {
-  return render("project", name, spec, context);
 }
 
 } // namespace sp::core

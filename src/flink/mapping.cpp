@@ -1,5 +1,8 @@
 #include "sp/flink/mapping.hpp"
 
+#include "unusable_answer.hpp"
+
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <charconv>
@@ -13,18 +16,18 @@ using nlohmann::json;
 
 Result<json> parse_body(std::string_view body, std::string_view what) {
   json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded()) {
-    return fail(ErrorKind::failure, "reading " + std::string(what), "the JobManager sent malformed JSON");
-  }
-  if (!document.is_object()) {
-    return fail(ErrorKind::failure, "reading " + std::string(what), "expected a JSON object");
-  }
+  if (document.is_discarded()) return unusable_answer(what, "it is not valid JSON");
+  if (!document.is_object()) return unusable_answer(what, "expected a JSON object");
   return document;
 }
 
+// nlohmann's message without its "[json.exception.type_error.302] " prefix.
 std::unexpected<Error> unexpected_shape(std::string_view what, const std::exception& error) {
-  return fail(ErrorKind::failure, "reading " + std::string(what),
-              std::string("unexpected response shape: ") + error.what());
+  std::string_view message = error.what();
+  if (message.starts_with("[json.exception.")) {
+    if (const auto end = message.find("] "); end != std::string_view::npos) message.remove_prefix(end + 2);
+  }
+  return unusable_answer(what, std::string(message));
 }
 
 template <typename T> std::optional<T> optional_field(const json& object, const char* key) {
@@ -73,10 +76,10 @@ Result<FlinkVersion> parse_config_version(std::string_view body) {
   auto document = parse_body(body, "GET /config");
   if (!document) return std::unexpected(document.error());
   auto it = document->find("flink-version");
-  if (it == document->end() || !it->is_string()) {
-    return fail(ErrorKind::failure, "reading GET /config", "no flink-version in the answer");
-  }
-  return parse_version(it->get<std::string>());
+  if (it == document->end() || !it->is_string()) return unusable_answer("GET /config", "no flink-version in it");
+  auto version = parse_version(it->get<std::string>());
+  if (!version) return unusable_answer("GET /config", version.error().why());
+  return version;
 }
 
 Result<CheckpointConfig> parse_checkpoint_config(std::string_view body) {
@@ -98,7 +101,8 @@ Result<CheckpointConfig> parse_checkpoint_config(std::string_view body) {
 }
 
 Result<OperationStatus> parse_operation_status(std::string_view body) {
-  auto document = parse_body(body, "the savepoint status");
+  constexpr std::string_view what = "GET /jobs/:id/savepoints/:triggerid";
+  auto document = parse_body(body, what);
   if (!document) return std::unexpected(document.error());
   try {
     OperationStatus status;
@@ -116,17 +120,16 @@ Result<OperationStatus> parse_operation_status(std::string_view body) {
     if (operation.is_object()) status.location = optional_field<std::string>(operation, "location");
     return status;
   } catch (const json::exception& error) {
-    return unexpected_shape("the savepoint status", error);
+    return unexpected_shape(what, error);
   }
 }
 
 Result<std::string> parse_trigger_id(std::string_view body) {
-  auto document = parse_body(body, "the trigger answer");
+  constexpr std::string_view what = "POST /jobs/:id/savepoints or /stop";
+  auto document = parse_body(body, what);
   if (!document) return std::unexpected(document.error());
   auto it = document->find("request-id");
-  if (it == document->end() || !it->is_string()) {
-    return fail(ErrorKind::failure, "reading the trigger answer", "no request-id in the answer");
-  }
+  if (it == document->end() || !it->is_string()) return unusable_answer(what, "no request-id in it");
   return it->get<std::string>();
 }
 
@@ -137,8 +140,10 @@ Result<std::string> parse_uploaded_jar_id(std::string_view body) {
     return fail(ErrorKind::external, "uploading the jar", "Flink did not accept the upload: " + error_summary(body));
   }
   // The id /jars/:id/run takes is the stored file's name.
-  const auto filename = document->at("filename").get<std::string>();
-  return filename.substr(filename.find_last_of('/') + 1);
+  const auto& filename = document->at("filename");
+  if (!filename.is_string()) return unusable_answer("POST /jars/upload", "filename is not a string");
+  const auto name = filename.get<std::string>();
+  return name.substr(name.find_last_of('/') + 1);
 }
 
 Result<std::vector<UploadedJar>> parse_jars(std::string_view body) {
@@ -171,9 +176,10 @@ Result<std::string> parse_root_cause(std::string_view body) {
   if (!document) return std::unexpected(document.error());
   // 2.x dropped root-exception; exceptionHistory exists in both.
   if (auto history = document->find("exceptionHistory"); history != document->end() && history->is_object()) {
-    const auto& entries = history->value("entries", json::array());
-    if (!entries.empty() && entries.front().contains("stacktrace")) {
-      return root_cause_line(entries.front()["stacktrace"].get<std::string>());
+    const auto entries = history->find("entries");
+    if (entries != history->end() && entries->is_array() && !entries->empty() && entries->front().is_object()) {
+      const auto trace = entries->front().find("stacktrace");
+      if (trace != entries->front().end() && trace->is_string()) return root_cause_line(trace->get<std::string>());
     }
   }
   if (auto root = document->find("root-exception"); root != document->end() && root->is_string()) {
@@ -185,9 +191,8 @@ Result<std::string> parse_root_cause(std::string_view body) {
 Result<std::map<std::string, std::string>> parse_jobmanager_config(std::string_view body) {
   constexpr std::string_view what = "GET /jobmanager/config";
   json document = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (document.is_discarded() || !document.is_array()) {
-    return fail(ErrorKind::failure, "reading " + std::string(what), "the JobManager sent malformed JSON");
-  }
+  if (document.is_discarded()) return unusable_answer(what, "it is not valid JSON");
+  if (!document.is_array()) return unusable_answer(what, "expected a JSON array");
   std::map<std::string, std::string> configuration;
   for (const auto& entry : document) {
     if (!entry.is_object()) continue;

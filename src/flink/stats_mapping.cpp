@@ -8,6 +8,8 @@
 // slower. One pass over the fields in whatever order Flink writes them.
 #include "sp/flink/mapping.hpp"
 
+#include "unusable_answer.hpp"
+
 #include <simdjson.h>
 
 namespace sp::flink {
@@ -161,18 +163,16 @@ template <typename T, typename Reader> Result<T> read_object(std::string_view bo
   const simdjson::padded_string padded(body);
   try {
     dom::element document = parser.parse(padded);
-    if (document.type() != dom::element_type::OBJECT) {
-      return fail(ErrorKind::failure, "reading " + std::string(what), "expected a JSON object");
-    }
+    if (document.type() != dom::element_type::OBJECT) return unusable_answer(what, "expected a JSON object");
     return read(document.get_object());
   } catch (const ShapeError& error) {
-    return fail(ErrorKind::failure, "reading " + std::string(what),
-                std::string("unexpected response shape: ") + error.what());
+    return unusable_answer(what, error.what());
   } catch (const simdjson::simdjson_error& error) {
-    const bool malformed = error.error() != simdjson::INCORRECT_TYPE && error.error() != simdjson::NUMBER_OUT_OF_RANGE;
-    return fail(ErrorKind::failure, "reading " + std::string(what),
-                malformed ? std::string("the JobManager sent malformed JSON")
-                          : std::string("unexpected response shape: ") + error.what());
+    // simdjson's own words ("The JSON element does not have the requested
+    // type.") say nothing of where: say what kind of problem it is.
+    if (error.error() == simdjson::INCORRECT_TYPE) return unusable_answer(what, "a field has another type than Flink's");
+    if (error.error() == simdjson::NUMBER_OUT_OF_RANGE) return unusable_answer(what, "a number is out of range");
+    return unusable_answer(what, "it is not valid JSON");
   }
 }
 

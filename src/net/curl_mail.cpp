@@ -48,7 +48,9 @@ public:
 
     curl_easy_setopt(curl, CURLOPT_URL, request.url.c_str());
     // A channel's URL names a mail server; nothing else may be reached through it.
-    curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps");
+    // Checked: a libcurl that ignored it would let the channel reach any scheme.
+    if (curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK)
+      return fail(ErrorKind::failure, doing(request), "libcurl cannot restrict the protocols to smtp and smtps");
     set_common_options(curl, settings_.tls, settings_.timeouts, error_text.data());
     // Opportunistic STARTTLS without credentials; with them, TLS or nothing.
     curl_easy_setopt(curl, CURLOPT_USE_SSL,

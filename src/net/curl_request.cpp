@@ -38,6 +38,10 @@ extern "C" int report_upload(void* data, curl_off_t /*download_total*/, curl_off
 
 } // namespace
 
+std::string describe_request(const HttpRequest& request) {
+  return fmt::format("{} {}", request.method, printable(request.url));
+}
+
 EasyHandle make_easy_handle() {
   EasyHandle handle(curl_easy_init());
   if (!handle) throw Error(ErrorKind::failure, "starting HTTP", "curl_easy_init failed");
@@ -91,7 +95,7 @@ std::unique_ptr<RequestState> RequestState::prepare(CURL* curl, HttpRequest requ
 Result<HttpResponse> RequestState::finish(CURL* curl, CURLcode code) {
   if (code != CURLE_OK) {
     const std::string why = error_text_[0] != '\0' ? error_text_.data() : curl_easy_strerror(code);
-    return fail(kind_of(code), fmt::format("{} {}", request_.method, printable(request_.url)), why);
+    return fail(kind_of(code), describe_request(request_), why);
   }
   HttpResponse response;
   curl_easy_getinfo(curl, CURLINFO_RESPONSE_CODE, &response.status);

@@ -15,6 +15,11 @@ namespace sp::net {
 
 EasyHandle make_easy_handle();
 
+// "GET http://host:8081/jobs/overview": the request as errors name it, the
+// URL without its query and with any user info masked, since both may carry
+// credentials.
+std::string describe_request(const HttpRequest& request);
+
 // What libcurl reads from and writes to while a transfer runs: it must stay
 // where it is until the transfer ends.
 class RequestState {
@@ -28,6 +33,7 @@ public:
                                                const TlsSettings& tls);
   // The outcome of a finished transfer: any HTTP status is a response.
   Result<HttpResponse> finish(CURL* curl, CURLcode code);
+  const HttpRequest& request() const { return request_; }
 
 private:
   RequestState() = default;

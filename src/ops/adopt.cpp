@@ -68,8 +68,9 @@ Result<AdoptResult> adopt_job(const OpsContext& context, const JobTarget& job,
   // Sessions only: an application cluster's JobManager is found from the run sp started.
   auto url = resolve_jobmanager_address(context, job.cluster, job.cluster_name, std::nullopt);
   if (!url) return std::unexpected(url.error().within(doing));
-  JobManager jobmanager(context, job.cluster, *url);
-  auto jobs = jobmanager.rest().jobs_overview();
+  auto jobmanager = JobManager::open(context, job.cluster, *url);
+  if (!jobmanager) return std::unexpected(jobmanager.error());
+  auto jobs = jobmanager->rest().jobs_overview();
   if (!jobs) return std::unexpected(jobs.error().within(doing));
   auto chosen = choose_job_to_adopt(*jobs, job.name, flink_job_id);
   if (!chosen) return std::unexpected(chosen.error());
@@ -84,7 +85,7 @@ Result<AdoptResult> adopt_job(const OpsContext& context, const JobTarget& job,
                                                        .state = chosen->state,
                                                        .adopted = true,
                                                        .started_at = chosen->start_time_ms});
-  if (auto stats = jobmanager.rest().checkpoints(chosen->id)) {
+  if (auto stats = jobmanager->rest().checkpoints(chosen->id)) {
     result.points_recorded = record_checkpoint_stats(context.database, job.job_id, result.run_id, *stats, now);
   }
   record_job_event(context, job, "adopted",

@@ -44,10 +44,11 @@ constexpr std::chrono::milliseconds discovery_wait = 3min;
 Result<std::string> only_job_of(const OpsContext& context, const JobTarget& job,
                                 const std::string& rest_url) {
   const std::string finding = "finding the Flink job of " + job.name + " on its JobManager " + rest_url;
-  JobManager jobmanager(context, job.cluster, rest_url);
+  auto jobmanager = JobManager::open(context, job.cluster, rest_url);
+  if (!jobmanager) return std::unexpected(jobmanager.error());
   const std::int64_t deadline = context.clock.now_ms() + discovery_wait.count();
   for (;;) {
-    auto jobs = jobmanager.rest().jobs_overview();
+    auto jobs = jobmanager->rest().jobs_overview();
     if (jobs && jobs->size() == 1) return jobs->front().id;
     if (jobs && jobs->size() > 1) {
       return fail(ErrorKind::external, finding,
@@ -173,8 +174,9 @@ private:
   Result<flink::FlinkVersion> check_jobmanager(const JobTarget& job, const std::string& rest_url) {
     auto client = flink::parse_version(flink_.spec.version);
     if (!client) return std::unexpected(client.error().within(doing(job)));
-    JobManager jobmanager(context_, job.cluster, rest_url);
-    auto cluster = jobmanager.rest().version();
+    auto jobmanager = JobManager::open(context_, job.cluster, rest_url);
+    if (!jobmanager) return std::unexpected(jobmanager.error());
+    auto cluster = jobmanager->rest().version();
     if (!cluster) return std::unexpected(cluster.error().within(doing(job)));
     if (cluster->major != client->major || cluster->minor != client->minor) {
       return fail(

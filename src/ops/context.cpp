@@ -6,11 +6,13 @@
 
 namespace sp::ops {
 
-std::optional<std::string> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster) {
-  if (!cluster.auth.header_env || !context.env) return std::nullopt;
+Result<std::optional<std::string>> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster) {
+  if (!cluster.auth.header_env || !context.env) return std::optional<std::string>();
   auto value = context.env(*cluster.auth.header_env);
+  // Refused, as every unset variable sp needs is: the command is right, the
+  // environment it runs in is not ready for it.
   if (!value) {
-    throw Error(ErrorKind::usage, "reading the cluster's auth header",
+    return fail(ErrorKind::refused, "reading the cluster's auth header",
                 "environment variable " + *cluster.auth.header_env + " is not set");
   }
   return value;
@@ -32,9 +34,16 @@ Clock system_clock() {
           [](std::chrono::milliseconds duration) { std::this_thread::sleep_for(duration); }};
 }
 
-JobManager::JobManager(const OpsContext& context, const core::ClusterSpec& cluster, const std::string& rest_url)
-    : transport_(context.make_transport(transport_settings_of(cluster))),
-      client_(*transport_, rest_url, cluster_authorization(context, cluster)) {}
+JobManager::JobManager(std::unique_ptr<net::HttpTransport> transport, const std::string& rest_url,
+                       std::optional<std::string> authorization)
+    : transport_(std::move(transport)), client_(*transport_, rest_url, std::move(authorization)) {}
+
+Result<JobManager> JobManager::open(const OpsContext& context, const core::ClusterSpec& cluster,
+                                    const std::string& rest_url) {
+  auto authorization = cluster_authorization(context, cluster);
+  if (!authorization) return std::unexpected(authorization.error());
+  return JobManager(context.make_transport(transport_settings_of(cluster)), rest_url, std::move(*authorization));
+}
 
 Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster) {
   if (cluster.url && !cluster.url->empty()) return *cluster.url;

@@ -49,8 +49,9 @@ Result<void> refuse_two_named(const std::vector<flink::JobOverview>& jobs, const
 
 void add_jobmanager_points(const OpsContext& context, const JobTarget& job, const std::string& rest_url,
                            const flink::JobOverview& listed, Discovery& discovery) {
-  JobManager jobmanager(context, job.cluster, rest_url);
-  auto stats = jobmanager.rest().checkpoints(listed.id);
+  auto jobmanager = JobManager::open(context, job.cluster, rest_url);
+  auto stats = jobmanager ? jobmanager->rest().checkpoints(listed.id)
+                          : Result<flink::CheckpointStats>(std::unexpected(jobmanager.error()));
   if (!stats) {
     discovery.notes.push_back(fmt::format("Flink job {} reports no checkpoints: {}", listed.id, stats.error().why()));
     return;
@@ -73,8 +74,12 @@ void ask_jobmanager(const OpsContext& context, const JobTarget& job, const std::
     discovery.notes.push_back("an application cluster has no JobManager while the job is not running");
     return;
   }
-  JobManager jobmanager(context, job.cluster, rest_url);
-  auto listed = jobmanager.rest().jobs_overview();
+  auto jobmanager = JobManager::open(context, job.cluster, rest_url);
+  if (!jobmanager) {
+    refusal = std::unexpected(jobmanager.error()); // the cluster cannot be asked at all
+    return;
+  }
+  auto listed = jobmanager->rest().jobs_overview();
   if (!listed) {
     discovery.unchecked.push_back(fmt::format("the JobManager at {}: {}", rest_url, listed.error().why()));
     return;
@@ -186,8 +191,9 @@ std::optional<std::string> checkpoint_base_dir(const OpsContext& context, const 
     return canonical_location(*dir);
   }
   if (rest_url.empty()) return std::nullopt;
-  JobManager jobmanager(context, job.cluster, rest_url);
-  auto configuration = jobmanager.rest().jobmanager_config();
+  auto jobmanager = JobManager::open(context, job.cluster, rest_url);
+  auto configuration = jobmanager ? jobmanager->rest().jobmanager_config()
+                                  : Result<std::map<std::string, std::string>>(std::unexpected(jobmanager.error()));
   if (!configuration) {
     if (unchecked) {
       *unchecked = fmt::format("where checkpoints go: the JobManager at {} did not say: {}", rest_url,

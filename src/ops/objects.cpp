@@ -136,23 +136,20 @@ Result<void> remove_object(store::Database& database, const core::ObjectKey& key
   return {};
 }
 
-Result<void> remove_project(store::Database& database, const std::string& name, const std::filesystem::path& workspace,
+Result<std::string> remove_project(store::Database& database, const std::string& name, const std::filesystem::path& workspace,
                             const core::LockHolder& holder, const core::PidProbe& pid_alive, const store::Actor& actor) {
   const std::string doing = "removing project " + name;
   auto lock = store::ScopedLock::acquire(database, store::project_lock_name(name), holder,
                                          {actor.now_ms, actor.now_ms + 60'000}, pid_alive);
   if (!lock) return std::unexpected(lock.error().within(doing));
   if (auto removed = remove_object(database, {.kind = core::ObjectKind::project, .name = name}, actor); !removed) {
-    return removed;
+    return std::unexpected(removed.error());
   }
   std::error_code error;
   std::filesystem::remove_all(workspace, error);
-  if (error) {
-    return fail(ErrorKind::failure, doing,
-                fmt::format("the project is removed, but its workspace {} could not be: {}", workspace.string(),
-                            error.message()));
-  }
-  return {};
+  if (!error) return std::string();
+  return fmt::format("project {} is removed, but its workspace {} is not: {}; delete it by hand", name,
+                     workspace.string(), error.message());
 }
 
 Result<bool> create_environment(store::Database& database, const std::string& name, const store::Actor& actor) {

@@ -136,8 +136,9 @@ Error submission_failed(const OpsContext& context, const JobTarget& job, std::in
 Result<void> await_running(const OpsContext& context, const JobTarget& job, StartResult& result,
                            const StartOptions& options) {
   if (context.progress) context.progress("waiting for " + job.name + " to be RUNNING");
-  JobManager jobmanager(context, job.cluster, result.plan.rest_url);
-  auto& rest = jobmanager.rest();
+  auto jobmanager = JobManager::open(context, job.cluster, result.plan.rest_url);
+  if (!jobmanager) return std::unexpected(jobmanager.error());
+  auto& rest = jobmanager->rest();
   auto state = wait_until_running(context, job, rest, result.flink_job_id, options.wait);
   if (!state) {
     if (state.error().kind() == ErrorKind::external) {

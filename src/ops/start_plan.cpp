@@ -93,9 +93,10 @@ private:
 // nullopt, and `gone` set: there is no JobManager left to ask for checkpoints.
 Result<std::optional<flink::JobOverview>> find_live_job(const OpsContext& context, const JobTarget& job,
                                                         store::RunRow& run, bool record, bool& gone) {
-  auto listed = [&] {
-    JobManager jobmanager(context, job.cluster, run.rest_url);
-    return find_flink_job(jobmanager.rest(), *run.flink_job_id);
+  auto listed = [&]() -> Result<std::optional<flink::JobOverview>> {
+    auto jobmanager = JobManager::open(context, job.cluster, run.rest_url);
+    if (!jobmanager) return std::unexpected(jobmanager.error());
+    return find_flink_job(jobmanager->rest(), *run.flink_job_id);
   };
   auto found = listed();
   const bool yarn = job.cluster.type == core::ClusterType::yarn_application ||
@@ -127,8 +128,9 @@ Result<void> settle_submitting(const OpsContext& context, const JobTarget& job, 
                                bool record) {
   const std::string url = run.rest_url.empty() ? cluster_url : run.rest_url;
   if (!url.empty()) {
-    JobManager jobmanager(context, job.cluster, url);
-    auto listed = find_flink_job(jobmanager.rest(), *run.flink_job_id);
+    auto jobmanager = JobManager::open(context, job.cluster, url);
+    if (!jobmanager) return std::unexpected(jobmanager.error());
+    auto listed = find_flink_job(jobmanager->rest(), *run.flink_job_id);
     if (!listed) {
       return fail(ErrorKind::unreachable, doing(job),
                   fmt::format("run {} was being submitted when sp stopped, and the JobManager cannot say whether it "
@@ -186,8 +188,9 @@ Result<std::optional<flink::CheckpointStats>> settle_last_run(const OpsContext& 
     end_run(context, run, end_state,
             *listed && (*listed)->end_time_ms ? *(*listed)->end_time_ms : context.clock.now_ms(), record);
   }
-  JobManager jobmanager(context, job.cluster, run.rest_url);
-  auto stats = jobmanager.rest().checkpoints(*run.flink_job_id);
+  auto jobmanager = JobManager::open(context, job.cluster, run.rest_url);
+  if (!jobmanager) return std::unexpected(jobmanager.error());
+  auto stats = jobmanager->rest().checkpoints(*run.flink_job_id);
   if (!stats) {
     plan.notes.push_back("the last run's JobManager reports no checkpoints: " + std::string(stats.error().why()));
     return std::optional<flink::CheckpointStats>();

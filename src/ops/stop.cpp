@@ -153,8 +153,9 @@ Result<StopResult> stop_job(const OpsContext& context, const JobTarget& job, con
   if (!lock) return std::unexpected(lock.error().within(doing));
   auto run = live_run_of(context, job, doing);
   if (!run) return std::unexpected(run.error());
-  JobManager jobmanager(context, job.cluster, run->rest_url);
-  auto& rest = jobmanager.rest();
+  auto jobmanager = JobManager::open(context, job.cluster, run->rest_url);
+  if (!jobmanager) return std::unexpected(jobmanager.error());
+  auto& rest = jobmanager->rest();
 
   const core::StopMode mode = options.mode.value_or(job.spec.stop);
   if (mode == core::StopMode::cancel) return cancel_run(context, job, rest, *run, options, doing);
@@ -189,8 +190,9 @@ Result<SavepointResult> savepoint_job(const OpsContext& context, const JobTarget
   if (!lock) return std::unexpected(lock.error().within(doing));
   auto run = live_run_of(context, job, doing);
   if (!run) return std::unexpected(run.error());
-  JobManager jobmanager(context, job.cluster, run->rest_url);
-  auto& rest = jobmanager.rest();
+  auto jobmanager = JobManager::open(context, job.cluster, run->rest_url);
+  if (!jobmanager) return std::unexpected(jobmanager.error());
+  auto& rest = jobmanager->rest();
   if (context.progress) context.progress("waiting for the savepoint of " + job.name);
   auto trigger = rest.trigger_savepoint(*run->flink_job_id, savepoint_directory(job, directory));
   if (!trigger) return std::unexpected(trigger.error().within(doing));

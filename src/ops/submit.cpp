@@ -16,8 +16,9 @@ public:
 
   Result<Submission> submit(const JobTarget& job, const store::ReleaseRow& release,
                             const flink::RunRequest& run) override {
-    JobManager jobmanager(context_, job.cluster, rest_url_);
-    auto& rest = jobmanager.rest();
+    auto jobmanager = JobManager::open(context_, job.cluster, rest_url_);
+    if (!jobmanager) return std::unexpected(jobmanager.error());
+    auto& rest = jobmanager->rest();
     auto version = rest.version();
     if (!version) return std::unexpected(version.error());
     Submission submission;

@@ -44,9 +44,4 @@ std::vector<AlertChannelRow> list_alert_channels(Database& database) {
   return rows;
 }
 
-bool remove_alert_channel(Database& database, const std::string& name) {
-  database.prepare("DELETE FROM alert_channels WHERE name = ?").bind(1, name).run();
-  return database.changes() > 0;
-}
-
 } // namespace sp::store

@@ -52,11 +52,9 @@ const Watcher::ClusterAccess& Watcher::access_for(const store::WatchedRun& run) 
   } else {
     access.type = cluster->type;
     access.tls = ops::transport_settings_of(*cluster).tls;
-    try {
-      access.authorization = ops::cluster_authorization(context_, *cluster);
-    } catch (const Error& error) {
-      access.error = error.what();
-    }
+    auto authorization = ops::cluster_authorization(context_, *cluster);
+    if (authorization) access.authorization = std::move(*authorization);
+    else access.error = authorization.error().what();
   }
   return clusters_.emplace(key, std::move(access)).first->second;
 }

@@ -29,6 +29,11 @@ struct ProcessRequest {
   // means /dev/null. A child that exits or closes stdin without reading it
   // all is not an error: the rest is dropped.
   std::optional<std::string> input;
+  // Become the child subreaper for this run only, so orphans the command
+  // leaves are reaped by sp even where init reaps nothing. For builds, in a
+  // short-lived sp: an orphan still running when the run ends stays sp's
+  // child, so a long-lived sp (watch, alert commands) must not ask.
+  bool adopt_orphans = false;
 };
 
 struct ProcessResult {
@@ -59,6 +64,7 @@ public:
 // fork/execvp. The child gets the request's input (else /dev/null) as
 // stdin, its own process group, and SIGTERM if sp dies first. When the command ends, anything it left running
 // in its group is ended too, so no build process outlives its build.
+// sp is a child subreaper only during runs that set `adopt_orphans`.
 std::unique_ptr<ProcessRunner> make_process_runner();
 
 } // namespace sp::build

@@ -41,7 +41,8 @@ struct Invocation {
 // A command's body: runs after parsing, returns the exit code; errors are thrown as sp::Error.
 using Action = std::function<int(Invocation&)>;
 
-// Opens the database for a command that only reads (no database is an error).
+// Opens the database for a command that needs it to exist (none is not_found:
+// run `sp init`). Migrated like any open, so the command may also write.
 store::Database open_existing_store(const Invocation& invocation);
 // Opens the database for a command that changes state (creates SP_HOME when missing).
 store::Database open_store_for_writing(const Invocation& invocation);

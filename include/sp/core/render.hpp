@@ -37,14 +37,10 @@ template <typename Spec> struct Rendered {
 Builtins job_builtins(const std::string& job, const std::string& environment, const std::string& cluster,
                       std::optional<std::string> release);
 Builtins cluster_builtins(const std::string& cluster, const std::string& environment);
-Builtins project_builtins(const std::string& environment);
 
 // Errors: refused (exit 4) listing every undefined name with its field, or
 // usage for a malformed reference. The context's builtins are used as given.
 Result<Rendered<JobSpec>> render_job(const std::string& name, const JobSpec& spec, const SubstitutionContext& context);
 Result<Rendered<ClusterSpec>> render_cluster(const std::string& name, const ClusterSpec& spec,
                                              const SubstitutionContext& context);
-Result<Rendered<ProjectSpec>> render_project(const std::string& name, const ProjectSpec& spec,
-                                             const SubstitutionContext& context);
-
 } // namespace sp::core

@@ -75,7 +75,9 @@ public:
   using Done = std::function<void(Result<HttpResponse>)>;
   virtual ~ConcurrentHttp() = default;
   virtual void add(HttpRequest request, const TlsSettings& tls, Done done) = 0;
-  // Drives every added request (and those added by callbacks) to completion.
+  // Drives every added request (and those added by callbacks) to completion:
+  // each callback is called exactly once, with an error when the transport
+  // itself failed, and run() returns when none is pending.
   virtual void run() = 0;
 };
 

@@ -19,6 +19,7 @@
 #include <cstdint>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 namespace sp::ops {
@@ -71,10 +72,15 @@ struct JobTarget {
 // recorded address) or the cluster's own URL. Owns its transport.
 class JobManager {
 public:
-  JobManager(const OpsContext& context, const core::ClusterSpec& cluster, const std::string& rest_url);
+  // Refused when the cluster's auth.headerEnv names a variable that is not set.
+  static Result<JobManager> open(const OpsContext& context, const core::ClusterSpec& cluster,
+                                 const std::string& rest_url);
   flink::RestClient& rest() { return client_; }
 
 private:
+  JobManager(std::unique_ptr<net::HttpTransport> transport, const std::string& rest_url,
+             std::optional<std::string> authorization);
+
   std::unique_ptr<net::HttpTransport> transport_;
   flink::RestClient client_;
 };
@@ -82,9 +88,9 @@ private:
 // The TLS settings and user agent of requests to the cluster's JobManagers
 // (and, for YARN, its ResourceManager).
 net::TransportSettings transport_settings_of(const core::ClusterSpec& cluster);
-// The Authorization value from the env var the cluster names; a usage error
-// (thrown) when that variable is not set.
-std::optional<std::string> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster);
+// The Authorization value from the env var the cluster names (none when it
+// names none); refused when that variable is not set.
+Result<std::optional<std::string>> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster);
 
 // The cluster's REST URL, or a usage error for cluster types that have none.
 Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster);

@@ -35,8 +35,10 @@ Result<void> remove_object(store::Database& database, const core::ObjectKey& key
 
 // A project is removed only while no build of it runs: its build lock is
 // taken first (refused, exit 4, while one runs). Its workspace goes too;
-// artifacts and logs stay, since releases may point at them.
-Result<void> remove_project(store::Database& database, const std::string& name, const std::filesystem::path& workspace,
+// artifacts and logs stay, since releases may point at them. Returns a
+// warning when the workspace could not be deleted (the project is removed
+// all the same: what is left is only disk space), else an empty string.
+Result<std::string> remove_project(store::Database& database, const std::string& name, const std::filesystem::path& workspace,
                             const core::LockHolder& holder, const core::PidProbe& pid_alive, const store::Actor& actor);
 
 // Creates an environment; false when it existed already (nothing written).

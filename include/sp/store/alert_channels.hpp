@@ -24,6 +24,5 @@ UpsertOutcome upsert_alert_channel(Database& database, const std::string& name, 
                                    std::int64_t now_ms);
 std::optional<AlertChannelRow> find_alert_channel(Database& database, const std::string& name);
 std::vector<AlertChannelRow> list_alert_channels(Database& database);
-bool remove_alert_channel(Database& database, const std::string& name);
 
 } // namespace sp::store

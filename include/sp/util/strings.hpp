@@ -9,7 +9,9 @@
 
 namespace sp::util {
 
-// Levenshtein distance, for "did you mean" hints.
+// Edits from one word to the other, for "did you mean" hints: insertions,
+// deletions, substitutions, and swaps of two adjacent letters, each one
+// edit (optimal string alignment), since a swap is one slip of the fingers.
 std::size_t edit_distance(std::string_view a, std::string_view b);
 
 // The candidate closest to `word`, if it is close enough to be a plausible typo.

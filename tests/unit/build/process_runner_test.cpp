@@ -7,6 +7,11 @@
 #include <catch2/catch.hpp>
 
 #include <signal.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <fstream>
 #include <thread>
@@ -26,11 +31,14 @@ Run run(std::vector<std::string> argv, std::chrono::milliseconds timeout = 10s,
         std::filesystem::path directory = std::filesystem::temp_directory_path()) {
   auto runner = sp::build::make_process_runner();
   Run out;
+  // As builds run: what the command leaves is reaped by the runner, so the
+  // checks below do not depend on how the machine's init reaps orphans.
   auto result = runner->run({.argv = std::move(argv),
                              .working_directory = std::move(directory),
                              .timeout = timeout,
                              .kill_grace = 300ms,
-                             .on_output = [&out](std::string_view chunk) { out.output += chunk; }});
+                             .on_output = [&out](std::string_view chunk) { out.output += chunk; },
+                             .adopt_orphans = true});
   REQUIRE(result.has_value());
   out.result = *result;
   return out;
@@ -94,8 +102,38 @@ TEST_CASE("the timeout ends the whole process group", "[build][process]") {
 }
 
 TEST_CASE("a process that ignores SIGTERM is killed after the grace period", "[build][process]") {
-  auto stubborn = run({"sh", "-c", "trap '' TERM; sleep 30"}, 300ms);
+  // exec: the shell that ignores TERM is the process whose ending is reported.
+  auto stubborn = run({"sh", "-c", "trap '' TERM; exec sleep 30"}, 300ms);
   CHECK(stubborn.result.ending == ProcessResult::Ending::timed_out);
+  CHECK(stubborn.result.signal == SIGKILL);
+  // The timeout (300 ms) plus the grace (300 ms), and not the 30 s sleep.
+  CHECK(stubborn.result.elapsed >= 550ms);
+  CHECK(stubborn.result.elapsed < 5s);
+}
+
+TEST_CASE("sp is a child subreaper only during a run that adopts orphans, and reaps them", "[build][process]") {
+  const auto subreaper = [] {
+    int flag = -1;
+    REQUIRE(::prctl(PR_GET_CHILD_SUBREAPER, &flag) == 0);
+    return flag;
+  };
+  auto runner = sp::build::make_process_runner();
+  auto plain = runner->run({.argv = {"true"}, .working_directory = "/", .timeout = 10s});
+  REQUIRE(plain.has_value());
+  CHECK(subreaper() == 0);
+
+  // A daemon that leaves the group and has ended by the time the command
+  // does: adopted by sp, never reaped by the run loop (not in the group).
+  auto adopted = runner->run({.argv = {"sh", "-c", "setsid sh -c 'exit 0' & sleep 0.3"},
+                              .working_directory = std::filesystem::temp_directory_path(),
+                              .timeout = 10s,
+                              .adopt_orphans = true});
+  REQUIRE(adopted.has_value());
+  CHECK(adopted->exit_code == 0);
+  CHECK(subreaper() == 0);
+  errno = 0;
+  CHECK(::waitpid(-1, nullptr, WNOHANG) == -1); // no child left, not even a zombie
+  CHECK(errno == ECHILD);
 }
 
 TEST_CASE("what a finished command leaves running in its group is ended", "[build][process]") {
@@ -110,13 +148,32 @@ TEST_CASE("what a finished command leaves running in its group is ended", "[buil
 }
 
 TEST_CASE("SIGINT to sp ends the build's group and reports an interruption", "[build][process]") {
-  std::thread interrupter([] {
-    std::this_thread::sleep_for(300ms);
-    ::kill(::getpid(), SIGINT);
+  // The command's first output proves the runner is in its loop with its
+  // handler installed: SIGINT is sent then, not after a guessed delay.
+  int ready[2];
+  REQUIRE(::pipe(ready) == 0);
+  std::thread interrupter([&ready] {
+    char byte = 0;
+    if (::read(ready[0], &byte, 1) == 1) ::kill(::getpid(), SIGINT);
   });
-  auto interrupted = run({"sleep", "30"});
+  auto runner = sp::build::make_process_runner();
+  const auto started = std::chrono::steady_clock::now();
+  auto interrupted = runner->run({.argv = {"sh", "-c", "echo ready; exec sleep 30"},
+                                  .working_directory = std::filesystem::temp_directory_path(),
+                                  .timeout = 20s,
+                                  .kill_grace = 300ms,
+                                  .on_output = [&ready](std::string_view) {
+                                    if (ready[1] < 0) return;
+                                    (void)!::write(ready[1], "r", 1);
+                                    ::close(ready[1]);
+                                    ready[1] = -1;
+                                  }});
+  if (ready[1] >= 0) ::close(ready[1]); // no output: the interrupter reads end of file and stops
   interrupter.join();
-  CHECK(interrupted.result.ending == ProcessResult::Ending::interrupted);
+  ::close(ready[0]);
+  REQUIRE(interrupted.has_value());
+  CHECK(interrupted->ending == ProcessResult::Ending::interrupted);
+  CHECK(std::chrono::steady_clock::now() - started < 10s);
 }
 
 namespace {

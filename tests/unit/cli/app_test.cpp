@@ -34,6 +34,16 @@ TEST_CASE("an unknown command exits 2 and suggests the nearest", "[cli]") {
   CHECK(result.out.empty());
 }
 
+TEST_CASE("a mistyped subcommand of a group suggests the group's nearest", "[cli]") {
+  auto swapped = run_sp({"job", "strat", "orders"});
+  CHECK(swapped.code == 2);
+  CHECK(swapped.err == "sp: error: parsing the command line: unknown command 'strat'\n"
+                       "hint: did you mean `sp job start`?\n");
+  auto dropped = run_sp({"project", "buld", "app"});
+  CHECK(dropped.code == 2);
+  CHECK(dropped.err.find("did you mean `sp project build`?") != std::string::npos);
+}
+
 TEST_CASE("an unknown flag exits 2 with a hint", "[cli]") {
   auto result = run_sp({"version", "--frobnicate"});
   CHECK(result.code == 2);

@@ -74,6 +74,47 @@ TEST_CASE("malformed and unexpected bodies are errors, never crashes", "[flink][
   CHECK(error_summary("") == "(empty answer)");
 }
 
+TEST_CASE("an answer sp cannot use is external, naming the request and the problem in words", "[flink][mapping]") {
+  // What was asked, what came back, and the words the error must hold.
+  struct Case {
+    std::string request;
+    sp::Result<int> outcome;
+    std::string detail;
+  };
+  const auto kept = [](const auto& result) -> sp::Result<int> {
+    if (result) return 0;
+    return std::unexpected(result.error());
+  };
+  const std::vector<Case> cases{
+      {"GET /jobs/overview", kept(parse_jobs_overview(R"({"jobs": [{"jid": 1)")), "it is not valid JSON"},
+      {"GET /jobs/overview", kept(parse_jobs_overview("[]")), "expected a JSON object"},
+      {"GET /jobs/overview", kept(parse_jobs_overview(R"({"jobs": 3})")), "a field has another type than Flink's"},
+      {"GET /jobs/overview", kept(parse_jobs_overview(R"({"other": []})")), "no jobs list"},
+      {"GET /jobs/:id/checkpoints", kept(parse_checkpoints(R"({"counts": {"failed": "x"}})")),
+       "a field has another type than Flink's"},
+      {"GET /config", kept(parse_config_version(R"({"refresh-interval": 3000})")), "no flink-version in it"},
+      {"GET /config", kept(parse_config_version(R"({"flink-version": "banana"})")), "is not a version"},
+      {"GET /jobs/:id/savepoints/:triggerid", kept(parse_operation_status(R"({"status": {}})")), "id"},
+      {"GET /jobmanager/config", kept(parse_jobmanager_config(R"({})")), "expected a JSON array"},
+      {"GET /jobs/:id/checkpoints/config", kept(parse_checkpoint_config("<html>502</html>")), "not valid JSON"},
+      {"POST /jars/upload", kept(parse_uploaded_jar_id(R"({"status": "success", "filename": 3})")),
+       "filename is not a string"},
+  };
+  for (const auto& [request, outcome, detail] : cases) {
+    CAPTURE(request, detail);
+    REQUIRE_FALSE(outcome.has_value());
+    CHECK(outcome.error().kind() == sp::ErrorKind::external);
+    CHECK(outcome.error().doing() == "reading " + request);
+    CHECK(outcome.error().why().starts_with("the JobManager's answer is not the JSON Flink sends: "));
+    CHECK(outcome.error().why().find(detail) != std::string::npos);
+    CHECK(outcome.error().why().find("requested type") == std::string::npos); // not simdjson's words
+    CHECK(outcome.error().why().find("[json.exception") == std::string::npos); // nor nlohmann's tag
+  }
+  // A stack trace of the wrong type is no root cause, and no crash either.
+  CHECK(parse_root_cause(R"({"exceptionHistory": {"entries": [{"stacktrace": 3}]}})").value() ==
+        "no exception recorded");
+}
+
 TEST_CASE("recorded responses map the same way on 1.20 and 2.x", "[flink][mapping][fixtures]") {
   for (const std::string version : {"1.20.5", "2.2.1"}) {
     CAPTURE(version);

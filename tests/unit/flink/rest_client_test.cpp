@@ -34,7 +34,8 @@ TEST_CASE("HTTP outcomes map to sp's exit codes", "[flink][rest]") {
 
   auto malformed = client.version();
   REQUIRE_FALSE(malformed);
-  CHECK(malformed.error().kind() == ErrorKind::failure);
+  CHECK(malformed.error().kind() == ErrorKind::external);
+  CHECK(malformed.error().doing() == "reading GET /config");
 
   auto refused = client.jars();
   REQUIRE_FALSE(refused);

@@ -8,7 +8,9 @@ using sp::util::nearest;
 TEST_CASE("edit distance counts insertions, deletions and substitutions", "[util]") {
   CHECK(edit_distance("", "") == 0);
   CHECK(edit_distance("job", "job") == 0);
-  CHECK(edit_distance("job", "jbo") == 2);
+  CHECK(edit_distance("job", "jbo") == 1); // two letters swapped: one slip
+  CHECK(edit_distance("strat", "start") == 1);
+  CHECK(edit_distance("ab", "ba") == 1);
   CHECK(edit_distance("job", "jobs") == 1);
   CHECK(edit_distance("", "abc") == 3);
   CHECK(edit_distance("kitten", "sitting") == 3);

@@ -1,0 +1,64 @@
+// The cluster's auth header from its env var: an unset variable is a
+// refusal returned to the caller (exit 4, like every unset variable sp
+// needs), never an exception, and nothing is sent without it.
+#include "sp/ops/context.hpp"
+#include "sp/store/store.hpp"
+
+#include "support/fake_transport.hpp"
+#include "support/temp_dir.hpp"
+
+#include <catch2/catch.hpp>
+
+using namespace sp;
+using namespace sp::ops;
+
+namespace {
+
+struct Fixture {
+  test::TempDir dir;
+  store::Database database = store::open_store({dir / "home"}, store::OpenMode::create_missing).value();
+  test::FakeTransport transport;
+  OpsContext context{.database = database,
+                     .make_transport =
+                         [this](const net::TransportSettings&) {
+                           return std::make_unique<test::ForwardingTransport>(transport);
+                         },
+                     .clock = {[] { return std::int64_t{1000}; }, [](std::chrono::milliseconds) {}},
+                     .env = util::fixed_env({{"JM_AUTH", "Bearer abc"}}),
+                     .actor = {"me", "host", 1},
+                     .pid_alive = [](std::int64_t) { return true; }};
+};
+
+core::ClusterSpec cluster_with_header_env(std::optional<std::string> name) {
+  core::ClusterSpec cluster;
+  cluster.url = "http://jm:8081";
+  cluster.auth.header_env = std::move(name);
+  return cluster;
+}
+
+} // namespace
+
+TEST_CASE("a cluster's auth header comes from the variable it names, or is refused", "[ops][context]") {
+  Fixture fixture;
+  CHECK(cluster_authorization(fixture.context, cluster_with_header_env(std::nullopt)).value() == std::nullopt);
+  CHECK(cluster_authorization(fixture.context, cluster_with_header_env("JM_AUTH")).value() == "Bearer abc");
+
+  auto unset = cluster_authorization(fixture.context, cluster_with_header_env("JM_UNSET"));
+  REQUIRE_FALSE(unset);
+  CHECK(unset.error().kind() == ErrorKind::refused);
+  CHECK(unset.error().why() == "environment variable JM_UNSET is not set");
+}
+
+TEST_CASE("a JobManager client is not opened without its auth header, and sends it when set", "[ops][context]") {
+  Fixture fixture;
+  auto refused = JobManager::open(fixture.context, cluster_with_header_env("JM_UNSET"), "http://jm:8081");
+  REQUIRE_FALSE(refused);
+  CHECK(refused.error().kind() == ErrorKind::refused);
+
+  auto opened = JobManager::open(fixture.context, cluster_with_header_env("JM_AUTH"), "http://jm:8081");
+  REQUIRE(opened);
+  fixture.transport.answer("GET", "http://jm:8081/config", 200, R"({"flink-version": "1.20.5"})");
+  CHECK(opened->rest().version().has_value());
+  REQUIRE(fixture.transport.requests.size() == 1);
+  CHECK(fixture.transport.requests[0].authorization == "Bearer abc");
+}
