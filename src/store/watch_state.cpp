@@ -36,7 +36,8 @@ std::vector<WatchedRun> watched_runs(Database& database, std::int64_t restarts_s
     run.memory.missing_polls = statement.int64(11);
     run.memory.failed_checkpoints = statement.int64(12);
     run.memory.last_checkpoint_at = statement.optional_int64(13);
-    run.memory.checkpoint_health = watch::checkpoint_health_from_string(statement.text(14));
+    run.memory.checkpoint_health =
+        core::checkpoint_health_from_string(statement.text(14)).value_or(core::CheckpointHealth::ok);
     run.memory.recent_flink_restarts = static_cast<int>(statement.int64(15));
     run.memory.recent_auto_restarts = static_cast<int>(statement.int64(16));
     run.release_id = statement.optional_int64(17);
@@ -70,11 +71,11 @@ CycleWriter::CycleWriter(Database& database)
           "INSERT OR IGNORE INTO restore_points (job_id, run_id, kind, flink_checkpoint_id, path, trigger_time, "
           "completion_time, size_bytes, recorded_at) VALUES (?, ?, 'checkpoint', ?, ?, ?, ?, ?, ?)")) {}
 
-void CycleWriter::update_run(std::int64_t run_id, const watch::RunMemory& memory) {
+void CycleWriter::update_run(std::int64_t run_id, const core::RunMemory& memory) {
   update_run_.reset();
   update_run_
       .bind_all(memory.state, memory.poll_failures, memory.missing_polls, memory.failed_checkpoints,
-                memory.last_checkpoint_at, std::string(watch::to_string(memory.checkpoint_health)), run_id)
+                memory.last_checkpoint_at, std::string(core::to_string(memory.checkpoint_health)), run_id)
       .run();
 }
 
@@ -115,7 +116,8 @@ std::vector<JobLatestRun> latest_run_per_job(Database& database, const std::stri
     if (job.has_run) {
       job.live = statement.int64(3) != 0;
       job.state = statement.text(4);
-      job.checkpoint_health = watch::checkpoint_health_from_string(statement.text(5));
+      job.checkpoint_health =
+          core::checkpoint_health_from_string(statement.text(5)).value_or(core::CheckpointHealth::ok);
       job.last_checkpoint_at = statement.optional_int64(6);
     }
     jobs.push_back(std::move(job));

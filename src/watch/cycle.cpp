@@ -1,5 +1,6 @@
 #include "sp/watch/cycle.hpp"
 
+#include "sp/core/run_state.hpp"
 #include "sp/flink/mapping.hpp"
 #include "sp/ops/job_loader.hpp"
 #include "sp/store/events.hpp"
@@ -123,7 +124,7 @@ CycleReport Watcher::run_cycle() {
         auto found = listed.find(*runs[index].flink_job_id);
         if (found == listed.end()) continue;
         sighting.job = *found->second;
-        if (found->second->state != "RUNNING") continue;
+        if (found->second->state != core::run_state::running) continue;
         http_.add(request_to(base + "/jobs/" + *runs[index].flink_job_id + "/checkpoints", *cluster), tls,
                   [&, index](Result<net::HttpResponse> checkpoint_answer) {
                     auto checkpoint_body = answer_body(std::move(checkpoint_answer));
@@ -147,7 +148,7 @@ CycleReport Watcher::run_cycle() {
 
   // Why a job failed, for its alert: one small request per newly failed job.
   for (std::size_t index = 0; index < runs.size(); ++index) {
-    if (!verdicts[index].failed || verdicts[index].memory.state != "FAILED") continue;
+    if (!verdicts[index].failed || verdicts[index].memory.state != core::run_state::failed) continue;
     const ClusterAccess& access = access_for(runs[index]);
     if (!access.error.empty()) continue;
     http_.add(request_to(runs[index].rest_url + "/jobs/" + *runs[index].flink_job_id + "/exceptions", access),
@@ -271,7 +272,7 @@ CycleReport Watcher::run_cycle() {
         alert.time_ms = start;
         alert.cluster = runs[members.front()].cluster;
         alert.jobmanager = url;
-        alert.state = down ? std::string(unreachable_state) : "RECOVERED";
+        alert.state = down ? std::string(core::run_state::unreachable) : "RECOVERED";
         alert.jobs = jobs;
         if (down) alert.cause = seen.runs[members.front()].jobmanager_error;
         alert.summary = down ? fmt::format("JobManager {} unreachable ({} jobs): {}", url, jobs.size(),

@@ -3,9 +3,9 @@
 // one cycle with statements prepared once (a cycle may write 10,000 rows).
 #pragma once
 
+#include "sp/core/run_state.hpp"
 #include "sp/flink/model.hpp"
 #include "sp/store/database.hpp"
-#include "sp/watch/judge.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -25,7 +25,7 @@ struct WatchedRun {
   std::string rest_url;
   std::optional<std::string> flink_job_id;
   std::optional<std::string> application_id;
-  watch::RunMemory memory;
+  core::RunMemory memory;
 };
 
 // Every live run, with its Flink restarts and sp's automatic restarts since
@@ -49,7 +49,7 @@ std::unordered_map<std::int64_t, RecordedIds> recorded_point_ids(Database& datab
 class CycleWriter {
 public:
   explicit CycleWriter(Database& database);
-  void update_run(std::int64_t run_id, const watch::RunMemory& memory);
+  void update_run(std::int64_t run_id, const core::RunMemory& memory);
   // A completed checkpoint of the run; false when it was already recorded.
   bool record_checkpoint(std::int64_t job_id, std::int64_t run_id, const flink::CheckpointEntry& entry,
                          std::int64_t now_ms);
@@ -67,7 +67,7 @@ struct JobLatestRun {
   bool has_run = false;
   bool live = false;
   std::string state; // the live run's state, else its end state
-  watch::CheckpointHealth checkpoint_health = watch::CheckpointHealth::ok;
+  core::CheckpointHealth checkpoint_health = core::CheckpointHealth::ok;
   std::optional<std::int64_t> last_checkpoint_at;
 };
 std::vector<JobLatestRun> latest_run_per_job(Database& database, const std::string& environment);
