@@ -46,6 +46,12 @@ std::vector<WatchedRun> watched_runs(Database& database, std::int64_t restarts_s
   return runs;
 }
 
+void relocate_live_runs(Database& database, const std::string& from, const std::string& to) {
+  database.prepare("UPDATE runs SET rest_url = ?, poll_failures = 0 WHERE rest_url = ? AND ended_at IS NULL")
+      .bind_all(to, from)
+      .run();
+}
+
 std::unordered_map<std::int64_t, RecordedIds> recorded_point_ids(Database& database) {
   auto statement = database.prepare(R"sql(
     SELECT p.run_id, max(CASE WHEN p.kind = 'checkpoint' THEN p.flink_checkpoint_id END),

@@ -288,9 +288,7 @@ CycleReport Watcher::run_cycle() {
     }
 
     for (const auto& [from, to] : moved) {
-      database.prepare("UPDATE runs SET rest_url = ?, poll_failures = 0 WHERE rest_url = ? AND ended_at IS NULL")
-          .bind_all(to, from)
-          .run();
+      store::relocate_live_runs(database, from, to);
       report.notes.push_back({from, "relocated", "the JobManager is now at " + to});
     }
 

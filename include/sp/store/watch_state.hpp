@@ -32,6 +32,10 @@ struct WatchedRun {
 // `restarts_since_ms` counted.
 std::vector<WatchedRun> watched_runs(Database& database, std::int64_t restarts_since_ms);
 
+// The live runs polled at JobManager `from` are polled at `to` from now on,
+// their failed polls forgotten: the JobManager moved (YARN failover).
+void relocate_live_runs(Database& database, const std::string& from, const std::string& to);
+
 // The newest checkpoint and savepoint ids recorded per live run, so a cycle
 // only writes what is new (the unique index stays the guarantee).
 struct RecordedIds {
