@@ -8,6 +8,7 @@
 #include "sp/ops/observe.hpp"
 #include "sp/ops/release.hpp"
 #include "sp/store/environments.hpp"
+#include "sp/store/events.hpp"
 #include "sp/store/job_summaries.hpp"
 #include "sp/store/jobs.hpp"
 #include "sp/store/runs.hpp"
@@ -111,12 +112,10 @@ int run_show(Invocation& invocation, const std::string& name) {
 int run_history(Invocation& invocation, const std::string& name) {
   auto database = open_existing_store(invocation);
   const auto job = require_job(database, invocation, name);
-  auto events = database.prepare("SELECT time, kind, actor, host, message FROM events WHERE job_id = ? ORDER BY time DESC, id DESC");
-  events.bind(1, job.id);
   Data rows = Data::array();
-  while (events.step()) {
-    rows.push_back({{"time", time_data(events.int64(0))}, {"kind", events.text(1)}, {"actor", events.text(2)},
-                    {"host", events.text(3)}, {"message", events.text(4)}});
+  for (const auto& event : store::job_events(database, job.id)) {
+    rows.push_back({{"time", time_data(event.time_ms)}, {"kind", event.kind}, {"actor", event.actor},
+                    {"host", event.host}, {"message", event.message}});
   }
   invocation.print({rows, {}});
   return 0;

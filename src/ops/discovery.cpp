@@ -1,5 +1,6 @@
 #include "sp/ops/discovery.hpp"
 
+#include "sp/core/run_state.hpp"
 #include "sp/core/state_layout.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/store/database.hpp"
@@ -120,7 +121,7 @@ void scan_run_directories(storage::StateStorage& storage, const JobTarget& job, 
     const std::string id = directory.substr(directory.rfind('/') + 1);
     auto known = std::ranges::find(discovery.runs, id, &DiscoveredRun::flink_job_id);
     if (known == discovery.runs.end()) {
-      discovery.runs.push_back({.flink_job_id = id, .state = "LOST",
+      discovery.runs.push_back({.flink_job_id = id, .state = std::string(core::run_state::lost),
                                 .started_ms = core::submission_time_of(id).value_or(0)});
       known = discovery.runs.end() - 1;
     }

@@ -1,5 +1,6 @@
 #include "sp/ops/observe.hpp"
 
+#include "sp/core/run_state.hpp"
 #include "sp/flink/mapping.hpp"
 #include "sp/store/events.hpp"
 
@@ -59,7 +60,7 @@ void record_job_event(const OpsContext& context, const JobTarget& job, const std
 }
 
 bool is_alive_state(const std::string& state) {
-  return !flink::is_globally_terminal(state) && state != "SUSPENDED";
+  return !flink::is_globally_terminal(state) && state != core::run_state::suspended;
 }
 
 } // namespace sp::ops

@@ -3,6 +3,7 @@
 // of it, submitted under the id sp chose, then waited for and verified.
 #include "sp/ops/start.hpp"
 
+#include "sp/core/run_state.hpp"
 #include "sp/core/state_layout.hpp"
 #include "sp/flink/mapping.hpp"
 #include "sp/ops/discovery.hpp"
@@ -26,12 +27,12 @@ std::string doing(const JobTarget& job) { return "starting job " + job.name; }
 Result<std::string> wait_until_running(const OpsContext& context, const JobTarget& job, flink::RestClient& rest,
                                        const std::string& flink_job_id, std::chrono::milliseconds wait) {
   const std::int64_t deadline = context.clock.now_ms() + wait.count();
-  std::string state = "SUBMITTED";
+  std::string state(core::run_state::submitted);
   for (;;) {
     auto listed = find_flink_job(rest, flink_job_id);
     if (listed && *listed) {
       state = (*listed)->state;
-      if (state == "RUNNING") return state;
+      if (state == core::run_state::running) return state;
       if (flink::is_globally_terminal(state)) {
         auto cause = rest.root_cause(flink_job_id);
         return fail(ErrorKind::external, doing(job),
@@ -108,7 +109,7 @@ std::int64_t insert_submitting_run(const OpsContext& context, const JobTarget& j
        .release_id = release.id,
        .flink_job_id = run.job_id,
        .rest_url = plan.rest_url,
-       .state = "SUBMITTING",
+       .state = std::string(core::run_state::submitting),
        .restore_point_id = point_id,
        .restore_path = run.savepoint_path,
        .started_at = context.clock.now_ms(),
@@ -122,7 +123,7 @@ std::int64_t insert_submitting_run(const OpsContext& context, const JobTarget& j
 Error submission_failed(const OpsContext& context, const JobTarget& job, std::int64_t run_id, const Error& error,
                         const std::string& flink_job_id) {
   if (error.kind() == ErrorKind::unreachable) return error.within(doing(job));
-  store::end_run(context.database, run_id, not_submitted_state, context.clock.now_ms());
+  store::end_run(context.database, run_id, std::string(core::run_state::not_submitted), context.clock.now_ms());
   record_job_event(context, job, "start-failed", error.what());
   const std::string why = error.why();
   if (why.find("already") != std::string::npos && why.find("submitted") != std::string::npos) {
@@ -142,7 +143,7 @@ Result<void> await_running(const OpsContext& context, const JobTarget& job, Star
   auto state = wait_until_running(context, job, rest, result.flink_job_id, options.wait);
   if (!state) {
     if (state.error().kind() == ErrorKind::external) {
-      store::end_run(context.database, result.run_id, "FAILED", context.clock.now_ms());
+      store::end_run(context.database, result.run_id, std::string(core::run_state::failed), context.clock.now_ms());
       record_job_event(context, job, "start-failed", state.error().why());
     }
     return std::unexpected(state.error());

@@ -4,6 +4,7 @@
 // ask the cluster and the storage when sp's records are thin, and decide.
 #include "sp/ops/start.hpp"
 
+#include "sp/core/run_state.hpp"
 #include "sp/core/state_layout.hpp"
 #include "sp/flink/mapping.hpp"
 #include "sp/ops/discovery.hpp"
@@ -156,7 +157,8 @@ Result<void> settle_submitting(const OpsContext& context, const JobTarget& job, 
   }
   plan.notes.push_back(fmt::format("run {} was being submitted when sp stopped; {}", run.id,
                                    has_state ? "Flink no longer lists it, but it left state" : "it never reached Flink"));
-  end_run(context, run, has_state ? "LOST" : not_submitted_state, context.clock.now_ms(), record);
+  end_run(context, run, std::string(has_state ? core::run_state::lost : core::run_state::not_submitted),
+          context.clock.now_ms(), record);
   return {};
 }
 
@@ -169,7 +171,7 @@ Result<std::optional<flink::CheckpointStats>> settle_last_run(const OpsContext& 
     auto listed = find_live_job(context, job, run, record, gone);
     if (gone) {
       plan.notes.push_back(fmt::format("run {} ended with its application {}", run.id, run.application_id.value_or("?")));
-      end_run(context, run, "LOST", context.clock.now_ms(), record);
+      end_run(context, run, std::string(core::run_state::lost), context.clock.now_ms(), record);
       return std::optional<flink::CheckpointStats>();
     }
     if (!listed) {
@@ -183,7 +185,7 @@ Result<std::optional<flink::CheckpointStats>> settle_last_run(const OpsContext& 
                               *run.flink_job_id, run.id),
                   "use `sp job restart` to stop and start it again, or `sp job stop` first");
     }
-    const std::string end_state = *listed ? (*listed)->state : "LOST";
+    const std::string end_state = *listed ? (*listed)->state : std::string(core::run_state::lost);
     plan.notes.push_back(fmt::format("run {} ended as {}", run.id, end_state));
     end_run(context, run, end_state,
             *listed && (*listed)->end_time_ms ? *(*listed)->end_time_ms : context.clock.now_ms(), record);
@@ -287,7 +289,7 @@ Result<void> discover(const OpsContext& context, const JobTarget& job, storage::
   if (candidates.recording()) {
     record_discovery(context, job, *discovery, /*include_live=*/false);
     for (const auto& run : store::runs_of_job(context.database, job.job_id)) {
-      if (run.end_state == not_submitted_state) continue;
+      if (run.end_state == core::run_state::not_submitted) continue;
       facts.last_run_id = run.id;
       break;
     }
@@ -319,7 +321,7 @@ Result<std::optional<store::RunRow>> last_run_of(const OpsContext& context, cons
       auto settled = settle_submitting(context, job, run, plan.rest_url, storage, plan, record);
       if (!settled) return std::unexpected(settled.error());
     }
-    if (run.end_state != not_submitted_state) return std::optional<store::RunRow>(run);
+    if (run.end_state != core::run_state::not_submitted) return std::optional<store::RunRow>(run);
   }
   return std::optional<store::RunRow>();
 }

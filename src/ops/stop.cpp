@@ -1,5 +1,6 @@
 #include "sp/ops/stop.hpp"
 
+#include "sp/core/run_state.hpp"
 #include "sp/core/state_layout.hpp"
 #include "sp/ops/discovery.hpp"
 
@@ -100,8 +101,8 @@ std::string wait_for_end(const OpsContext& context, flink::RestClient& rest, con
   for (;;) {
     auto listed = find_flink_job(rest, job_id);
     if (listed && *listed && flink::is_globally_terminal((*listed)->state)) return (*listed)->state;
-    if (listed && !*listed) return "LOST";
-    if (context.clock.now_ms() >= deadline) return "UNKNOWN";
+    if (listed && !*listed) return std::string(core::run_state::lost);
+    if (context.clock.now_ms() >= deadline) return std::string(core::run_state::unknown);
     context.clock.sleep(250ms);
   }
 }
@@ -130,7 +131,7 @@ Result<StopResult> cancel_run(const OpsContext& context, const JobTarget& job, f
   result.end_state = wait_for_end(context, rest, *run.flink_job_id, options.wait);
   record_live_checkpoints(context, job, rest, run);
   store::Transaction transaction(context.database);
-  if (result.end_state != "UNKNOWN") store::end_run(context.database, run.id, result.end_state, context.clock.now_ms());
+  if (result.end_state != core::run_state::unknown) store::end_run(context.database, run.id, result.end_state, context.clock.now_ms());
   record_job_event(context, job, "cancelled", fmt::format("Flink job {} cancelled: {}", run.flink_job_id.value(), result.end_state));
   transaction.commit();
   return result;
@@ -176,7 +177,7 @@ Result<StopResult> stop_job(const OpsContext& context, const JobTarget& job, con
   // Recorded once the job has ended, when its checkpoint history lists the savepoint with its id.
   record_savepoint(context, job, rest, *run, core::PointKind::stop_savepoint, *location);
   store::Transaction transaction(context.database);
-  if (result.end_state != "UNKNOWN") store::end_run(context.database, run->id, result.end_state, context.clock.now_ms());
+  if (result.end_state != core::run_state::unknown) store::end_run(context.database, run->id, result.end_state, context.clock.now_ms());
   record_job_event(context, job, "stopped",
                    fmt::format("Flink job {} stopped with savepoint {}", *run->flink_job_id, *location));
   transaction.commit();

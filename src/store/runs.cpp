@@ -93,9 +93,9 @@ void set_run_submitted(Database& database, std::int64_t run_id, const std::strin
                        const std::optional<std::string>& application_id, const std::string& rest_url,
                        const std::optional<std::string>& checkpoint_dir) {
   database
-      .prepare("UPDATE runs SET state = 'SUBMITTED', flink_job_id = ?, application_id = ?, rest_url = ?, "
+      .prepare("UPDATE runs SET state = ?, flink_job_id = ?, application_id = ?, rest_url = ?, "
                "checkpoint_dir = COALESCE(?, checkpoint_dir) WHERE id = ? AND ended_at IS NULL")
-      .bind_all(flink_job_id, application_id, rest_url, checkpoint_dir, run_id)
+      .bind_all(core::run_state::submitted, flink_job_id, application_id, rest_url, checkpoint_dir, run_id)
       .run();
 }
 

@@ -36,13 +36,20 @@ std::vector<WatchedRun> watched_runs(Database& database, std::int64_t restarts_s
     run.memory.missing_polls = statement.int64(11);
     run.memory.failed_checkpoints = statement.int64(12);
     run.memory.last_checkpoint_at = statement.optional_int64(13);
-    run.memory.checkpoint_health = watch::checkpoint_health_from_string(statement.text(14));
+    run.memory.checkpoint_health =
+        core::checkpoint_health_from_string(statement.text(14)).value_or(core::CheckpointHealth::ok);
     run.memory.recent_flink_restarts = static_cast<int>(statement.int64(15));
     run.memory.recent_auto_restarts = static_cast<int>(statement.int64(16));
     run.release_id = statement.optional_int64(17);
     runs.push_back(std::move(run));
   }
   return runs;
+}
+
+void relocate_live_runs(Database& database, const std::string& from, const std::string& to) {
+  database.prepare("UPDATE runs SET rest_url = ?, poll_failures = 0 WHERE rest_url = ? AND ended_at IS NULL")
+      .bind_all(to, from)
+      .run();
 }
 
 std::unordered_map<std::int64_t, RecordedIds> recorded_point_ids(Database& database) {
@@ -70,21 +77,19 @@ CycleWriter::CycleWriter(Database& database)
           "INSERT OR IGNORE INTO restore_points (job_id, run_id, kind, flink_checkpoint_id, path, trigger_time, "
           "completion_time, size_bytes, recorded_at) VALUES (?, ?, 'checkpoint', ?, ?, ?, ?, ?, ?)")) {}
 
-void CycleWriter::update_run(std::int64_t run_id, const watch::RunMemory& memory) {
+void CycleWriter::update_run(std::int64_t run_id, const core::RunMemory& memory) {
   update_run_.reset();
   update_run_
       .bind_all(memory.state, memory.poll_failures, memory.missing_polls, memory.failed_checkpoints,
-                memory.last_checkpoint_at, std::string(watch::to_string(memory.checkpoint_health)), run_id)
+                memory.last_checkpoint_at, std::string(core::to_string(memory.checkpoint_health)), run_id)
       .run();
 }
 
-bool CycleWriter::record_checkpoint(std::int64_t job_id, std::int64_t run_id, const flink::CheckpointEntry& entry,
-                                    std::int64_t now_ms) {
-  if (!entry.external_path || entry.status != "COMPLETED") return false;
+bool CycleWriter::record_checkpoint(const NewRestorePoint& point) {
   insert_checkpoint_.reset();
   insert_checkpoint_
-      .bind_all(job_id, run_id, entry.id, *entry.external_path, entry.trigger_time_ms,
-                entry.completion_time_ms.value_or(now_ms), entry.size_bytes, now_ms)
+      .bind_all(point.job_id, point.run_id, point.flink_checkpoint_id, point.path, point.trigger_time,
+                point.completion_time, point.size_bytes, point.recorded_at)
       .run();
   return database_.changes() > 0;
 }
@@ -115,7 +120,8 @@ std::vector<JobLatestRun> latest_run_per_job(Database& database, const std::stri
     if (job.has_run) {
       job.live = statement.int64(3) != 0;
       job.state = statement.text(4);
-      job.checkpoint_health = watch::checkpoint_health_from_string(statement.text(5));
+      job.checkpoint_health =
+          core::checkpoint_health_from_string(statement.text(5)).value_or(core::CheckpointHealth::ok);
       job.last_checkpoint_at = statement.optional_int64(6);
     }
     jobs.push_back(std::move(job));

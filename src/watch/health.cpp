@@ -1,12 +1,16 @@
 #include "sp/watch/health.hpp"
 
 #include "sp/core/restore.hpp"
+#include "sp/core/run_state.hpp"
 
 #include <fmt/format.h>
 
 #include <algorithm>
 
 namespace sp::watch {
+
+using core::CheckpointHealth;
+namespace run_state = core::run_state;
 
 std::string_view to_string(Health health) {
   switch (health) {
@@ -44,19 +48,19 @@ Finding job_finding(const JobCondition& job) {
   const std::string subject = job.environment + "/" + job.job;
   if (!job.has_run) return {Health::ok, subject, "never started"};
   if (!job.live) {
-    if (job.state == "FAILED" || job.state == lost_state) {
+    if (job.state == run_state::failed || job.state == run_state::lost) {
       return {Health::critical, subject, fmt::format("not running: its last run ended {}", job.state)};
     }
     return {Health::ok, subject, fmt::format("stopped ({})", job.state)};
   }
-  if (job.state == unreachable_state) return {Health::critical, subject, "its JobManager does not answer"};
-  if (job.state == "FAILED") return {Health::critical, subject, "FAILED"};
-  if (job.state != "RUNNING") return {Health::warning, subject, job.state};
+  if (job.state == run_state::unreachable) return {Health::critical, subject, "its JobManager does not answer"};
+  if (job.state == run_state::failed) return {Health::critical, subject, std::string(run_state::failed)};
+  if (job.state != run_state::running) return {Health::warning, subject, job.state};
   if (job.checkpoint_health == CheckpointHealth::failing) return {Health::warning, subject, "RUNNING, checkpoints failing"};
   if (job.checkpoint_health == CheckpointHealth::stale) {
     return {Health::warning, subject, "RUNNING, no recent completed checkpoint"};
   }
-  return {Health::ok, subject, "RUNNING"};
+  return {Health::ok, subject, std::string(run_state::running)};
 }
 
 } // namespace

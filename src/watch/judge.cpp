@@ -8,20 +8,9 @@
 
 namespace sp::watch {
 
-std::string_view to_string(CheckpointHealth health) {
-  switch (health) {
-  case CheckpointHealth::ok: return "ok";
-  case CheckpointHealth::failing: return "failing";
-  case CheckpointHealth::stale: return "stale";
-  }
-  return "ok";
-}
-
-CheckpointHealth checkpoint_health_from_string(std::string_view text) {
-  if (text == "failing") return CheckpointHealth::failing;
-  if (text == "stale") return CheckpointHealth::stale;
-  return CheckpointHealth::ok;
-}
+using core::CheckpointHealth;
+using core::RunMemory;
+namespace run_state = core::run_state;
 
 namespace {
 
@@ -37,8 +26,8 @@ void judge_unanswered(const RunMemory& before, const RunSighting& sighting, cons
   auto& memory = verdict.memory;
   memory.poll_failures = before.poll_failures + 1;
   verdict.changed = true;
-  if (memory.poll_failures >= policy.unreachable_after && before.state != unreachable_state) {
-    memory.state = std::string(unreachable_state);
+  if (memory.poll_failures >= policy.unreachable_after && before.state != run_state::unreachable) {
+    memory.state = std::string(run_state::unreachable);
     verdict.became_unreachable = true;
     verdict.events.push_back(
         {"unreachable", fmt::format("the JobManager did not answer {} polls in a row (last: {}); was {}",
@@ -49,7 +38,7 @@ void judge_unanswered(const RunMemory& before, const RunSighting& sighting, cons
 void judge_state(const RunMemory& before, const flink::JobOverview& job, const WatchPolicy& policy,
                  RunVerdict& verdict) {
   auto& memory = verdict.memory;
-  if (before.state == unreachable_state) {
+  if (before.state == run_state::unreachable) {
     verdict.recovered = true;
     verdict.events.push_back({"recovered", fmt::format("the JobManager answers again; the job is {}", job.state)});
   }
@@ -57,13 +46,13 @@ void judge_state(const RunMemory& before, const flink::JobOverview& job, const W
   if (job.state != before.state) {
     verdict.changed = true;
     // RESTARTING has its own kind so the restarts within a window can be counted.
-    verdict.events.push_back({job.state == "RESTARTING" ? "restarting" : "state",
+    verdict.events.push_back({job.state == run_state::restarting ? "restarting" : "state",
                               fmt::format("{} -> {}", before.state, job.state)});
-    if (job.state == "FAILED") {
+    if (job.state == run_state::failed) {
       verdict.failed = true;
       verdict.alerts.emplace_back("job-failed");
     }
-    if (job.state == "RESTARTING") {
+    if (job.state == run_state::restarting) {
       memory.recent_flink_restarts = before.recent_flink_restarts + 1;
       // Once when the count passes the threshold, not at every restart after it.
       if (memory.recent_flink_restarts == policy.restart_alert_threshold + 1) {
@@ -78,10 +67,10 @@ void judge_missing(const RunMemory& before, const WatchPolicy& policy, RunVerdic
   auto& memory = verdict.memory;
   memory.missing_polls = before.missing_polls + 1;
   verdict.changed = true;
-  if (before.state == unreachable_state) verdict.recovered = true;
+  if (before.state == run_state::unreachable) verdict.recovered = true;
   if (memory.missing_polls >= policy.missing_after) {
-    memory.state = std::string(lost_state);
-    verdict.end_state = std::string(lost_state);
+    memory.state = std::string(run_state::lost);
+    verdict.end_state = std::string(run_state::lost);
     verdict.failed = true;
     verdict.alerts.emplace_back("job-failed");
     verdict.events.push_back(
@@ -102,7 +91,7 @@ void judge_checkpoints(const RunMemory& before, const flink::CheckpointStats& st
   const bool new_completion = memory.last_checkpoint_at != before.last_checkpoint_at;
   const bool checkpointing = stats.counts.total > 0;
   const auto age = now_ms - memory.last_checkpoint_at.value_or(before.started_at);
-  const bool stale = checkpointing && memory.state == "RUNNING" && age > policy.checkpoint_max_age.count();
+  const bool stale = checkpointing && memory.state == run_state::running && age > policy.checkpoint_max_age.count();
 
   CheckpointHealth health = before.checkpoint_health;
   if (new_failures && !new_completion) {

@@ -1,5 +1,7 @@
 #include "sp/watch/metrics.hpp"
 
+#include "sp/core/run_state.hpp"
+
 #include <fmt/format.h>
 
 #include <cerrno>
@@ -35,7 +37,7 @@ std::string prometheus_text(const CycleReport& report, std::int64_t now_ms, std:
   family(out, "sp_job_up", "gauge", "1 when the job's live run is RUNNING");
   for (const auto& run : report.run_lines) {
     out += fmt::format("sp_job_up{{environment=\"{}\",job=\"{}\",cluster=\"{}\"}} {}\n", label(run.environment),
-                       label(run.job), label(run.cluster), run.state == "RUNNING" ? 1 : 0);
+                       label(run.job), label(run.cluster), run.state == core::run_state::running ? 1 : 0);
   }
   family(out, "sp_job_state", "gauge", "1 for the job's current state as the last cycle saw it");
   for (const auto& run : report.run_lines) {

@@ -1,6 +1,7 @@
 #include "sp/watch/restarts.hpp"
 
 #include "sp/core/restore.hpp"
+#include "sp/core/run_state.hpp"
 #include "sp/ops/job_loader.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/ops/release.hpp"
@@ -82,7 +83,7 @@ std::optional<RestartOutcome> restart_failed_run(const ops::OpsContext& context,
   alert.owner = row->metadata.owner.value_or("");
   alert.cluster = run.cluster;
   alert.jobmanager = run.rest_url;
-  alert.state = outcome.restarted ? "RUNNING" : run.memory.state;
+  alert.state = outcome.restarted ? std::string(core::run_state::running) : run.memory.state;
   alert.restore_point = newest_restore_point(context.database, row->id);
   alert.summary = fmt::format("{}/{}: {}", run.environment, run.job, outcome.message);
   alert.host = context.actor.host;

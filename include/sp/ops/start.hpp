@@ -50,10 +50,6 @@ struct StartResult {
 Result<StartResult> start_job(const OpsContext& context, const JobTarget& job, const store::ReleaseRow& release,
                               const StartOptions& options);
 
-// The end state of a run that never reached Flink (rejected, or written
-// before a submission that did not happen): not history, for SPEC 5.6.
-inline const std::string not_submitted_state = "NOT_SUBMITTED";
-
 // "file:/a/b/", "file:///a/b/_metadata" and "/a/b" are the same restore location.
 std::string normalized_restore_location(const std::string& path);
 

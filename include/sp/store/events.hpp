@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sp::store {
 
@@ -22,5 +23,17 @@ struct NewEvent {
 
 // Appends one event; runs inside the caller's transaction when there is one.
 void record_event(Database& database, const NewEvent& event);
+
+// One event as `sp job history` shows it.
+struct EventRow {
+  std::int64_t time_ms = 0;
+  std::string kind;
+  std::string actor;
+  std::string host;
+  std::string message;
+};
+
+// The job's events, newest first (ties in the order they were recorded, newest first).
+std::vector<EventRow> job_events(Database& database, std::int64_t job_id);
 
 } // namespace sp::store

@@ -2,6 +2,7 @@
 #pragma once
 
 #include "sp/core/restore.hpp"
+#include "sp/core/run_state.hpp"
 #include "sp/store/database.hpp"
 
 #include <cstdint>
@@ -32,7 +33,7 @@ struct RunRow {
 
   bool live() const { return !ended_at.has_value(); }
   // Written before submitting (SPEC 5.9); settled by the next command on the job.
-  bool submitting() const { return live() && state == "SUBMITTING"; }
+  bool submitting() const { return live() && state == core::run_state::submitting; }
 };
 
 struct NewRun {

@@ -3,9 +3,9 @@
 // one cycle with statements prepared once (a cycle may write 10,000 rows).
 #pragma once
 
-#include "sp/flink/model.hpp"
+#include "sp/core/run_state.hpp"
+#include "sp/store/runs.hpp"
 #include "sp/store/database.hpp"
-#include "sp/watch/judge.hpp"
 
 #include <cstdint>
 #include <optional>
@@ -25,12 +25,16 @@ struct WatchedRun {
   std::string rest_url;
   std::optional<std::string> flink_job_id;
   std::optional<std::string> application_id;
-  watch::RunMemory memory;
+  core::RunMemory memory;
 };
 
 // Every live run, with its Flink restarts and sp's automatic restarts since
 // `restarts_since_ms` counted.
 std::vector<WatchedRun> watched_runs(Database& database, std::int64_t restarts_since_ms);
+
+// The live runs polled at JobManager `from` are polled at `to` from now on,
+// their failed polls forgotten: the JobManager moved (YARN failover).
+void relocate_live_runs(Database& database, const std::string& from, const std::string& to);
 
 // The newest checkpoint and savepoint ids recorded per live run, so a cycle
 // only writes what is new (the unique index stays the guarantee).
@@ -49,10 +53,10 @@ std::unordered_map<std::int64_t, RecordedIds> recorded_point_ids(Database& datab
 class CycleWriter {
 public:
   explicit CycleWriter(Database& database);
-  void update_run(std::int64_t run_id, const watch::RunMemory& memory);
-  // A completed checkpoint of the run; false when it was already recorded.
-  bool record_checkpoint(std::int64_t job_id, std::int64_t run_id, const flink::CheckpointEntry& entry,
-                         std::int64_t now_ms);
+  void update_run(std::int64_t run_id, const core::RunMemory& memory);
+  // A completed checkpoint of a run (kind checkpoint, with its run and
+  // Flink checkpoint id); false when it was already recorded.
+  bool record_checkpoint(const NewRestorePoint& point);
 
 private:
   Database& database_;
@@ -67,7 +71,7 @@ struct JobLatestRun {
   bool has_run = false;
   bool live = false;
   std::string state; // the live run's state, else its end state
-  watch::CheckpointHealth checkpoint_health = watch::CheckpointHealth::ok;
+  core::CheckpointHealth checkpoint_health = core::CheckpointHealth::ok;
   std::optional<std::int64_t> last_checkpoint_at;
 };
 std::vector<JobLatestRun> latest_run_per_job(Database& database, const std::string& environment);

@@ -76,9 +76,13 @@ struct CycleReport {
 class Watcher {
 public:
   Watcher(const ops::OpsContext& context, net::ConcurrentHttp& http, WatchSettings settings, Relocator relocate);
+  // Reads, fetches, judges, writes in one transaction, then acts (restarts,
+  // alert delivery); see ARCHITECTURE.md, Watch.
   CycleReport run_cycle();
 
 private:
+  class Cycle; // one cycle's steps and what they hand each other (cycle.cpp)
+
   struct ClusterAccess {
     net::TlsSettings tls;
     std::optional<std::string> authorization;

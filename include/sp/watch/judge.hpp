@@ -5,6 +5,7 @@
 // produces nothing.
 #pragma once
 
+#include "sp/core/run_state.hpp"
 #include "sp/flink/model.hpp"
 
 #include <chrono>
@@ -23,28 +24,6 @@ struct WatchPolicy {
   std::chrono::milliseconds restart_alert_window = std::chrono::hours(1);
 };
 
-enum class CheckpointHealth { ok, failing, stale };
-std::string_view to_string(CheckpointHealth health);
-CheckpointHealth checkpoint_health_from_string(std::string_view text);
-
-// The state sp calls a run whose JobManager stopped answering: not lost, not failed.
-inline constexpr std::string_view unreachable_state = "UNREACHABLE";
-// The end sp records when a reachable JobManager no longer knows the job.
-inline constexpr std::string_view lost_state = "LOST";
-
-// What the store knew of a live run before this cycle.
-struct RunMemory {
-  std::string state;
-  std::int64_t started_at = 0;
-  std::int64_t poll_failures = 0;
-  std::int64_t missing_polls = 0;
-  std::int64_t failed_checkpoints = 0;
-  std::optional<std::int64_t> last_checkpoint_at;
-  CheckpointHealth checkpoint_health = CheckpointHealth::ok;
-  int recent_flink_restarts = 0; // RESTARTING transitions within the policy's window
-  int recent_auto_restarts = 0;  // restarts by sp (restart.onFailure) within the same window
-};
-
 // What this cycle saw.
 struct RunSighting {
   bool jobmanager_answered = false;
@@ -59,7 +38,7 @@ struct RunEvent {
 };
 
 struct RunVerdict {
-  RunMemory memory;                    // to store for the next cycle
+  core::RunMemory memory;              // to store for the next cycle
   std::optional<std::string> end_state; // the run ended (terminal Flink state or LOST)
   std::vector<RunEvent> events;
   std::vector<std::string> alerts;     // alert kinds raised for this run (core::alert_kinds)
@@ -69,7 +48,7 @@ struct RunVerdict {
   bool changed = false;                // anything to write for this run
 };
 
-RunVerdict judge_run(const RunMemory& before, const RunSighting& sighting, const WatchPolicy& policy,
+RunVerdict judge_run(const core::RunMemory& before, const RunSighting& sighting, const WatchPolicy& policy,
                      std::int64_t now_ms);
 
 } // namespace sp::watch

@@ -313,7 +313,7 @@ TEST_CASE("a SUBMITTING run left by a killed sp is settled by the next command",
   SECTION("Flink does not have it: it never ran, and this is still a first start") {
     auto plan = ops::plan_start(f.context, f.job, {}, /*record=*/true);
     REQUIRE(plan);
-    CHECK(store::find_run(f.database, run)->end_state == ops::not_submitted_state);
+    CHECK(store::find_run(f.database, run)->end_state == sp::core::run_state::not_submitted);
     CHECK(plan->decision.action == core::RestoreDecision::Action::start_fresh);
   }
 }
@@ -387,7 +387,7 @@ TEST_CASE("a job id the cluster already has is refused as such, and the run is n
   CHECK(result.error().why().find("already has a Flink job with id") != std::string::npos);
   const auto run = store::latest_run(f.database, f.job.job_id);
   REQUIRE(run);
-  CHECK(run->end_state == ops::not_submitted_state);
+  CHECK(run->end_state == sp::core::run_state::not_submitted);
   // It never reached Flink, so the next start is still a first start.
   auto plan = ops::plan_start(f.context, f.job, {}, /*record=*/false);
   REQUIRE(plan);

@@ -7,6 +7,7 @@
 #include "sp/store/retention.hpp"
 #include "sp/store/runs.hpp"
 #include "sp/store/store.hpp"
+#include "sp/store/watch_state.hpp"
 
 #include "support/temp_dir.hpp"
 
@@ -77,4 +78,25 @@ TEST_CASE("retention keeps the newest checkpoints per job, every savepoint and r
   CHECK(f.count("SELECT min(flink_checkpoint_id) FROM restore_points WHERE kind = 'checkpoint'") == 26);
   CHECK(f.count("SELECT count(*) FROM restore_points WHERE kind = 'savepoint'") == 1);
   CHECK(f.count("SELECT count(*) FROM events") == 1);
+}
+
+TEST_CASE("live runs follow their JobManager to its new address, ended runs keep theirs", "[store][watch]") {
+  Fixture f;
+  const auto environment = store::ensure_environment(f.database, "prod", 0).first;
+  core::JobSpec spec;
+  spec.cluster = "c";
+  spec.artifact.jar = "/x.jar";
+  const auto job = store::upsert_job(f.database, environment, "orders", {}, spec, 0).second;
+  const auto ended = store::insert_run(f.database, {.job_id = job, .rest_url = "http://old:8081", .state = "RUNNING", .started_at = 1});
+  store::end_run(f.database, ended, "FAILED", 2);
+  const auto live = store::insert_run(f.database, {.job_id = job, .rest_url = "http://old:8081", .state = "RUNNING", .started_at = 3});
+  const auto elsewhere = store::insert_run(f.database, {.job_id = job, .rest_url = "http://other:8081", .state = "RUNNING", .started_at = 4});
+  f.database.prepare("UPDATE runs SET poll_failures = 3").run();
+
+  store::relocate_live_runs(f.database, "http://old:8081", "http://new:8081");
+  CHECK(store::find_run(f.database, live)->rest_url == "http://new:8081");
+  CHECK(store::find_run(f.database, live)->poll_failures == 0);
+  CHECK(store::find_run(f.database, ended)->rest_url == "http://old:8081");
+  CHECK(store::find_run(f.database, elsewhere)->rest_url == "http://other:8081");
+  CHECK(store::find_run(f.database, elsewhere)->poll_failures == 3);
 }

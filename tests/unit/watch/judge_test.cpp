@@ -39,8 +39,8 @@ flink::CheckpointStats stats(std::int64_t completed, std::int64_t failed, std::o
   return result;
 }
 
-RunMemory running() {
-  RunMemory memory;
+core::RunMemory running() {
+  core::RunMemory memory;
   memory.state = "RUNNING";
   memory.started_at = 0;
   return memory;
@@ -79,7 +79,7 @@ TEST_CASE("a finished or cancelled job ends its run without an alert", "[watch][
 TEST_CASE("a JobManager that stops answering makes its runs UNREACHABLE after N polls, once", "[watch][judge]") {
   WatchPolicy policy;
   policy.unreachable_after = 3;
-  RunMemory memory = running();
+  core::RunMemory memory = running();
   int became = 0;
   for (int poll = 1; poll <= 5; ++poll) {
     auto verdict = judge_run(memory, silent(), policy, 1000);
@@ -115,7 +115,7 @@ TEST_CASE("a job the JobManager no longer lists is LOST after N answers, and cou
 TEST_CASE("Flink restarting more often than the threshold alerts once", "[watch][judge]") {
   WatchPolicy policy;
   policy.restart_alert_threshold = 2;
-  RunMemory memory = running();
+  core::RunMemory memory = running();
   std::vector<std::size_t> alerts;
   for (int restart = 0; restart < 4; ++restart) {
     auto restarting = judge_run(memory, answered("RESTARTING"), policy, 1000);
@@ -127,7 +127,7 @@ TEST_CASE("Flink restarting more often than the threshold alerts once", "[watch]
 }
 
 TEST_CASE("failing checkpoints alert when they start failing and clear when one completes", "[watch][judge]") {
-  RunMemory memory = running();
+  core::RunMemory memory = running();
   auto sighting = answered("RUNNING");
   sighting.checkpoints = stats(3, 0, 900);
   auto healthy = judge_run(memory, sighting, {}, 1000);
@@ -137,7 +137,7 @@ TEST_CASE("failing checkpoints alert when they start failing and clear when one 
   sighting.checkpoints = stats(3, 1, 900);
   auto failing = judge_run(healthy.memory, sighting, {}, 2000);
   CHECK(failing.alerts == std::vector<std::string>{"checkpoint-failing"});
-  CHECK(failing.memory.checkpoint_health == CheckpointHealth::failing);
+  CHECK(failing.memory.checkpoint_health == core::CheckpointHealth::failing);
 
   sighting.checkpoints = stats(3, 2, 900);
   auto still = judge_run(failing.memory, sighting, {}, 3000);
@@ -145,7 +145,7 @@ TEST_CASE("failing checkpoints alert when they start failing and clear when one 
 
   sighting.checkpoints = stats(4, 2, 3500);
   auto recovered = judge_run(still.memory, sighting, {}, 4000);
-  CHECK(recovered.memory.checkpoint_health == CheckpointHealth::ok);
+  CHECK(recovered.memory.checkpoint_health == core::CheckpointHealth::ok);
   CHECK(recovered.alerts.empty());
   REQUIRE(recovered.events.size() == 1);
   CHECK(recovered.events[0].kind == "checkpoint-ok");
@@ -169,5 +169,5 @@ TEST_CASE("a job without checkpointing is never stale", "[watch][judge]") {
   sighting.checkpoints = stats(0, 0, std::nullopt);
   auto verdict = judge_run(running(), sighting, {}, 24 * 3600'000);
   CHECK(verdict.alerts.empty());
-  CHECK(verdict.memory.checkpoint_health == CheckpointHealth::ok);
+  CHECK(verdict.memory.checkpoint_health == core::CheckpointHealth::ok);
 }

@@ -54,7 +54,7 @@ store::WatchStatus watcher_at(std::int64_t last_cycle_at) {
 }
 
 JobCondition job(const std::string& name, bool live, const std::string& state,
-                 CheckpointHealth checkpoints = CheckpointHealth::ok) {
+                 core::CheckpointHealth checkpoints = core::CheckpointHealth::ok) {
   return {"prod", name, true, live, state, checkpoints, std::nullopt};
 }
 
@@ -71,7 +71,7 @@ TEST_CASE("check: failed, lost and unreachable jobs are critical, checkpoint tro
   CHECK(worst(assess(watcher_at(0), {job("a", false, "FAILED")}, 1000)) == Health::critical);
   CHECK(worst(assess(watcher_at(0), {job("a", false, "LOST")}, 1000)) == Health::critical);
   CHECK(worst(assess(watcher_at(0), {job("a", true, "UNREACHABLE")}, 1000)) == Health::critical);
-  CHECK(worst(assess(watcher_at(0), {job("a", true, "RUNNING", CheckpointHealth::failing)}, 1000)) == Health::warning);
+  CHECK(worst(assess(watcher_at(0), {job("a", true, "RUNNING", core::CheckpointHealth::failing)}, 1000)) == Health::warning);
   CHECK(worst(assess(watcher_at(0), {job("a", true, "RESTARTING")}, 1000)) == Health::warning);
 }
 
