@@ -14,6 +14,8 @@ packages=(
   # sshd for the SSH clone test
   sqlite3 curl ca-certificates openjdk-17-jdk-headless maven python3 python3-venv
   nginx-light clang-19 libclang-rt-19-dev hyperfine procps psmisc openssh-server
+  # format and lint, enforced by the test run (tests/lint.sh)
+  clang-format-19 clang-tidy-19
   # the shells the completion scripts are tested in, and man to check the man page
   bash-completion zsh fish man-db groff-base python3-yaml
 )

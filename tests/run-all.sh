@@ -5,7 +5,8 @@
 #   2. integration tests against real components this script starts once:
 #      Flink standalone clusters (1.20 and 2.x, from PyPI), git servers on
 #      loopback, Maven building examples/;
-#   3. bounded fuzzing of the parsers (libFuzzer, clang 19).
+#   3. bounded fuzzing of the parsers (libFuzzer, clang 19);
+#   4. format and lint: clang-format and clang-tidy (clang 19), tests/lint.sh.
 # Flink and Maven downloads are cached in the usual user cache directories
 # (~/.cache/sp-tests, ~/.cache/pip, ~/.m2), so only the first run pays for them.
 set -euo pipefail
@@ -14,9 +15,10 @@ repo=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 out="$repo/build-test"
 jobs=${SP_TEST_JOBS:-2}
 flink_versions=${SP_FLINK_VERSIONS:-"1.20.5 2.2.1"}
-tiers=${SP_TEST_TIERS:-"unit asan integration fuzz"}
+tiers=${SP_TEST_TIERS:-"lint unit asan integration fuzz"}
 
-step() { printf '\n== %s\n' "$*"; }
+# Each step says how long the run has taken so far, so tier times can be read off the log.
+step() { printf '\n== [%4d s] %s\n' "$SECONDS" "$*"; }
 has_tier() { [[ " $tiers " == *" $1 "* ]]; }
 
 step "installing build and test dependencies"
@@ -28,6 +30,11 @@ step "building (warnings are errors)"
 cmake -S "$repo" -B "$out/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
   -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" -DSP_WERROR=ON >/dev/null
 cmake --build "$out/release" -j "$jobs"
+
+if has_tier lint; then
+  step "format and lint"
+  bash "$repo/tests/lint.sh" "$out/release"
+fi
 
 step "unit and end-to-end tests"
 ctest --test-dir "$out/release" -L 'unit|e2e' -j "$jobs" --output-on-failure

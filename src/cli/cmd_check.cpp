@@ -22,6 +22,7 @@ int run_check(Invocation& invocation, const std::vector<std::string>& names) {
   auto jobs = store::latest_run_per_job(database, invocation.settings.environment);
   if (!names.empty()) {
     std::vector<std::string> known;
+    known.reserve(jobs.size());
     for (const auto& job : jobs) known.push_back(job.job);
     for (const auto& name : names) {
       if (std::find(known.begin(), known.end(), name) == known.end()) {

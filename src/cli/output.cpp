@@ -80,9 +80,12 @@ void render_table(std::ostream& out, const View& view, bool color, std::size_t i
   const auto columns = columns_for(view);
   std::vector<std::vector<std::string>> cells;
   std::vector<std::string> headers;
+  headers.reserve(columns.size());
+  cells.reserve(view.data.size());
   for (const auto& column : columns) headers.push_back(column.header.empty() ? upper(column.key) : column.header);
   for (const auto& record : view.data) {
     std::vector<std::string> row;
+    row.reserve(columns.size());
     for (const auto& column : columns) {
       row.push_back(record.contains(column.key) ? table_cell(record[column.key]) : "-");
     }

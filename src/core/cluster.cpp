@@ -41,6 +41,7 @@ std::optional<ClusterType> cluster_type_from_string(std::string_view text) {
 const std::vector<std::string>& cluster_type_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> all;
+    all.reserve(type_names.size());
     for (const auto& entry : type_names) all.emplace_back(entry.second);
     return all;
   }();

@@ -102,7 +102,7 @@ public:
       if (item.is_object()) {
         items.push_back({name, std::nullopt, json_reader(item, join_field(field(key), name), log_)});
       } else if (auto text = scalar_text(item)) {
-        items.push_back({name, std::move(*text), nullptr});
+        items.push_back({name, std::move(text), nullptr});
       } else {
         add(join_field(field(key), name), "expected a string or a mapping");
       }

@@ -104,9 +104,10 @@ RestoreDecision decide_automatic(const RestoreRequest& request, const RestoreFac
     decision.action = RestoreDecision::Action::restore;
     decision.warning = fallback_note(decision, facts);
     if (!decision.warning.empty() && !facts.unchecked.empty()) {
-      return cannot_check(std::move(decision),
-                          fmt::format("{}, and what could hold newer state could not be checked:{}", decision.warning,
-                                      describe_unchecked(facts)));
+      // The reason first: the order in which arguments are evaluated is unspecified.
+      auto reason = fmt::format("{}, and what could hold newer state could not be checked:{}", decision.warning,
+                                describe_unchecked(facts));
+      return cannot_check(std::move(decision), std::move(reason));
     }
     decision.reason = fmt::format("{}{}restoring the newest valid point: {}{}", decision.warning,
                                   decision.warning.empty() ? "" : "; ", describe_point(*decision.chosen),
@@ -187,7 +188,7 @@ std::optional<PointKind> point_kind_from_string(const std::string& text) {
 
 std::optional<std::string> local_path_of(const std::string& path) {
   if (path.starts_with("file://")) {
-    const std::string rest = path.substr(7);
+    std::string rest = path.substr(7);
     // file:///x has an empty authority; file://localhost/x names this host.
     if (rest.starts_with("/")) return rest;
     if (rest.starts_with("localhost/")) return rest.substr(9);

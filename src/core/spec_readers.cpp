@@ -129,7 +129,7 @@ JobSpec read_job_spec(ObjectReader& reader) {
   }
   assign(spec.entry_class, reader.string("entryClass"));
   if (auto args = reader.strings("args")) spec.args = *args;
-  if (auto parallelism = reader.bounded_int("parallelism", 1, 1'000'000)) spec.parallelism = *parallelism;
+  spec.parallelism = reader.bounded_int("parallelism", 1, 1'000'000);
   if (auto configuration = reader.string_map("flinkConfiguration")) spec.flink_configuration = *configuration;
   if (auto state = reader.object("state")) {
     if (auto restore = state->word("restore", {"latest", "none"})) {

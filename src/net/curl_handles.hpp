@@ -24,7 +24,8 @@ using StringList = std::unique_ptr<curl_slist, SlistDeleter>;
 inline bool append(StringList& list, const std::string& item) {
   curl_slist* grown = curl_slist_append(list.get(), item.c_str());
   if (grown == nullptr) return false;
-  (void)list.release(); // grown is the same list, one item longer
+  // grown is the same list, one item longer: hand ownership over without freeing it.
+  [[maybe_unused]] curl_slist* same = list.release();
   list.reset(grown);
   return true;
 }

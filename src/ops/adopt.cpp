@@ -57,7 +57,7 @@ Result<AdoptResult> adopt_job(const OpsContext& context, const JobTarget& job,
                               const std::optional<std::string>& flink_job_id) {
   const std::string doing = "adopting job " + job.name;
   const std::int64_t now = context.clock.now_ms();
-  auto lock = store::ScopedLock::acquire(context.database, job_lock_name(job), context.actor, {now, now + 10 * 60'000},
+  auto lock = store::ScopedLock::acquire(context.database, job_lock_name(job), context.actor, {now, now + std::int64_t{10} * 60'000},
                                          context.pid_alive);
   if (!lock) return std::unexpected(lock.error().within(doing));
   if (auto last = store::latest_run(context.database, job.job_id); last && last->live()) {

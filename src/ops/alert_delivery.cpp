@@ -23,7 +23,7 @@ using namespace std::chrono_literals;
 constexpr net::Timeouts webhook_timeouts{5s, 10s};
 constexpr std::array<std::chrono::milliseconds, 2> webhook_pauses{1s, 2s}; // between the 3 tries
 constexpr std::chrono::milliseconds command_timeout = 30s;
-constexpr std::size_t max_command_output = 64 * 1024;
+constexpr std::size_t max_command_output = std::size_t{64} * 1024;
 constexpr net::Timeouts mail_timeouts{10s, 60s};
 
 net::TransportSettings settings_with(net::Timeouts timeouts) {

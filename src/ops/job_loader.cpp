@@ -53,7 +53,7 @@ Result<LoadedJob> load_job(store::Database& database, const std::string& environ
   const auto variables = variables_of(database, environment);
 
   const core::SubstitutionContext job_context{environment, variables,
-                                              core::job_builtins(job->name, environment, job->spec.cluster, release),
+                                              core::job_builtins(job->name, environment, job->spec.cluster, std::move(release)),
                                               process_env};
   auto rendered_job = core::render_job(job->name, job->spec, job_context);
   if (!rendered_job) return std::unexpected(rendered_job.error());

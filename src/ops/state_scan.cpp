@@ -78,6 +78,7 @@ Result<std::vector<std::string>> run_directories_of(storage::StateStorage& stora
   // The id carries the submission time in fixed-width hex: newest sorts last.
   std::ranges::sort(ids, std::greater<>());
   std::vector<std::string> directories;
+  directories.reserve(ids.size());
   for (const auto& id : ids) directories.push_back(core::join_path(checkpoint_dir, id));
   return directories;
 }

@@ -23,6 +23,7 @@ void add(core::ObjectSet& objects, core::Manifest manifest) {
 std::string event_message(const core::PlannedObject& object) {
   if (object.outcome == core::ApplyOutcome::created) return "created by apply";
   std::vector<std::string> fields;
+  fields.reserve(object.changes.size());
   for (const auto& change : object.changes) fields.push_back(change.field);
   return fmt::format("configured by apply: {}", util::join(fields, ", "));
 }

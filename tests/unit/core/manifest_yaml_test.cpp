@@ -111,8 +111,10 @@ TEST_CASE("bad input names file, line and column", "[core][manifest]") {
       {"apiVersion: sp/v1\nkind: Job\nmetadata: {name: j}\n", "reading jobs.yaml:1:1: spec: missing required field"},
       {"apiVersion: sp/v2\nkind: Job\nmetadata: {name: j}\nspec: {cluster: c, artifact: {jar: x}}\n",
        "reading jobs.yaml:1:13: apiVersion: unsupported version (this sp reads sp/v1)"},
+      {"apiVersion: sp/v1\nkind: Task\nmetadata: {name: j}\nspec: {}\n",
+       "reading jobs.yaml:2:7: kind: unknown kind (known: Environment, Flink, Project, AlertChannel, Cluster, Job)"},
       {"apiVersion: sp/v1\nkind: Jbo\nmetadata: {name: j}\nspec: {}\n",
-       "reading jobs.yaml:2:7: kind: unknown kind (did you mean Job?)"},
+       "reading jobs.yaml:2:7: kind: unknown kind (did you mean Job?)"}, // two letters swapped: one slip
       {"apiVersion: sp/v1\nkind: Flink\nmetadata: {name: f, environment: prod}\nspec: {home: /x}\n",
        "reading jobs.yaml:3:34: metadata.environment: Flink objects are global: they belong to no environment"},
       {"apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c, owner: me}\nspec: {type: remote}\n",
