@@ -2,7 +2,7 @@
 
 #include "sp/ops/jobmanager_address.hpp"
 #include "sp/ops/observe.hpp"
-#include "sp/store/locks.hpp"
+#include "sp/ops/job_lock.hpp"
 #include "sp/store/runs.hpp"
 
 #include <fmt/format.h>
@@ -56,9 +56,8 @@ Result<flink::JobOverview> choose_job_to_adopt(const std::vector<flink::JobOverv
 Result<AdoptResult> adopt_job(const OpsContext& context, const JobTarget& job,
                               const std::optional<std::string>& flink_job_id) {
   const std::string doing = "adopting job " + job.name;
-  const std::int64_t now = context.clock.now_ms();
-  auto lock = store::ScopedLock::acquire(context.database, job_lock_name(job), context.actor, {now, now + std::int64_t{10} * 60'000},
-                                         context.pid_alive);
+  const std::int64_t now = context.clock.now_ms(); // when the adopted points are recorded
+  auto lock = lock_job(context, job);
   if (!lock) return std::unexpected(lock.error().within(doing));
   if (auto last = store::latest_run(context.database, job.job_id); last && last->live()) {
     return fail(ErrorKind::refused, doing,

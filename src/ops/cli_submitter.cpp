@@ -5,6 +5,7 @@
 #include "sp/flink/cli_driver.hpp"
 #include "sp/flink/mapping.hpp"
 #include "sp/ops/jobmanager_address.hpp"
+#include "sp/ops/poll.hpp"
 #include "sp/ops/submit.hpp"
 #include "sp/store/flinks.hpp"
 
@@ -46,21 +47,21 @@ Result<std::string> only_job_of(const OpsContext& context, const JobTarget& job,
   const std::string finding = "finding the Flink job of " + job.name + " on its JobManager " + rest_url;
   auto jobmanager = JobManager::open(context, job.cluster, rest_url);
   if (!jobmanager) return std::unexpected(jobmanager.error());
-  const std::int64_t deadline = context.clock.now_ms() + discovery_wait.count();
-  for (;;) {
+  std::optional<Error> unanswered; // why the last attempt got no list, if it got none
+  auto found = poll_until(context.clock, discovery_wait, 1s, [&]() -> std::optional<Result<std::string>> {
     auto jobs = jobmanager->rest().jobs_overview();
+    unanswered = jobs ? std::nullopt : std::optional<Error>(jobs.error());
     if (jobs && jobs->size() == 1) return jobs->front().id;
     if (jobs && jobs->size() > 1) {
       return fail(ErrorKind::external, finding,
                   fmt::format("an application cluster should run one job, it lists {}", jobs->size()));
     }
-    if (context.clock.now_ms() >= deadline) {
-      if (!jobs) return std::unexpected(jobs.error().within(finding));
-      return fail(ErrorKind::unreachable, finding,
-                  fmt::format("it lists no job after {}", core::describe_age(discovery_wait.count())));
-    }
-    context.clock.sleep(1s);
-  }
+    return std::nullopt;
+  });
+  if (found) return std::move(*found);
+  if (unanswered) return std::unexpected(unanswered->within(finding));
+  return fail(ErrorKind::unreachable, finding,
+              fmt::format("it lists no job after {}", core::describe_age(discovery_wait.count())));
 }
 
 // bin/flink deployed an application cluster but sp cannot follow it: say

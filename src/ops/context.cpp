@@ -59,6 +59,4 @@ std::unique_ptr<storage::StateStorage> storage_for(const OpsContext& context, co
   return storage::make_storage_router(std::move(storages));
 }
 
-std::string job_lock_name(const JobTarget& job) { return "job:" + job.environment + "/" + job.name; }
-
 } // namespace sp::ops

@@ -1,6 +1,7 @@
 #include "sp/ops/jobmanager_address.hpp"
 
 #include "sp/flink/yarn.hpp"
+#include "sp/ops/poll.hpp"
 
 #include <fmt/format.h>
 
@@ -122,13 +123,15 @@ Result<std::string> await_jobmanager_address(const OpsContext& context, const co
                                              const std::string& cluster_name,
                                              const std::optional<std::string>& application_id,
                                              std::chrono::milliseconds wait) {
-  const std::int64_t deadline = context.clock.now_ms() + wait.count();
-  for (;;) {
+  std::optional<Result<std::string>> pending_answer; // the last "not yet", returned when the wait ends
+  auto settled = poll_until(context.clock, wait, 2s, [&]() -> std::optional<Result<std::string>> {
     bool pending = false;
     auto address = resolve(context, cluster, cluster_name, application_id, pending);
-    if (address || !pending || context.clock.now_ms() >= deadline) return address;
-    context.clock.sleep(2s);
-  }
+    if (address || !pending) return address;
+    pending_answer = std::move(address);
+    return std::nullopt;
+  });
+  return settled ? std::move(*settled) : std::move(*pending_answer);
 }
 
 Result<Relocation> relocate_jobmanager(const OpsContext& context, const core::ClusterSpec& cluster,

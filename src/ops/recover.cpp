@@ -1,15 +1,13 @@
 #include "sp/ops/recover.hpp"
 
 #include "sp/ops/jobmanager_address.hpp"
-#include "sp/store/locks.hpp"
+#include "sp/ops/job_lock.hpp"
 
 namespace sp::ops {
 
 Result<RecoverResult> recover_job(const OpsContext& context, const JobTarget& job, bool dry_run) {
   const std::string doing = "recovering job " + job.name;
-  const std::int64_t now = context.clock.now_ms();
-  auto lock = store::ScopedLock::acquire(context.database, job_lock_name(job), context.actor, {now, now + 10 * 60'000},
-                                         context.pid_alive);
+  auto lock = lock_job(context, job);
   if (!lock) return std::unexpected(lock.error().within(doing));
   std::string rest_url;
   if (!core::is_application_mode(job.cluster.type)) {

@@ -7,9 +7,10 @@
 #include "sp/core/state_layout.hpp"
 #include "sp/flink/mapping.hpp"
 #include "sp/ops/discovery.hpp"
+#include "sp/ops/job_lock.hpp"
 #include "sp/ops/observe.hpp"
+#include "sp/ops/poll.hpp"
 #include "sp/ops/submit.hpp"
-#include "sp/store/locks.hpp"
 #include "sp/store/releases.hpp"
 
 #include <fmt/format.h>
@@ -26,41 +27,38 @@ std::string doing(const JobTarget& job) { return "starting job " + job.name; }
 
 Result<std::string> wait_until_running(const OpsContext& context, const JobTarget& job, flink::RestClient& rest,
                                        const std::string& flink_job_id, std::chrono::milliseconds wait) {
-  const std::int64_t deadline = context.clock.now_ms() + wait.count();
   std::string state(core::run_state::submitted);
-  for (;;) {
+  auto outcome = poll_until(context.clock, wait, 500ms, [&]() -> std::optional<Result<std::string>> {
     auto listed = find_flink_job(rest, flink_job_id);
-    if (listed && *listed) {
-      state = (*listed)->state;
-      if (state == core::run_state::running) return state;
-      if (flink::is_globally_terminal(state)) {
-        auto cause = rest.root_cause(flink_job_id);
-        return fail(ErrorKind::external, doing(job),
-                    fmt::format("Flink job {} became {} while starting: {}", flink_job_id, state,
-                                cause ? *cause : std::string(cause.error().what())));
-      }
-    }
-    if (context.clock.now_ms() >= deadline) {
-      return fail(ErrorKind::unreachable, doing(job),
-                  fmt::format("Flink job {} is still {} after {}", flink_job_id, state, core::describe_age(wait.count())),
-                  "the job was submitted; see `sp job status " + job.name + "`");
-    }
-    context.clock.sleep(500ms);
-  }
+    if (!listed || !*listed) return std::nullopt;
+    state = (*listed)->state;
+    if (state == core::run_state::running) return state;
+    if (!flink::is_globally_terminal(state)) return std::nullopt;
+    auto cause = rest.root_cause(flink_job_id);
+    return fail(ErrorKind::external, doing(job),
+                fmt::format("Flink job {} became {} while starting: {}", flink_job_id, state,
+                            cause ? *cause : std::string(cause.error().what())));
+  });
+  if (outcome) return std::move(*outcome);
+  return fail(ErrorKind::unreachable, doing(job),
+              fmt::format("Flink job {} is still {} after {}", flink_job_id, state, core::describe_age(wait.count())),
+              "the job was submitted; see `sp job status " + job.name + "`");
 }
+
+// Flink reports what a job restored from once its first checkpoint statistics
+// exist; a job that takes longer is left unverified rather than waited for.
+constexpr std::chrono::milliseconds restore_check_wait = 30s;
 
 // SPEC 5.8: the JobManager must say it restored the chosen path.
 Result<bool> verify_restore(const OpsContext& context, flink::RestClient& rest, const std::string& flink_job_id,
                             const std::string& chosen, std::chrono::milliseconds wait) {
-  const std::int64_t deadline = context.clock.now_ms() + std::min<std::int64_t>(wait.count(), 30'000);
-  for (;;) {
+  auto restored = poll_until(context.clock, std::min(wait, restore_check_wait), 500ms, [&]() -> std::optional<std::string> {
     auto stats = rest.checkpoints(flink_job_id);
-    if (stats && stats->restored && stats->restored->external_path) {
-      return normalized_restore_location(*stats->restored->external_path) == normalized_restore_location(chosen);
-    }
-    if (context.clock.now_ms() >= deadline) return false;
-    context.clock.sleep(500ms);
-  }
+    if (stats && stats->restored && stats->restored->external_path) return *stats->restored->external_path;
+    return std::nullopt;
+  });
+  if (!restored) return false;
+  return normalized_restore_location(*restored) == normalized_restore_location(chosen);
 }
 
 void mark_invalid_points(const OpsContext& context, const JobTarget& job, const core::RestoreDecision& decision) {
@@ -175,9 +173,7 @@ std::string normalized_restore_location(const std::string& path) {
 
 Result<StartResult> start_job(const OpsContext& context, const JobTarget& job, const store::ReleaseRow& release,
                               const StartOptions& options) {
-  const std::int64_t lock_expiry = context.clock.now_ms() + options.wait.count() + 10 * 60'000;
-  auto lock = store::ScopedLock::acquire(context.database, job_lock_name(job), context.actor,
-                                         {context.clock.now_ms(), lock_expiry}, context.pid_alive);
+  auto lock = lock_job(context, job, options.wait);
   if (!lock) return std::unexpected(lock.error().within(doing(job)));
 
   StartResult result;

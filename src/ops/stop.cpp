@@ -3,11 +3,12 @@
 #include "sp/core/run_state.hpp"
 #include "sp/core/state_layout.hpp"
 #include "sp/ops/discovery.hpp"
+#include "sp/ops/job_lock.hpp"
 
 #include "sp/flink/mapping.hpp"
 #include "sp/ops/observe.hpp"
+#include "sp/ops/poll.hpp"
 #include "sp/ops/start.hpp"
-#include "sp/store/locks.hpp"
 #include "sp/store/runs.hpp"
 
 #include <fmt/format.h>
@@ -27,18 +28,11 @@ Result<store::RunRow> live_run_of(const OpsContext& context, const JobTarget& jo
   return *run;
 }
 
-Result<store::ScopedLock> lock_job(const OpsContext& context, const JobTarget& job, std::chrono::milliseconds wait) {
-  const std::int64_t now = context.clock.now_ms();
-  return store::ScopedLock::acquire(context.database, job_lock_name(job), context.actor,
-                                    {now, now + wait.count() + 10 * 60'000}, context.pid_alive);
-}
-
 // Polls an asynchronous savepoint operation until it completes, fails or the wait is over.
 Result<std::string> wait_for_savepoint(const OpsContext& context, flink::RestClient& rest, const std::string& job_id,
                                        const std::string& trigger, std::chrono::milliseconds wait,
                                        const std::string& doing) {
-  const std::int64_t deadline = context.clock.now_ms() + wait.count();
-  for (;;) {
+  auto outcome = poll_until(context.clock, wait, 500ms, [&]() -> std::optional<Result<std::string>> {
     auto status = rest.savepoint_status(job_id, trigger);
     if (!status) return std::unexpected(status.error().within(doing));
     if (status->state == flink::OperationStatus::State::completed) {
@@ -48,13 +42,12 @@ Result<std::string> wait_for_savepoint(const OpsContext& context, flink::RestCli
     if (status->state == flink::OperationStatus::State::failed) {
       return fail(ErrorKind::external, doing, "the savepoint failed: " + status->failure_cause.value_or("unknown cause"));
     }
-    if (context.clock.now_ms() >= deadline) {
-      return fail(ErrorKind::unreachable, doing,
-                  fmt::format("the savepoint did not complete within {}", core::describe_age(wait.count())),
-                  "it may still complete; `sp job points` will list it once recorded");
-    }
-    context.clock.sleep(500ms);
-  }
+    return std::nullopt;
+  });
+  if (outcome) return std::move(*outcome);
+  return fail(ErrorKind::unreachable, doing,
+              fmt::format("the savepoint did not complete within {}", core::describe_age(wait.count())),
+              "it may still complete; `sp job points` will list it once recorded");
 }
 
 // Records a completed savepoint, with its checkpoint id when Flink still lists it.
@@ -64,23 +57,19 @@ void record_savepoint(const OpsContext& context, const JobTarget& job, flink::Re
   // reporting it (and the history does not always list a stop-savepoint;
   // latest.savepoint does), so look for a few seconds before recording it
   // without its checkpoint id.
-  std::optional<flink::CheckpointEntry> entry;
-  const std::int64_t give_up = context.clock.now_ms() + 5000;
-  while (!entry) {
-    if (auto stats = rest.checkpoints(*run.flink_job_id)) {
-      auto candidates = stats->history;
-      if (stats->latest_savepoint) candidates.insert(candidates.begin(), *stats->latest_savepoint);
-      for (const auto& candidate : candidates) {
-        if (candidate.external_path &&
-            normalized_restore_location(*candidate.external_path) == normalized_restore_location(location)) {
-          entry = candidate;
-          break;
-        }
+  const auto entry = poll_until(context.clock, 5s, 250ms, [&]() -> std::optional<flink::CheckpointEntry> {
+    auto stats = rest.checkpoints(*run.flink_job_id);
+    if (!stats) return std::nullopt;
+    auto candidates = stats->history;
+    if (stats->latest_savepoint) candidates.insert(candidates.begin(), *stats->latest_savepoint);
+    for (const auto& candidate : candidates) {
+      if (candidate.external_path &&
+          normalized_restore_location(*candidate.external_path) == normalized_restore_location(location)) {
+        return candidate;
       }
     }
-    if (entry || context.clock.now_ms() >= give_up) break;
-    context.clock.sleep(250ms);
-  }
+    return std::nullopt;
+  });
   const std::int64_t now = context.clock.now_ms();
   store::record_restore_point(context.database,
                               {.job_id = job.job_id,
@@ -97,14 +86,13 @@ void record_savepoint(const OpsContext& context, const JobTarget& job, flink::Re
 // Waits until Flink reports the job globally terminal; returns that state.
 std::string wait_for_end(const OpsContext& context, flink::RestClient& rest, const std::string& job_id,
                          std::chrono::milliseconds wait) {
-  const std::int64_t deadline = context.clock.now_ms() + wait.count();
-  for (;;) {
+  auto end = poll_until(context.clock, wait, 250ms, [&]() -> std::optional<std::string> {
     auto listed = find_flink_job(rest, job_id);
     if (listed && *listed && flink::is_globally_terminal((*listed)->state)) return (*listed)->state;
     if (listed && !*listed) return std::string(core::run_state::lost);
-    if (context.clock.now_ms() >= deadline) return std::string(core::run_state::unknown);
-    context.clock.sleep(250ms);
-  }
+    return std::nullopt;
+  });
+  return end.value_or(std::string(core::run_state::unknown));
 }
 
 void record_live_checkpoints(const OpsContext& context, const JobTarget& job, flink::RestClient& rest,

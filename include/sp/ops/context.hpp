@@ -95,7 +95,4 @@ Result<std::optional<std::string>> cluster_authorization(const OpsContext& conte
 // The cluster's REST URL, or a usage error for cluster types that have none.
 Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster);
 
-// Name of the per-job operation lock.
-std::string job_lock_name(const JobTarget& job);
-
 } // namespace sp::ops
