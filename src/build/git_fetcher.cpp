@@ -22,7 +22,7 @@ struct FetchContext {
   const SourceRequest* request = nullptr;
   bool token_offered = false;
   bool key_offered = false;
-  bool rejected = false;        // asked again after we offered our credentials
+  bool rejected = false;           // asked again after we offered our credentials
   bool asked_unconfigured = false; // asked, and the project has no credentials of that kind
   std::optional<std::string> missing_env;
   Clock::time_point last_progress{};
@@ -61,7 +61,8 @@ extern "C" int acquire_credentials(git_credential** out, const char* /*url*/, co
     std::error_code ignored;
     const bool has_public = std::filesystem::exists(public_key, ignored);
     return git_credential_ssh_key_new(out, or_default(username_from_url, "git"),
-                                      has_public ? public_key.c_str() : nullptr, auth.ssh_key->c_str(), nullptr);
+                                      has_public ? public_key.c_str() : nullptr, auth.ssh_key->c_str(),
+                                      nullptr);
   }
   if ((allowed & GIT_CREDENTIAL_USERNAME) != 0) {
     return git_credential_username_new(out, or_default(username_from_url, "git"));
@@ -96,8 +97,9 @@ bool is_connection_failure(int klass) {
   if (klass != GIT_ERROR_OS) return false;
   const git_error* last = git_error_last();
   const std::string_view message = last != nullptr && last->message != nullptr ? last->message : "";
-  for (const std::string_view sign : {"failed to connect", "failed to resolve", "timed out", "Connection reset",
-                                      "Connection refused", "Network is unreachable", "No route to host"}) {
+  for (const std::string_view sign :
+       {"failed to connect", "failed to resolve", "timed out", "Connection reset", "Connection refused",
+        "Network is unreachable", "No route to host"}) {
     if (message.find(sign) != std::string_view::npos) return true;
   }
   return false;
@@ -118,17 +120,20 @@ Error fetch_error(int code, const std::string& doing, const FetchContext& contex
                  "check that the credentials are valid and allowed to read this repository");
   }
   if (context.asked_unconfigured || code == GIT_EAUTH) {
-    return Error(ErrorKind::external, doing,
-                 "authentication failed: the server wants credentials and none (or no more) are configured (" +
-                     last_git_message(code) + ")",
-                 "give the project a token (--token-env VAR) or an SSH key (--ssh-key PATH)");
+    return Error(
+        ErrorKind::external, doing,
+        "authentication failed: the server wants credentials and none (or no more) are configured (" +
+            last_git_message(code) + ")",
+        "give the project a token (--token-env VAR) or an SSH key (--ssh-key PATH)");
   }
   const git_error* last = git_error_last();
   const int klass = last != nullptr ? last->klass : GIT_ERROR_NONE;
   if (code == GIT_ECERTIFICATE) {
-    return Error(ErrorKind::external, doing, "the server's certificate was not accepted: " + last_git_message(code));
+    return Error(ErrorKind::external, doing,
+                 "the server's certificate was not accepted: " + last_git_message(code));
   }
-  if (klass == GIT_ERROR_NET || klass == GIT_ERROR_SSL || klass == GIT_ERROR_SSH || is_connection_failure(klass)) {
+  if (klass == GIT_ERROR_NET || klass == GIT_ERROR_SSL || klass == GIT_ERROR_SSH ||
+      is_connection_failure(klass)) {
     return Error(ErrorKind::unreachable, doing, last_git_message(code),
                  "check the URL and the network; the remote may be down");
   }
@@ -140,7 +145,8 @@ Error git_failure(int code, const std::string& doing) {
 }
 
 bool is_local_path(const std::string& url) {
-  return url.starts_with('/') || url.starts_with("./") || url.starts_with("../") || url.starts_with("file://");
+  return url.starts_with('/') || url.starts_with("./") || url.starts_with("../") ||
+         url.starts_with("file://");
 }
 
 // The workspace belongs to sp: anything there that is not a usable
@@ -197,7 +203,8 @@ bool looks_like_sha(const std::string& ref) {
 }
 
 // Branches win over tags of the same name, as in `git checkout`.
-Result<git::Commit> resolve(git_repository* repository, const std::string& ref, const std::string& shown_url) {
+Result<git::Commit> resolve(git_repository* repository, const std::string& ref,
+                            const std::string& shown_url) {
   std::vector<std::string> names;
   if (ref.starts_with("refs/heads/")) {
     names.push_back("refs/remotes/origin/" + ref.substr(11));
@@ -236,7 +243,8 @@ core::CommitInfo describe_commit(const git_commit* commit) {
   git_oid_tostr(sha.data(), sha.size(), git_commit_id(commit));
   const git_signature* author = git_commit_author(commit);
   const char* subject = git_commit_summary(const_cast<git_commit*>(commit));
-  return {sha.data(), std::string(author->name) + " <" + author->email + ">", subject != nullptr ? subject : ""};
+  return {sha.data(), std::string(author->name) + " <" + author->email + ">",
+          subject != nullptr ? subject : ""};
 }
 
 class GitFetcher final : public SourceFetcher {
@@ -262,13 +270,15 @@ public:
     // A clean tree at the commit: untracked and ignored files go too, so an
     // old jar in target/ can never be taken for this build's artifact.
     git_checkout_options options = GIT_CHECKOUT_OPTIONS_INIT;
-    options.checkout_strategy = GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED | GIT_CHECKOUT_REMOVE_IGNORED;
+    options.checkout_strategy =
+        GIT_CHECKOUT_FORCE | GIT_CHECKOUT_REMOVE_UNTRACKED | GIT_CHECKOUT_REMOVE_IGNORED;
     const std::string checking_out = "checking out " + request.ref + " in " + request.checkout_dir.string();
     auto* as_object = reinterpret_cast<git_object*>(commit->get());
     if (const int rc = git_checkout_tree(repository->get(), as_object, &options); rc != 0) {
       return std::unexpected(git_failure(rc, checking_out));
     }
-    if (const int rc = git_repository_set_head_detached(repository->get(), git_commit_id(commit->get())); rc != 0) {
+    if (const int rc = git_repository_set_head_detached(repository->get(), git_commit_id(commit->get()));
+        rc != 0) {
       return std::unexpected(git_failure(rc, checking_out));
     }
     return describe_commit(commit->get());

@@ -33,7 +33,7 @@ class InterruptGuard {
 public:
   InterruptGuard() {
     interrupt_signal = 0;
-    struct sigaction action {};
+    struct sigaction action{};
     action.sa_handler = remember_interrupt;
     sigemptyset(&action.sa_mask);
     for (std::size_t i = 0; i < signals_.size(); ++i) ::sigaction(signals_[i], &action, &previous_[i]);
@@ -55,7 +55,7 @@ private:
 class SigpipeIgnored {
 public:
   SigpipeIgnored() {
-    struct sigaction ignore {};
+    struct sigaction ignore{};
     ignore.sa_handler = SIG_IGN;
     sigemptyset(&ignore.sa_mask);
     ::sigaction(SIGPIPE, &ignore, &previous_);
@@ -65,7 +65,7 @@ public:
   ~SigpipeIgnored() { ::sigaction(SIGPIPE, &previous_, nullptr); }
 
 private:
-  struct sigaction previous_ {};
+  struct sigaction previous_{};
 };
 
 // Orphans of the command (a background process whose parent exited) go to
@@ -92,7 +92,8 @@ public:
   ~SubreaperScope() {
     if (!set_here_) return;
     (void)::prctl(PR_SET_CHILD_SUBREAPER, 0);
-    while (::waitpid(-1, nullptr, WNOHANG) > 0) {}
+    while (::waitpid(-1, nullptr, WNOHANG) > 0) {
+    }
   }
 
 private:
@@ -163,7 +164,8 @@ public:
 };
 
 Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
-  if (request.argv.empty()) return fail(ErrorKind::usage, "running the build command", "the command is empty");
+  if (request.argv.empty())
+    return fail(ErrorKind::usage, "running the build command", "the command is empty");
   const std::string doing = "running " + request.argv.front();
   std::vector<std::string> words = request.argv; // stable storage for the char* array
   std::vector<char*> argv;
@@ -220,7 +222,8 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
     int status = 0;
     ::waitpid(child, &status, 0);
     if (failure.stage == 'd') {
-      return fail(ErrorKind::external, doing, "cannot enter " + directory + ": " + std::strerror(failure.error));
+      return fail(ErrorKind::external, doing,
+                  "cannot enter " + directory + ": " + std::strerror(failure.error));
     }
     return fail(ErrorKind::external, doing, std::strerror(failure.error),
                 "check that " + request.argv.front() + " is installed and on PATH");
@@ -306,12 +309,14 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
 
 std::string describe(const ProcessResult& result, std::chrono::milliseconds timeout) {
   switch (result.ending) {
-  case ProcessResult::Ending::exited: return "exited with code " + std::to_string(result.exit_code);
+  case ProcessResult::Ending::exited:
+    return "exited with code " + std::to_string(result.exit_code);
   case ProcessResult::Ending::signaled:
     return "was killed by signal " + std::to_string(result.signal) + " (" + ::strsignal(result.signal) + ")";
   case ProcessResult::Ending::timed_out:
     return "timed out after " + util::format_duration(timeout) + "; its process group was ended";
-  case ProcessResult::Ending::interrupted: return "was interrupted; its process group was ended";
+  case ProcessResult::Ending::interrupted:
+    return "was interrupted; its process group was ended";
   }
   return "ended";
 }

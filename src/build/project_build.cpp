@@ -26,7 +26,8 @@ constexpr milliseconds lock_margin{60 * 1000};
 // The steps after the build row exists, sharing the row, the log and the services.
 class BuildSteps {
 public:
-  BuildSteps(const BuildServices& services, const store::ProjectRow& project, store::BuildRow row, BuildLog log)
+  BuildSteps(const BuildServices& services, const store::ProjectRow& project, store::BuildRow row,
+             BuildLog log)
       : services_(services), project_(project), row_(std::move(row)), log_(std::move(log)) {}
 
   BuildOutcome run(store::ScopedLock& lock);
@@ -67,7 +68,8 @@ BuildOutcome BuildSteps::run(store::ScopedLock& lock) {
 
 Result<core::CommitInfo> BuildSteps::fetch() {
   const std::string shown_url = util::redact_urls(project_.spec.url);
-  const std::string line = fmt::format("build {} of {}: fetching {} at {}", row_.id, project_.name, shown_url, row_.ref);
+  const std::string line =
+      fmt::format("build {} of {}: fetching {} at {}", row_.id, project_.name, shown_url, row_.ref);
   log_.note(line);
   services_.note(line);
   auto commit = services_.fetcher.checkout({.url = project_.spec.url,
@@ -94,7 +96,8 @@ Result<std::filesystem::path> BuildSteps::build_directory() {
   return directory;
 }
 
-BuildSteps::CommandEnding BuildSteps::run_command(const std::filesystem::path& directory, store::ScopedLock& lock) {
+BuildSteps::CommandEnding BuildSteps::run_command(const std::filesystem::path& directory,
+                                                  store::ScopedLock& lock) {
   const milliseconds timeout = project_.spec.timeout;
   lock.renew(services_.now_ms() + timeout.count() + lock_margin.count());
   const std::string command = util::join(row_.command, " ");
@@ -105,10 +108,11 @@ BuildSteps::CommandEnding BuildSteps::run_command(const std::filesystem::path& d
   auto result = services_.runner.run({.argv = row_.command,
                                       .working_directory = directory,
                                       .timeout = timeout,
-                                      .on_output = [this](std::string_view chunk) {
-                                        log_.write(chunk);
-                                        if (services_.follow) services_.follow(chunk);
-                                      },
+                                      .on_output =
+                                          [this](std::string_view chunk) {
+                                            log_.write(chunk);
+                                            if (services_.follow) services_.follow(chunk);
+                                          },
                                       .adopt_orphans = true});
   if (!result) return {std::nullopt, result.error().within(doing())};
   const std::string ending = row_.command.front() + " " + describe(*result, timeout);
@@ -147,20 +151,22 @@ BuildOutcome BuildSteps::finish(core::BuildStatus status, std::optional<core::Ar
   if (why) message += ": " + *why;
   {
     store::Transaction transaction(services_.database);
-    store::finish_build(services_.database, row_.id,
-                        {.status = status, .finished_at = now, .exit_code = exit_code, .artifact = artifact, .error = why});
-    store::record_event(services_.database, {.time_ms = now,
-                                             .subject_kind = "project",
-                                             .subject = project_.name,
-                                             .kind = status == core::BuildStatus::success ? "built" : "build-failed",
-                                             .actor = services_.builder.owner,
-                                             .host = services_.builder.host,
-                                             .message = message});
+    store::finish_build(
+        services_.database, row_.id,
+        {.status = status, .finished_at = now, .exit_code = exit_code, .artifact = artifact, .error = why});
+    store::record_event(services_.database,
+                        {.time_ms = now,
+                         .subject_kind = "project",
+                         .subject = project_.name,
+                         .kind = status == core::BuildStatus::success ? "built" : "build-failed",
+                         .actor = services_.builder.owner,
+                         .host = services_.builder.host,
+                         .message = message});
     transaction.commit();
   }
   if (log_.failure() && services_.warn) {
-    services_.warn(fmt::format("build {}: its log {} is incomplete: writing it failed: {}", row_.id, row_.log_path,
-                               *log_.failure()));
+    services_.warn(fmt::format("build {}: its log {} is incomplete: writing it failed: {}", row_.id,
+                               row_.log_path, *log_.failure()));
   }
   auto final_row = store::find_build(services_.database, project_.id, row_.id);
   return {final_row.value_or(row_), std::move(error)};
@@ -184,8 +190,8 @@ Result<BuildOutcome> build_project(const BuildServices& services, const BuildReq
                                          services.builder, {now, expiry}, services.pid_alive);
   if (!lock) return std::unexpected(lock.error().within(doing));
   if (const auto& stale = lock->taken_over()) {
-    services.warn(fmt::format("note: took over the lock of a build that is gone ({}@{} pid {})", stale->holder.owner,
-                              stale->holder.host, stale->holder.pid));
+    services.warn(fmt::format("note: took over the lock of a build that is gone ({}@{} pid {})",
+                              stale->holder.owner, stale->holder.host, stale->holder.pid));
   }
   // Holding the lock proves no other build of this project runs: any row
   // still `building` belongs to a process that died midway.
@@ -205,7 +211,8 @@ Result<BuildOutcome> build_project(const BuildServices& services, const BuildReq
   auto log = BuildLog::open(row.log_path);
   if (!log) {
     store::finish_build(services.database, row.id,
-                        {.status = core::BuildStatus::failed, .finished_at = services.now_ms(),
+                        {.status = core::BuildStatus::failed,
+                         .finished_at = services.now_ms(),
                          .error = std::string(log.error().what())});
     return std::unexpected(log.error().within(doing));
   }

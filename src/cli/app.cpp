@@ -28,10 +28,10 @@ struct GlobalFlags {
 void add_global_flags(CLI::App& app, GlobalFlags& flags) {
   app.add_option("--home", flags.home, "SP_HOME: where sp keeps its database, workspace and logs")
       ->type_name("DIR");
-  app.add_option("--env", flags.environment, "the environment to act in (else SP_ENV, the config file, `default`)")
+  app.add_option("--env", flags.environment,
+                 "the environment to act in (else SP_ENV, the config file, `default`)")
       ->type_name("NAME");
-  app.add_option("-o,--output", flags.output, "result format: table, json or yaml")
-      ->type_name("FORMAT");
+  app.add_option("-o,--output", flags.output, "result format: table, json or yaml")->type_name("FORMAT");
   app.add_flag("-q,--quiet", flags.quiet, "no progress or notes on stderr");
   app.add_flag("-v,--verbose", flags.verbose, "more detail on stderr");
   app.add_flag("--no-color", flags.no_color, "no colours (also NO_COLOR)");
@@ -80,7 +80,8 @@ std::optional<Error> unknown_command_error(const CLI::App& root, const std::vect
     if (auto suggestion = util::nearest(arg, names)) {
       hint = fmt::format("did you mean `{} {}`?", where, *suggestion);
     }
-    return Error(ErrorKind::usage, "parsing the command line", fmt::format("unknown command '{}'", arg), hint);
+    return Error(ErrorKind::usage, "parsing the command line", fmt::format("unknown command '{}'", arg),
+                 hint);
   }
   return std::nullopt;
 }
@@ -139,8 +140,8 @@ int run(const std::vector<std::string>& args, const util::EnvLookup& env, Stream
     if (auto unknown = unknown_command_error(app, args)) {
       print_error(streams.err, *unknown);
     } else {
-      print_error(streams.err, Error(ErrorKind::usage, "parsing the command line", error.what(),
-                                     "see `sp --help`"));
+      print_error(streams.err,
+                  Error(ErrorKind::usage, "parsing the command line", error.what(), "see `sp --help`"));
     }
     return exit_code(ErrorKind::usage);
   }

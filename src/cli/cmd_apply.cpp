@@ -33,7 +33,8 @@ Data object_record(const core::PlannedObject& object) {
   return record;
 }
 
-void warn_about_undefined_variables(const Invocation& invocation, const std::vector<core::Manifest>& manifests,
+void warn_about_undefined_variables(const Invocation& invocation,
+                                    const std::vector<core::Manifest>& manifests,
                                     const core::ObjectSet& current) {
   for (const auto& warning : core::undefined_variable_warnings(manifests, current)) {
     invocation.note("warning: " + warning + " (render and release refuse until it is set)");
@@ -100,7 +101,12 @@ int run_diff(Invocation& invocation, const FileOptions& options) {
     data.push_back(std::move(full));
   }
   invocation.print({data,
-                    {{"kind", {}}, {"name", {}}, {"environment", {}}, {"result", {}}, {"field", {}}, {"before", {}},
+                    {{"kind", {}},
+                     {"name", {}},
+                     {"environment", {}},
+                     {"result", {}},
+                     {"field", {}},
+                     {"before", {}},
                      {"after", {}}}});
   return plan.has_changes() ? 1 : 0;
 }
@@ -117,7 +123,8 @@ CLI::App* add_files_command(CLI::App& root, const char* name, const char* descri
 
 void add_apply_command(CLI::App& root, Action& chosen) {
   auto options = std::make_shared<FileOptions>();
-  auto* command = add_files_command(root, "apply", "create or update declared objects (all or nothing)", *options);
+  auto* command =
+      add_files_command(root, "apply", "create or update declared objects (all or nothing)", *options);
   command->add_flag("--dry-run", options->dry_run, "check and show what would change, write nothing");
   command->callback([&chosen, options] {
     chosen = [options](Invocation& invocation) { return run_apply(invocation, *options); };
@@ -126,7 +133,8 @@ void add_apply_command(CLI::App& root, Action& chosen) {
 
 void add_diff_command(CLI::App& root, Action& chosen) {
   auto options = std::make_shared<FileOptions>();
-  auto* command = add_files_command(root, "diff", "what apply would change; exit 0 none, 1 changes, >1 error", *options);
+  auto* command =
+      add_files_command(root, "diff", "what apply would change; exit 0 none, 1 changes, >1 error", *options);
   command->callback([&chosen, options] {
     chosen = [options](Invocation& invocation) { return run_diff(invocation, *options); };
   });

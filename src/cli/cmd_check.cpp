@@ -51,8 +51,10 @@ int run_check(Invocation& invocation, const std::vector<std::string>& names) {
 
 void add_check_command(CLI::App& root, Action& chosen) {
   auto names = std::make_shared<std::vector<std::string>>();
-  auto* command = root.add_subcommand("check", "health for cron and monitoring: exit 0 ok, 1 warning, 2 critical");
-  command->add_option("jobs", *names, "jobs to check (default: every job of the environment)")->type_name("JOB");
+  auto* command =
+      root.add_subcommand("check", "health for cron and monitoring: exit 0 ok, 1 warning, 2 critical");
+  command->add_option("jobs", *names, "jobs to check (default: every job of the environment)")
+      ->type_name("JOB");
   command->callback([&chosen, names] { chosen = [names](Invocation& i) { return run_check(i, *names); }; });
 }
 

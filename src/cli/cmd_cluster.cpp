@@ -25,11 +25,13 @@ namespace sp::cli {
 
 namespace {
 
-store::ClusterRow require_cluster(store::Database& database, const Invocation& invocation, const std::string& name) {
+store::ClusterRow require_cluster(store::Database& database, const Invocation& invocation,
+                                  const std::string& name) {
   auto cluster = store::find_cluster(database, invocation.settings.environment, name);
   if (!cluster) {
     throw Error(ErrorKind::not_found, "finding cluster " + name,
-                "no cluster " + name + " in environment " + invocation.settings.environment, "see `sp cluster list`");
+                "no cluster " + name + " in environment " + invocation.settings.environment,
+                "see `sp cluster list`");
   }
   return *cluster;
 }
@@ -68,10 +70,10 @@ struct ClusterClient {
   ClusterClient(const Invocation& invocation, const std::string& name)
       : session(invocation), cluster(require_cluster(session.database(), invocation, name)) {
     // Rendered: the address may be written with ${...} variables.
-    cluster.spec = value_or_throw(ops::load_cluster(session.database(), invocation.settings.environment, name,
-                                                    session.context().env));
-    const auto url = value_or_throw(ops::resolve_jobmanager_address(session.context(), cluster.spec, cluster.name,
-                                                                    std::nullopt));
+    cluster.spec = value_or_throw(
+        ops::load_cluster(session.database(), invocation.settings.environment, name, session.context().env));
+    const auto url = value_or_throw(
+        ops::resolve_jobmanager_address(session.context(), cluster.spec, cluster.name, std::nullopt));
     jobmanager = std::make_unique<ops::JobManager>(
         value_or_throw(ops::JobManager::open(session.context(), cluster.spec, url)));
   }
@@ -82,7 +84,8 @@ int run_ping(Invocation& invocation, const std::string& name) {
   const auto started = std::chrono::steady_clock::now();
   auto version = client.jobmanager->rest().version();
   if (!version) throw version.error().within("pinging cluster " + name);
-  const auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
+  const auto elapsed =
+      std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - started);
   Data data = Data::object();
   data["cluster"] = name;
   data["url"] = client.jobmanager->rest().base_url();
@@ -143,7 +146,8 @@ core::ClusterSpec spec_from(const AddOptions& options) {
   spec.flink = options.flink;
   if (options.submit) {
     spec.submit = core::submit_driver_from_string(*options.submit);
-    if (!spec.submit) throw Error(ErrorKind::usage, "reading --submit", "expected rest or cli, not " + *options.submit);
+    if (!spec.submit)
+      throw Error(ErrorKind::usage, "reading --submit", "expected rest or cli, not " + *options.submit);
   }
   spec.savepoint_dir = options.savepoint_dir;
   for (const auto& entry : options.configuration) {
@@ -178,7 +182,8 @@ int run_remove(Invocation& invocation, const std::string& name) {
   const auto& environment = invocation.settings.environment;
   auto database = open_existing_store(invocation);
   value_or_throw(ops::remove_object(
-      database, {.kind = core::ObjectKind::cluster, .environment = environment, .name = name}, current_actor()));
+      database, {.kind = core::ObjectKind::cluster, .environment = environment, .name = name},
+      current_actor()));
   invocation.print({Data{{"name", name}, {"environment", environment}, {"result", "removed"}}, {}});
   return 0;
 }
@@ -187,11 +192,13 @@ void add_add_command(CLI::App& cluster, Action& chosen) {
   auto options = std::make_shared<AddOptions>();
   auto* add = cluster.add_subcommand("add", "define a cluster in the current environment");
   add->add_option("name", options->name, "the cluster's name")->required();
-  add->add_option("--type", options->type, "remote, yarn-session, yarn-application, kubernetes-session or "
-                                           "kubernetes-application")
+  add->add_option("--type", options->type,
+                  "remote, yarn-session, yarn-application, kubernetes-session or "
+                  "kubernetes-application")
       ->required()
       ->type_name("T");
-  add->add_option("--url", options->url, "the JobManager REST URL (remote and session clusters)")->type_name("URL");
+  add->add_option("--url", options->url, "the JobManager REST URL (remote and session clusters)")
+      ->type_name("URL");
   add->add_option("--flink", options->flink, "the registered Flink distribution whose bin/flink it uses")
       ->type_name("NAME");
   add->add_option("--submit", options->submit, "rest or cli (default: cli for application modes, else rest)");
@@ -225,13 +232,15 @@ void add_named(CLI::App& group, Action& chosen, const std::string& name, const s
   command->add_option("cluster", *target, "the cluster, in the current environment (--env)")
       ->required()
       ->type_name("NAME");
-  command->callback([&chosen, target, run] { chosen = [target, run](Invocation& i) { return run(i, *target); }; });
+  command->callback(
+      [&chosen, target, run] { chosen = [target, run](Invocation& i) { return run(i, *target); }; });
 }
 
 } // namespace
 
 void add_cluster_command(CLI::App& root, Action& chosen) {
-  auto* cluster = root.add_subcommand("cluster", "clusters of the environment and the jobs they run: add, remove, list, show, ping, jobs");
+  auto* cluster = root.add_subcommand(
+      "cluster", "clusters of the environment and the jobs they run: add, remove, list, show, ping, jobs");
   cluster->require_subcommand(1);
   add_add_command(*cluster, chosen);
   add_named(*cluster, chosen, "remove", "forget a cluster no job uses", run_remove);

@@ -19,16 +19,20 @@ struct EnvOptions {
 
 void check_name(const std::string& name, const std::string& doing) {
   if (!core::is_valid_object_name(name)) {
-    throw Error(ErrorKind::usage, doing, "an environment name starts with a letter or digit and continues with "
-                                         "letters, digits, '.', '_' or '-' (at most 128)");
+    throw Error(ErrorKind::usage, doing,
+                "an environment name starts with a letter or digit and continues with "
+                "letters, digits, '.', '_' or '-' (at most 128)");
   }
 }
 
 int run_list(Invocation& invocation) {
   Data rows = Data::array();
   if (!store::database_exists(invocation.home())) {
-    rows.push_back({{"name", core::default_environment}, {"current", invocation.settings.environment == "default"},
-                    {"variables", 0}, {"clusters", 0}, {"jobs", 0}});
+    rows.push_back({{"name", core::default_environment},
+                    {"current", invocation.settings.environment == "default"},
+                    {"variables", 0},
+                    {"clusters", 0},
+                    {"jobs", 0}});
   } else {
     auto database = open_existing_store(invocation);
     for (const auto& environment : store::list_environments(database)) {
@@ -70,8 +74,10 @@ int run_use(Invocation& invocation, const EnvOptions& options) {
                 "pass --env or set SP_ENV instead");
   }
   write_config_environment(*path, options.name);
-  if (invocation.env("SP_ENV")) invocation.note("note: SP_ENV is set and takes precedence over the config file");
-  invocation.print({Data{{"name", options.name}, {"config_file", path->string()}, {"result", "current"}}, {}});
+  if (invocation.env("SP_ENV"))
+    invocation.note("note: SP_ENV is set and takes precedence over the config file");
+  invocation.print(
+      {Data{{"name", options.name}, {"config_file", path->string()}, {"result", "current"}}, {}});
   return 0;
 }
 
@@ -83,7 +89,8 @@ void add_env_command(CLI::App& root, Action& chosen) {
   env->add_subcommand("list", "every environment, the current one marked")->callback([&chosen] {
     chosen = run_list;
   });
-  auto add_named = [&](const char* name, const char* description, int (*run)(Invocation&, const EnvOptions&)) {
+  auto add_named = [&](const char* name, const char* description,
+                       int (*run)(Invocation&, const EnvOptions&)) {
     auto options = std::make_shared<EnvOptions>();
     auto* command = env->add_subcommand(name, description);
     command->add_option("name", options->name, "the environment")->required()->type_name("NAME");

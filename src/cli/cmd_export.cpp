@@ -53,12 +53,14 @@ int run_export(Invocation& invocation, const ExportOptions& options) {
   }
   if (!options.name.empty() && selected.empty()) {
     const std::string what(core::kind_noun(*kind));
-    throw missing_object(fmt::format("exporting {} {}", what, options.name), what, options.name, names_of_kind,
+    throw missing_object(fmt::format("exporting {} {}", what, options.name), what, options.name,
+                         names_of_kind,
                          core::is_namespaced(*kind) ? "it may live in another environment (--env)" : "");
   }
   if (invocation.settings.output == core::OutputFormat::json) {
     Data documents = Data::array();
-    for (const auto* manifest : selected) documents.push_back(core::to_manifest_json(*manifest, !options.show_secrets));
+    for (const auto* manifest : selected)
+      documents.push_back(core::to_manifest_json(*manifest, !options.show_secrets));
     invocation.print({std::move(documents), {}});
     return 0;
   }
@@ -74,7 +76,9 @@ int run_export(Invocation& invocation, const ExportOptions& options) {
 void add_export_command(CLI::App& root, Action& chosen) {
   auto options = std::make_shared<ExportOptions>();
   auto* command = root.add_subcommand("export", "current objects as YAML documents (secrets masked)");
-  command->add_option("kind", options->kind, "only this kind: Environment, Flink, Project, AlertChannel, Cluster, Job")
+  command
+      ->add_option("kind", options->kind,
+                   "only this kind: Environment, Flink, Project, AlertChannel, Cluster, Job")
       ->type_name("KIND");
   command->add_option("name", options->name, "only the object of this name")->type_name("NAME");
   command->add_flag("--show-secrets", options->show_secrets, "print secret values instead of ******");

@@ -67,7 +67,8 @@ int run_list(Invocation& invocation) {
 
 int run_remove(Invocation& invocation, const std::string& name) {
   auto database = open_existing_store(invocation);
-  value_or_throw(ops::remove_object(database, {.kind = core::ObjectKind::flink, .name = name}, current_actor()));
+  value_or_throw(
+      ops::remove_object(database, {.kind = core::ObjectKind::flink, .name = name}, current_actor()));
   invocation.print({Data{{"name", name}, {"result", "removed"}}, {}});
   return 0;
 }

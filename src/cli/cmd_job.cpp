@@ -37,8 +37,10 @@ struct StopFlags {
 
 ops::StartOptions start_options(const StartFlags& flags) {
   ops::StartOptions options;
-  if (flags.restore == "auto") options.mode = core::RestoreMode::automatic;
-  else if (flags.restore == "none") options.mode = core::RestoreMode::none;
+  if (flags.restore == "auto")
+    options.mode = core::RestoreMode::automatic;
+  else if (flags.restore == "none")
+    options.mode = core::RestoreMode::none;
   else {
     options.mode = core::RestoreMode::explicit_path;
     options.restore_path = flags.restore;
@@ -52,7 +54,8 @@ ops::StartOptions start_options(const StartFlags& flags) {
 
 std::optional<core::StopMode> stop_mode(const StopFlags& flags) {
   if (flags.savepoint + flags.drain + flags.cancel > 1) {
-    throw Error(ErrorKind::usage, "stopping job " + flags.job, "--savepoint, --drain and --cancel exclude each other");
+    throw Error(ErrorKind::usage, "stopping job " + flags.job,
+                "--savepoint, --drain and --cancel exclude each other");
   }
   if (flags.cancel) return core::StopMode::cancel;
   if (flags.drain) return core::StopMode::drain;
@@ -80,13 +83,16 @@ int run_plan(Invocation& invocation, const StartFlags& flags) {
   const auto job = load_job_or_throw(session, invocation, flags.job);
   const auto options = start_options(flags);
   auto plan = value_or_throw(ops::plan_start(session.context(), job.target, options, /*record=*/false));
-  auto release = value_or_throw(ops::ensure_release(session.context(), job.target, job.masked_json, job.clear_json,
-                                                    std::nullopt, /*dry_run=*/true));
+  auto release = value_or_throw(ops::ensure_release(session.context(), job.target, job.masked_json,
+                                                    job.clear_json, std::nullopt, /*dry_run=*/true));
   invocation.print({plan_data(job, plan, release), {}});
   switch (plan.decision.action) {
-  case core::RestoreDecision::Action::refuse: return exit_code(ErrorKind::refused);
-  case core::RestoreDecision::Action::cannot_check: return exit_code(ErrorKind::unreachable);
-  default: return 0;
+  case core::RestoreDecision::Action::refuse:
+    return exit_code(ErrorKind::refused);
+  case core::RestoreDecision::Action::cannot_check:
+    return exit_code(ErrorKind::unreachable);
+  default:
+    return 0;
   }
 }
 
@@ -95,10 +101,11 @@ int run_start(Invocation& invocation, const StartFlags& flags) {
   JobSession session(invocation);
   const auto job = load_job_or_throw(session, invocation, flags.job);
   const auto options = start_options(flags);
-  auto release = value_or_throw(ops::ensure_release(session.context(), job.target, job.masked_json, job.clear_json,
-                                                    std::nullopt, false));
+  auto release = value_or_throw(ops::ensure_release(session.context(), job.target, job.masked_json,
+                                                    job.clear_json, std::nullopt, false));
   value_or_throw(ops::check_release_artifact(release.release));
-  if (release.created) invocation.note(fmt::format("sp: released {} as release {}", job.target.name, release.release.id));
+  if (release.created)
+    invocation.note(fmt::format("sp: released {} as release {}", job.target.name, release.release.id));
   auto result = value_or_throw(ops::start_job(session.context(), job.target, release.release, options));
   if (!result.plan.decision.warning.empty()) invocation.note("sp: warning: " + result.plan.decision.warning);
   Data data = Data::object();
@@ -117,7 +124,8 @@ int run_start(Invocation& invocation, const StartFlags& flags) {
   return 0;
 }
 
-int run_release(Invocation& invocation, const std::string& name, std::optional<std::int64_t> build, bool dry_run) {
+int run_release(Invocation& invocation, const std::string& name, std::optional<std::int64_t> build,
+                bool dry_run) {
   JobSession session(invocation);
   const auto job = load_job_or_throw(session, invocation, name);
   auto release = value_or_throw(
@@ -171,11 +179,12 @@ int run_restart(Invocation& invocation, const StartFlags& flags) {
   JobSession session(invocation);
   const auto job = load_job_or_throw(session, invocation, flags.job);
   const auto options = start_options(flags);
-  auto stopped = value_or_throw(ops::stop_job(session.context(), job.target, {std::nullopt, std::nullopt, options.wait}));
+  auto stopped = value_or_throw(
+      ops::stop_job(session.context(), job.target, {std::nullopt, std::nullopt, options.wait}));
   for (const auto& warning : stopped.warnings) invocation.warn("sp: warning: " + warning);
   invocation.note(fmt::format("sp: stopped {} ({})", job.target.name, stopped.end_state));
-  auto release = value_or_throw(ops::ensure_release(session.context(), job.target, job.masked_json, job.clear_json,
-                                                    std::nullopt, false));
+  auto release = value_or_throw(ops::ensure_release(session.context(), job.target, job.masked_json,
+                                                    job.clear_json, std::nullopt, false));
   value_or_throw(ops::check_release_artifact(release.release));
   auto started = value_or_throw(ops::start_job(session.context(), job.target, release.release, options));
   Data data = stop_data(job.target, stopped);
@@ -188,7 +197,8 @@ int run_restart(Invocation& invocation, const StartFlags& flags) {
   return 0;
 }
 
-int run_adopt(Invocation& invocation, const std::string& name, const std::optional<std::string>& flink_job_id) {
+int run_adopt(Invocation& invocation, const std::string& name,
+              const std::optional<std::string>& flink_job_id) {
   JobSession session(invocation);
   const auto job = load_job_or_throw(session, invocation, name);
   auto result = value_or_throw(ops::adopt_job(session.context(), job.target, flink_job_id));
@@ -204,18 +214,25 @@ int run_adopt(Invocation& invocation, const std::string& name, const std::option
 }
 
 void add_start_flags(CLI::App* command, StartFlags& flags) {
-  command->add_option("job", flags.job, "the job, in the current environment (--env)")->required()->type_name("JOB");
+  command->add_option("job", flags.job, "the job, in the current environment (--env)")
+      ->required()
+      ->type_name("JOB");
   command->add_option("--restore", flags.restore, "auto (the latest valid point), none, or a PATH")
       ->type_name("auto|none|PATH");
   command->add_flag("--allow-non-restored", flags.allow_non_restored, "allow state that maps to no operator");
   command->add_flag("--allow-old-state", flags.allow_old_state, "restore a point older than state.maxAge");
-  command->add_flag("--force", flags.force, "with --restore none: start without state although the job ran before");
-  command->add_option("--wait", flags.wait, "how long to wait for RUNNING (default 2m)")->type_name("DURATION");
+  command->add_flag("--force", flags.force,
+                    "with --restore none: start without state although the job ran before");
+  command->add_option("--wait", flags.wait, "how long to wait for RUNNING (default 2m)")
+      ->type_name("DURATION");
 }
 
 void add_stop_target(CLI::App* command, StopFlags& flags) {
-  command->add_option("job", flags.job, "the job, in the current environment (--env)")->required()->type_name("JOB");
-  command->add_option("--dir", flags.directory, "savepoint directory (else the job's, the cluster's, Flink's)")
+  command->add_option("job", flags.job, "the job, in the current environment (--env)")
+      ->required()
+      ->type_name("JOB");
+  command
+      ->add_option("--dir", flags.directory, "savepoint directory (else the job's, the cluster's, Flink's)")
       ->type_name("DIR");
   command->add_option("--wait", flags.wait, "how long to wait for Flink (default 2m)")->type_name("DURATION");
 }
@@ -246,14 +263,16 @@ void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
   }
   {
     auto flags = std::make_shared<StartFlags>();
-    auto* command = job.add_subcommand("start", "start the job, restoring its latest valid checkpoint or savepoint");
+    auto* command =
+        job.add_subcommand("start", "start the job, restoring its latest valid checkpoint or savepoint");
     add_start_flags(command, *flags);
     command->add_flag("--dry-run", flags->dry_run, "print the decision and change nothing");
     command->callback([&chosen, flags] { chosen = [flags](Invocation& i) { return run_start(i, *flags); }; });
   }
   {
     auto flags = std::make_shared<StopFlags>();
-    auto* command = job.add_subcommand("stop", "stop the job (default: with a savepoint, per its stop policy)");
+    auto* command =
+        job.add_subcommand("stop", "stop the job (default: with a savepoint, per its stop policy)");
     add_stop_target(command, *flags);
     command->add_flag("--savepoint", flags->savepoint, "stop with a savepoint");
     command->add_flag("--drain", flags->drain, "stop with a savepoint and drain the pipeline");
@@ -264,11 +283,13 @@ void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
     auto flags = std::make_shared<StopFlags>();
     auto* command = job.add_subcommand("savepoint", "take a savepoint without stopping");
     add_stop_target(command, *flags);
-    command->callback([&chosen, flags] { chosen = [flags](Invocation& i) { return run_savepoint(i, *flags); }; });
+    command->callback(
+        [&chosen, flags] { chosen = [flags](Invocation& i) { return run_savepoint(i, *flags); }; });
   }
   {
     auto flags = std::make_shared<StopFlags>();
-    auto* command = job.add_subcommand("cancel", "cancel without a savepoint (the retained checkpoint stays)");
+    auto* command =
+        job.add_subcommand("cancel", "cancel without a savepoint (the retained checkpoint stays)");
     add_stop_target(command, *flags);
     flags->cancel = true;
     command->callback([&chosen, flags] { chosen = [flags](Invocation& i) { return run_stop(i, *flags); }; });
@@ -280,8 +301,12 @@ void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
     };
     auto flags = std::make_shared<AdoptFlags>();
     auto* command = job.add_subcommand("adopt", "take over a job already running on the job's cluster");
-    command->add_option("job", flags->job, "the job, in the current environment (--env)")->required()->type_name("JOB");
-    command->add_option("--flink-job-id", flags->flink_job_id, "the Flink job id (else the running job named like JOB)")
+    command->add_option("job", flags->job, "the job, in the current environment (--env)")
+        ->required()
+        ->type_name("JOB");
+    command
+        ->add_option("--flink-job-id", flags->flink_job_id,
+                     "the Flink job id (else the running job named like JOB)")
         ->type_name("ID");
     command->callback([&chosen, flags] {
       chosen = [flags](Invocation& i) { return run_adopt(i, flags->job, flags->flink_job_id); };
@@ -289,9 +314,11 @@ void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
   }
   {
     auto flags = std::make_shared<StartFlags>();
-    auto* command = job.add_subcommand("restart", "stop per the job's policy, then start with the restore rules");
+    auto* command =
+        job.add_subcommand("restart", "stop per the job's policy, then start with the restore rules");
     add_start_flags(command, *flags);
-    command->callback([&chosen, flags] { chosen = [flags](Invocation& i) { return run_restart(i, *flags); }; });
+    command->callback(
+        [&chosen, flags] { chosen = [flags](Invocation& i) { return run_restart(i, *flags); }; });
   }
 }
 

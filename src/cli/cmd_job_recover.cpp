@@ -33,7 +33,8 @@ Data recovered_data(const std::string& name, const ops::RecoverResult& result) {
   data["runs"] = std::move(runs);
   Data points = Data::array();
   for (const auto& point : result.found.points) {
-    points.push_back({{"kind", core::to_string(point.point.kind)}, {"path", point.point.path}, {"source", point.source}});
+    points.push_back(
+        {{"kind", core::to_string(point.point.kind)}, {"path", point.point.path}, {"source", point.source}});
   }
   data["points"] = std::move(points);
   data["runs_recorded"] = result.recorded.runs;
@@ -42,7 +43,8 @@ Data recovered_data(const std::string& name, const ops::RecoverResult& result) {
   return data;
 }
 
-std::vector<std::string> jobs_to_recover(JobSession& session, const Invocation& invocation, const RecoverFlags& flags) {
+std::vector<std::string> jobs_to_recover(JobSession& session, const Invocation& invocation,
+                                         const RecoverFlags& flags) {
   if (flags.all == !flags.jobs.empty()) {
     throw Error(ErrorKind::usage, "recovering jobs", "name the jobs to recover, or pass --all");
   }
@@ -67,7 +69,8 @@ int run_recover(Invocation& invocation, const RecoverFlags& flags) {
     }
     recovered.push_back(recovered_data(name, result));
   }
-  invocation.print({recovered, {{"job", ""}, {"runs_recorded", "NEW RUNS"}, {"points_recorded", "NEW POINTS"}}});
+  invocation.print(
+      {recovered, {{"job", ""}, {"runs_recorded", "NEW RUNS"}, {"points_recorded", "NEW POINTS"}}});
   // Something that could hold the job's history did not answer: not done.
   return incomplete ? exit_code(ErrorKind::unreachable) : 0;
 }
@@ -76,8 +79,10 @@ int run_recover(Invocation& invocation, const RecoverFlags& flags) {
 
 void add_job_recover_command(CLI::App& job, Action& chosen) {
   auto flags = std::make_shared<RecoverFlags>();
-  auto* command = job.add_subcommand("recover", "rebuild runs and restore points from Flink and the state storage");
-  command->add_option("jobs", flags->jobs, "the jobs, in the current environment (--env)")->type_name("JOB...");
+  auto* command =
+      job.add_subcommand("recover", "rebuild runs and restore points from Flink and the state storage");
+  command->add_option("jobs", flags->jobs, "the jobs, in the current environment (--env)")
+      ->type_name("JOB...");
   command->add_flag("--all", flags->all, "every job of the environment");
   command->add_flag("--dry-run", flags->dry_run, "say what would be recorded, record nothing");
   command->callback([&chosen, flags] { chosen = [flags](Invocation& i) { return run_recover(i, *flags); }; });

@@ -22,9 +22,9 @@ namespace {
 // Drift: the job rendered now differs from its latest release's configuration.
 bool has_drifted(const store::JobRow& job, const core::VariableSet& variables, const Invocation& invocation,
                  const std::string& release_fingerprint) {
-  const core::SubstitutionContext context{job.environment, variables,
-                                          core::job_builtins(job.name, job.environment, job.spec.cluster, std::nullopt),
-                                          invocation.env};
+  const core::SubstitutionContext context{
+      job.environment, variables,
+      core::job_builtins(job.name, job.environment, job.spec.cluster, std::nullopt), invocation.env};
   auto rendered = core::render_job(job.name, job.spec, context);
   if (!rendered) return true; // a job that no longer renders has drifted
   return ops::config_fingerprint(core::to_json(rendered->clear).dump()) != release_fingerprint;
@@ -65,8 +65,14 @@ int run_list(Invocation& invocation, bool all_environments) {
     rows.push_back(std::move(row));
   }
   invocation.print({rows,
-                    {{"name", ""}, {"environment", "ENV"}, {"cluster", ""}, {"state", ""}, {"flink_job_id", "FLINK JOB"},
-                     {"release", ""}, {"drift", ""}, {"last_restore_point", "LAST POINT"}}});
+                    {{"name", ""},
+                     {"environment", "ENV"},
+                     {"cluster", ""},
+                     {"state", ""},
+                     {"flink_job_id", "FLINK JOB"},
+                     {"release", ""},
+                     {"drift", ""},
+                     {"last_restore_point", "LAST POINT"}}});
   return 0;
 }
 
@@ -114,8 +120,11 @@ int run_history(Invocation& invocation, const std::string& name) {
   const auto job = require_job(database, invocation, name);
   Data rows = Data::array();
   for (const auto& event : store::job_events(database, job.id)) {
-    rows.push_back({{"time", time_data(event.time_ms)}, {"kind", event.kind}, {"actor", event.actor},
-                    {"host", event.host}, {"message", event.message}});
+    rows.push_back({{"time", time_data(event.time_ms)},
+                    {"kind", event.kind},
+                    {"actor", event.actor},
+                    {"host", event.host},
+                    {"message", event.message}});
   }
   invocation.print({rows, {}});
   return 0;
@@ -133,7 +142,9 @@ int run_points(Invocation& invocation, const std::string& name) {
                     {"checkpoint", point.flink_checkpoint_id ? Data(*point.flink_checkpoint_id) : Data()},
                     {"valid", point.valid && !point.disposed},
                     {"path", point.path},
-                    {"note", point.disposed ? Data("disposed") : point.valid ? Data() : Data(point.invalid_reason)}});
+                    {"note", point.disposed ? Data("disposed")
+                             : point.valid  ? Data()
+                                            : Data(point.invalid_reason)}});
   }
   invocation.print({rows, {}});
   return 0;
@@ -173,8 +184,11 @@ void add_named(CLI::App& job, Action& chosen, const std::string& name, const std
                int (*run)(Invocation&, const std::string&)) {
   auto target = std::make_shared<std::string>();
   auto* command = job.add_subcommand(name, help);
-  command->add_option("job", *target, "the job, in the current environment (--env)")->required()->type_name("JOB");
-  command->callback([&chosen, target, run] { chosen = [target, run](Invocation& i) { return run(i, *target); }; });
+  command->add_option("job", *target, "the job, in the current environment (--env)")
+      ->required()
+      ->type_name("JOB");
+  command->callback(
+      [&chosen, target, run] { chosen = [target, run](Invocation& i) { return run(i, *target); }; });
 }
 
 } // namespace

@@ -33,9 +33,7 @@ struct AddOptions {
   std::optional<std::string> ssh_key;
 };
 
-core::LockHolder this_process() {
-  return {util::current_user(), util::host_name(), util::current_pid()};
-}
+core::LockHolder this_process() { return {util::current_user(), util::host_name(), util::current_pid()}; }
 
 core::ProjectSpec spec_from(const AddOptions& options) {
   core::ProjectSpec spec;
@@ -69,9 +67,11 @@ int run_add(Invocation& invocation, const AddOptions& options) {
   return 0;
 }
 
-store::ProjectRow require_project(store::Database& database, const std::string& name, const std::string& doing) {
+store::ProjectRow require_project(store::Database& database, const std::string& name,
+                                  const std::string& doing) {
   auto project = store::find_project(database, name);
-  if (!project) throw Error(ErrorKind::not_found, doing, "there is no project '" + name + "'", "see `sp project list`");
+  if (!project)
+    throw Error(ErrorKind::not_found, doing, "there is no project '" + name + "'", "see `sp project list`");
   return std::move(*project);
 }
 
@@ -81,11 +81,12 @@ int run_list(Invocation& invocation) {
   for (const auto& project : store::list_projects(database)) {
     std::vector<store::BuildRow> latest;
     if (auto build = store::latest_build(database, project.id)) latest.push_back(std::move(*build));
-    store::apply_liveness(database, project.name, latest, util::host_name(), util::now_ms(), util::process_alive);
+    store::apply_liveness(database, project.name, latest, util::host_name(), util::now_ms(),
+                          util::process_alive);
     rows.push_back(project_record(project, latest.empty() ? std::nullopt : std::optional(latest.front())));
   }
-  invocation.print({std::move(rows),
-                    {{"name", ""}, {"url", ""}, {"ref", ""}, {"last_build", ""}, {"last_status", ""}}});
+  invocation.print(
+      {std::move(rows), {{"name", ""}, {"url", ""}, {"ref", ""}, {"last_build", ""}, {"last_status", ""}}});
   return 0;
 }
 
@@ -94,8 +95,10 @@ int run_show(Invocation& invocation, const std::string& name) {
   const auto project = require_project(database, name, "showing project " + name);
   std::vector<store::BuildRow> latest;
   if (auto build = store::latest_build(database, project.id)) latest.push_back(std::move(*build));
-  store::apply_liveness(database, project.name, latest, util::host_name(), util::now_ms(), util::process_alive);
-  invocation.print({project_record(project, latest.empty() ? std::nullopt : std::optional(latest.front())), {}});
+  store::apply_liveness(database, project.name, latest, util::host_name(), util::now_ms(),
+                        util::process_alive);
+  invocation.print(
+      {project_record(project, latest.empty() ? std::nullopt : std::optional(latest.front())), {}});
   return 0;
 }
 
@@ -104,8 +107,9 @@ int run_remove(Invocation& invocation, const std::string& name) {
   const std::string doing = "removing project " + name;
   auto database = open_store_for_writing(invocation);
   const auto project = require_project(database, name, doing);
-  const auto left = value_or_throw(ops::remove_project(database, name, build::workspace_of(invocation.home(), name),
-                                                      this_process(), util::process_alive, current_actor()));
+  const auto left =
+      value_or_throw(ops::remove_project(database, name, build::workspace_of(invocation.home(), name),
+                                         this_process(), util::process_alive, current_actor()));
   if (!left.empty()) invocation.warn(left);
   Data data = Data::object();
   data["name"] = name;
@@ -123,16 +127,22 @@ void add_add_command(CLI::App& project, Action& chosen) {
   command->add_option("--url", options->url, "git URL: https://, ssh://, git://, or a path")->required();
   command->add_option("--ref", options->ref, "branch, tag or commit to build (default main)");
   command->add_option("--subdir", options->subdir, "where the build runs, inside the repository");
-  command->add_option("--build-cmd", options->build_command,
-                      "the build command as words, run without a shell (default: mvn -B clean package -DskipTests); "
-                      "quote it to pass options: --build-cmd \"mvn -B package\"")
+  command
+      ->add_option(
+          "--build-cmd", options->build_command,
+          "the build command as words, run without a shell (default: mvn -B clean package -DskipTests); "
+          "quote it to pass options: --build-cmd \"mvn -B package\"")
       ->expected(1, -1);
   command->add_option("--artifact", options->artifact, "glob of the artifact, relative to the subdir");
-  command->add_option("--timeout", options->timeout, "build timeout, e.g. 30m (default 30m)")->type_name("DUR");
-  command->add_option("--token-env", options->token_env, "env var holding an HTTPS token (its value is never stored)")
+  command->add_option("--timeout", options->timeout, "build timeout, e.g. 30m (default 30m)")
+      ->type_name("DUR");
+  command
+      ->add_option("--token-env", options->token_env,
+                   "env var holding an HTTPS token (its value is never stored)")
       ->type_name("VAR");
   command->add_option("--ssh-key", options->ssh_key, "private key file for ssh:// URLs")->type_name("PATH");
-  command->callback([&chosen, options] { chosen = [options](Invocation& inv) { return run_add(inv, *options); }; });
+  command->callback(
+      [&chosen, options] { chosen = [options](Invocation& inv) { return run_add(inv, *options); }; });
 }
 
 void add_name_command(CLI::App& project, Action& chosen, const char* name, const char* help,
@@ -148,13 +158,15 @@ void add_name_command(CLI::App& project, Action& chosen, const char* name, const
 } // namespace
 
 void add_project_command(CLI::App& root, Action& chosen) {
-  auto* project = root.add_subcommand("project", "git repositories that build job artifacts, and their builds");
+  auto* project =
+      root.add_subcommand("project", "git repositories that build job artifacts, and their builds");
   project->require_subcommand(1);
   add_add_command(*project, chosen);
   auto* list = project->add_subcommand("list", "every project with its latest build");
   list->callback([&chosen] { chosen = run_list; });
   add_name_command(*project, chosen, "show", "a project's settings and latest build", run_show);
-  add_name_command(*project, chosen, "remove", "forget a project and its builds (artifacts are kept)", run_remove);
+  add_name_command(*project, chosen, "remove", "forget a project and its builds (artifacts are kept)",
+                   run_remove);
   add_project_build_commands(*project, chosen);
 }
 

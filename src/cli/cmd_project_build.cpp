@@ -31,9 +31,11 @@ struct LogOptions {
   std::optional<std::int64_t> build;
 };
 
-store::ProjectRow require_project(store::Database& database, const std::string& name, const std::string& doing) {
+store::ProjectRow require_project(store::Database& database, const std::string& name,
+                                  const std::string& doing) {
   auto project = store::find_project(database, name);
-  if (!project) throw Error(ErrorKind::not_found, doing, "there is no project '" + name + "'", "see `sp project list`");
+  if (!project)
+    throw Error(ErrorKind::not_found, doing, "there is no project '" + name + "'", "see `sp project list`");
   return std::move(*project);
 }
 
@@ -56,13 +58,14 @@ int run_build(Invocation& invocation, const BuildOptions& options) {
       .builder = {util::current_user(), util::host_name(), util::current_pid()},
       .now_ms = util::now_ms,
       .pid_alive = util::process_alive,
-      .note = [&display, &err, live, progress = invocation.progress](const std::string& line) {
-        if (live) {
-          display.phase(line);
-        } else if (progress) {
-          err << line << '\n' << std::flush;
-        }
-      },
+      .note =
+          [&display, &err, live, progress = invocation.progress](const std::string& line) {
+            if (live) {
+              display.phase(line);
+            } else if (progress) {
+              err << line << '\n' << std::flush;
+            }
+          },
       .warn = [&invocation](const std::string& line) { invocation.note(line); },
       .follow = {},
       .transfer_progress = {},
@@ -73,8 +76,8 @@ int run_build(Invocation& invocation, const BuildOptions& options) {
   if (live) {
     services.transfer_progress = [&display](const build::TransferProgress& p) {
       const unsigned percent = p.total_objects == 0 ? 100 : p.received_objects * 100 / p.total_objects;
-      display.detail(fmt::format("receiving objects {}% ({}/{}), {}", percent, p.received_objects, p.total_objects,
-                                 util::human_bytes(p.received_bytes)));
+      display.detail(fmt::format("receiving objects {}% ({}/{}), {}", percent, p.received_objects,
+                                 p.total_objects, util::human_bytes(p.received_bytes)));
     };
     // The build's newest output line, as a sign of life beside the elapsed time.
     services.follow = [&display, last = util::LastLine()](std::string_view chunk) mutable {
@@ -86,14 +89,14 @@ int run_build(Invocation& invocation, const BuildOptions& options) {
     };
   }
 
-
   auto outcome = value_or_throw(build::build_project(services, {options.name, options.ref}));
   if (outcome.error) {
     // The command's own words say why it failed; they are in the log's last lines.
     if (!options.follow && outcome.build.checked_out_at) {
       display.end_line();
       err << "last lines of " << outcome.build.log_path << ":\n";
-      for (const auto& line : build::tail_lines(outcome.build.log_path, failed_log_lines)) err << "  " << line << '\n';
+      for (const auto& line : build::tail_lines(outcome.build.log_path, failed_log_lines))
+        err << "  " << line << '\n';
     }
     throw *outcome.error;
   }
@@ -135,9 +138,11 @@ int run_log(Invocation& invocation, const LogOptions& options) {
 void add_project_build_commands(CLI::App& project, Action& chosen) {
   auto build_options = std::make_shared<BuildOptions>();
   auto* build = project.add_subcommand(
-      "build", "fetch the project, run its build command and store the artifact (exit 6 when the build fails)");
+      "build",
+      "fetch the project, run its build command and store the artifact (exit 6 when the build fails)");
   build->add_option("name", build_options->name, "the project's name")->required();
-  build->add_option("--ref", build_options->ref, "build this branch, tag or commit instead of the project's ref");
+  build->add_option("--ref", build_options->ref,
+                    "build this branch, tag or commit instead of the project's ref");
   build->add_flag("--follow", build_options->follow, "stream the build's output to stderr as it runs");
   build->callback([&chosen, build_options] {
     chosen = [build_options](Invocation& inv) { return run_build(inv, *build_options); };

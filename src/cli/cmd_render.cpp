@@ -43,7 +43,9 @@ int run_render(Invocation& invocation, const RenderJobOptions& options) {
     const auto found = context.variables.find(name);
     const bool defined = found != context.variables.end();
     const bool secret = defined && found->second.secret;
-    Data value = !defined ? Data() : Data(secret && !options.show_secrets ? std::string(core::secret_mask) : found->second.value);
+    Data value = !defined ? Data()
+                          : Data(secret && !options.show_secrets ? std::string(core::secret_mask)
+                                                                 : found->second.value);
     variables.push_back({{"name", name}, {"value", value}, {"secret", secret}, {"defined", defined}});
   }
   Data document = Data::object();
@@ -61,7 +63,9 @@ int run_render(Invocation& invocation, const RenderJobOptions& options) {
 void add_render_command(CLI::App& root, Action& chosen) {
   auto options = std::make_shared<RenderJobOptions>();
   auto* command = root.add_subcommand("render", "a job with every variable resolved (secrets masked)");
-  command->add_option("job", options->job, "the job, in the current environment (--env)")->required()->type_name("JOB");
+  command->add_option("job", options->job, "the job, in the current environment (--env)")
+      ->required()
+      ->type_name("JOB");
   command->add_flag("--show-secrets", options->show_secrets, "print secret values instead of ******");
   command->callback([&chosen, options] {
     chosen = [options](Invocation& invocation) { return run_render(invocation, *options); };

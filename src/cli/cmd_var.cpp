@@ -13,8 +13,8 @@
 #include <fmt/format.h>
 
 #include <iostream>
-#include <sstream>
 #include <memory>
+#include <sstream>
 
 namespace sp::cli {
 
@@ -41,8 +41,9 @@ int run_set(Invocation& invocation, VarOptions options) {
     if (options.value.ends_with('\n')) options.value.pop_back();
   }
   auto database = open_store_for_writing(invocation);
-  const auto written = value_or_throw(ops::set_variable(database, environment, options.name, std::move(options.value),
-                                                        options.secret, options.description, current_actor()));
+  const auto written =
+      value_or_throw(ops::set_variable(database, environment, options.name, std::move(options.value),
+                                       options.secret, options.description, current_actor()));
   const auto& spec = written.spec;
   const std::string result = written.outcome == store::UpsertOutcome::created      ? "created"
                              : written.outcome == store::UpsertOutcome::configured ? "configured"
@@ -62,7 +63,8 @@ int run_get(Invocation& invocation, const VarOptions& options) {
   const auto environment_row = require_environment(database, environment);
   auto variable = store::find_variable(database, environment_row.id, options.name);
   if (!variable) {
-    throw ops::missing_variable(database, environment_row.id, options.name, environment, "getting variable " + options.name);
+    throw ops::missing_variable(database, environment_row.id, options.name, environment,
+                                "getting variable " + options.name);
   }
   if (invocation.settings.output == core::OutputFormat::table) {
     invocation.print({Data(shown_value(variable->spec)), {}}); // just the value, for $(sp var get x)
@@ -82,8 +84,10 @@ int run_list(Invocation& invocation, const VarOptions& options) {
   if (store::database_exists(invocation.home())) {
     auto database = open_existing_store(invocation);
     std::vector<store::EnvironmentRow> environments;
-    if (options.all_environments) environments = store::list_environments(database);
-    else environments.push_back(require_environment(database, invocation.settings.environment));
+    if (options.all_environments)
+      environments = store::list_environments(database);
+    else
+      environments.push_back(require_environment(database, invocation.settings.environment));
     for (const auto& environment : environments) {
       for (const auto& variable : store::list_variables(database, environment.id)) {
         rows.push_back({{"environment", environment.name},
@@ -152,10 +156,13 @@ void add_var_command(CLI::App& root, Action& chosen) {
   auto set_options = std::make_shared<VarOptions>();
   auto* set = var->add_subcommand("set", "set a variable's value in the current environment");
   set->add_option("name", set_options->name, "variable name")->required()->type_name("NAME");
-  set->add_option("value", set_options->value, "its value; - reads it from stdin")->required()->type_name("VALUE");
+  set->add_option("value", set_options->value, "its value; - reads it from stdin")
+      ->required()
+      ->type_name("VALUE");
   set->add_flag("--secret", set_options->secret, "never print the value (stays secret once set)");
   set->add_option("--description", set_options->description, "what it is for")->type_name("TEXT");
-  bind(set, set_options, [](Invocation& invocation, const VarOptions& options) { return run_set(invocation, options); });
+  bind(set, set_options,
+       [](Invocation& invocation, const VarOptions& options) { return run_set(invocation, options); });
 
   for (const auto& [name, description, run] :
        std::vector<std::tuple<const char*, const char*, int (*)(Invocation&, const VarOptions&)>>{

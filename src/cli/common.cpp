@@ -22,7 +22,8 @@ core::ObjectSet existing_objects(const Invocation& invocation) {
     return store::snapshot_objects(database);
   }
   core::ObjectSet objects;
-  core::Manifest fallback{.kind = core::ObjectKind::environment, .name = std::string(core::default_environment)};
+  core::Manifest fallback{.kind = core::ObjectKind::environment,
+                          .name = std::string(core::default_environment)};
   objects.emplace(core::key_of(fallback), fallback);
   return objects;
 }
@@ -33,7 +34,7 @@ void create_object(store::Database& database, core::Manifest manifest, const std
 
 void print_document(const Invocation& invocation, const Data& data) {
   const auto format = invocation.settings.output == core::OutputFormat::json ? core::OutputFormat::json
-                                                                              : core::OutputFormat::yaml;
+                                                                             : core::OutputFormat::yaml;
   render(invocation.out, {data, {}}, {.format = format, .color = false});
 }
 

@@ -3,8 +3,8 @@
 
 #include "sp/cli/invocation.hpp"
 #include "sp/core/manifest_validation.hpp"
-#include "sp/store/declarative.hpp"
 #include "sp/ops/objects.hpp"
+#include "sp/store/declarative.hpp"
 #include "sp/store/environments.hpp"
 
 #include <string>

@@ -2,8 +2,8 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include <fmt/format.h>
 #include <fcntl.h>
+#include <fmt/format.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -18,8 +18,8 @@ namespace {
 
 Error config_error(const std::filesystem::path& path, const YAML::Mark& mark, const std::string& why) {
   // yaml-cpp counts lines and columns from 0; editors count from 1.
-  return Error(ErrorKind::usage, fmt::format("reading {}:{}:{}", path.string(), mark.line + 1, mark.column + 1),
-               why);
+  return Error(ErrorKind::usage,
+               fmt::format("reading {}:{}:{}", path.string(), mark.line + 1, mark.column + 1), why);
 }
 
 } // namespace
@@ -38,10 +38,15 @@ core::ConfigFile load_config_file(const std::filesystem::path& path) {
   for (const auto& entry : root) {
     const auto key = entry.first.as<std::string>();
     try {
-      if (key == "environment") config.environment = entry.second.as<std::string>();
-      else if (key == "output") config.output = entry.second.as<std::string>();
-      else if (key == "color") config.color = entry.second.as<bool>();
-      else throw config_error(path, entry.first.Mark(), "unknown setting '" + key + "' (known: environment, output, color)");
+      if (key == "environment")
+        config.environment = entry.second.as<std::string>();
+      else if (key == "output")
+        config.output = entry.second.as<std::string>();
+      else if (key == "color")
+        config.color = entry.second.as<bool>();
+      else
+        throw config_error(path, entry.first.Mark(),
+                           "unknown setting '" + key + "' (known: environment, output, color)");
     } catch (const YAML::Exception& error) {
       throw config_error(path, entry.second.Mark(), "wrong type for '" + key + "': " + error.msg);
     }
@@ -55,7 +60,8 @@ namespace sp::cli {
 
 namespace {
 
-bool sets_value(const std::string& text, const std::string& key, const std::string& value, std::size_t key_count) {
+bool sets_value(const std::string& text, const std::string& key, const std::string& value,
+                std::size_t key_count) {
   try {
     const YAML::Node root = YAML::Load(text);
     return root.IsMap() && root.size() == key_count && root[key] && root[key].IsScalar() &&
@@ -85,7 +91,8 @@ std::string with_config_value(const std::string& text, const std::string& key, c
   while (start < text.size()) {
     const std::size_t end = std::min(text.find('\n', start), text.size());
     const std::string current = text.substr(start, end - start);
-    if (!replaced && current.starts_with(key) && current.substr(key.size()).find_first_not_of(' ') != std::string::npos &&
+    if (!replaced && current.starts_with(key) &&
+        current.substr(key.size()).find_first_not_of(' ') != std::string::npos &&
         current[current.find_first_not_of(' ', key.size())] == ':') {
       edited += line;
       replaced = true;
@@ -124,7 +131,8 @@ void write_config_environment(const std::filesystem::path& path, const std::stri
     if (error) throw Error(ErrorKind::failure, doing, error.message());
     std::filesystem::permissions(path.parent_path(), std::filesystem::perms::owner_all, error);
   }
-  const auto temporary = path.parent_path() / (path.filename().string() + ".tmp." + std::to_string(::getpid()));
+  const auto temporary =
+      path.parent_path() / (path.filename().string() + ".tmp." + std::to_string(::getpid()));
   const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
   if (fd < 0) throw Error(ErrorKind::failure, doing, std::strerror(errno));
   const std::string content = with_config_value(text, "environment", environment);

@@ -43,7 +43,7 @@ void resolve_local_paths(std::vector<core::Manifest>& manifests, const std::file
 
 // Fills in each Flink distribution's version; problems point at spec.home.
 void resolve_paths_and_versions(std::vector<core::Manifest>& manifests, const std::filesystem::path& base,
-                           const std::string& file) {
+                                const std::string& file) {
   resolve_local_paths(manifests, base);
   std::vector<core::Problem> problems;
   for (auto& manifest : manifests) {
@@ -58,7 +58,8 @@ void resolve_paths_and_versions(std::vector<core::Manifest>& manifests, const st
                           spec.home + ": " + version.error().why(), ErrorKind::usage});
     }
   }
-  if (auto error = core::problems_error(problems, problems.size() == 1 ? "checking" : "checking " + file)) throw *error;
+  if (auto error = core::problems_error(problems, problems.size() == 1 ? "checking" : "checking " + file))
+    throw *error;
 }
 
 } // namespace
@@ -74,11 +75,13 @@ std::vector<std::filesystem::path> expand_manifest_paths(const std::vector<std::
     std::error_code error;
     if (std::filesystem::is_directory(path, error)) {
       std::vector<std::filesystem::path> found;
-      for (std::filesystem::recursive_directory_iterator it(path, error), end; !error && it != end; it.increment(error)) {
+      for (std::filesystem::recursive_directory_iterator it(path, error), end; !error && it != end;
+           it.increment(error)) {
         if (it->is_regular_file(error) && is_yaml_file(it->path())) found.push_back(it->path());
       }
       if (error) throw Error(ErrorKind::failure, "reading directory " + argument, error.message());
-      if (found.empty()) throw Error(ErrorKind::usage, "reading directory " + argument, "it holds no .yaml or .yml file");
+      if (found.empty())
+        throw Error(ErrorKind::usage, "reading directory " + argument, "it holds no .yaml or .yml file");
       std::ranges::sort(found);
       files.insert(files.end(), found.begin(), found.end());
     } else if (std::filesystem::exists(path, error)) {
@@ -90,7 +93,8 @@ std::vector<std::filesystem::path> expand_manifest_paths(const std::vector<std::
   return files;
 }
 
-std::vector<core::Manifest> load_manifest_files(const std::vector<std::string>& arguments, std::istream& standard_input) {
+std::vector<core::Manifest> load_manifest_files(const std::vector<std::string>& arguments,
+                                                std::istream& standard_input) {
   std::vector<core::Manifest> all;
   for (const auto& path : expand_manifest_paths(arguments)) {
     const bool from_stdin = path == "-";
@@ -104,7 +108,7 @@ std::vector<core::Manifest> load_manifest_files(const std::vector<std::string>& 
     }
     auto manifests = value_or_throw(core::parse_manifests(text, from_stdin ? "<stdin>" : path.string()));
     resolve_paths_and_versions(manifests, from_stdin ? std::filesystem::current_path() : path.parent_path(),
-                          from_stdin ? "<stdin>" : path.string());
+                               from_stdin ? "<stdin>" : path.string());
     std::ranges::move(manifests, std::back_inserter(all));
   }
   if (all.empty()) {

@@ -18,6 +18,7 @@ std::vector<std::filesystem::path> expand_manifest_paths(const std::vector<std::
 // Every manifest of every file, with each Flink distribution's version
 // detected (a relative home is taken relative to its file). Throws sp::Error:
 // not_found for a missing path, usage for bad YAML or an empty set.
-std::vector<core::Manifest> load_manifest_files(const std::vector<std::string>& arguments, std::istream& standard_input);
+std::vector<core::Manifest> load_manifest_files(const std::vector<std::string>& arguments,
+                                                std::istream& standard_input);
 
 } // namespace sp::cli

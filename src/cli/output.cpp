@@ -11,17 +11,16 @@ namespace sp::cli {
 namespace {
 
 std::string upper(std::string text) {
-  std::ranges::transform(text, text.begin(), [](unsigned char c) {
-    return c == '_' ? ' ' : static_cast<char>(std::toupper(c));
-  });
+  std::ranges::transform(text, text.begin(),
+                         [](unsigned char c) { return c == '_' ? ' ' : static_cast<char>(std::toupper(c)); });
   return text;
 }
 
 // Strings that a YAML reader would take for another type must be quoted.
 bool needs_quotes(const std::string& text) {
   if (text.empty()) return true;
-  static const std::vector<std::string> reserved{"true", "false", "yes", "no", "on", "off",
-                                                 "null", "~",    "y",   "n"};
+  static const std::vector<std::string> reserved{"true", "false", "yes", "no", "on",
+                                                 "off",  "null",  "~",   "y",  "n"};
   std::string lower = text;
   std::ranges::transform(lower, lower.begin(), [](unsigned char c) { return std::tolower(c); });
   if (std::ranges::find(reserved, lower) != reserved.end()) return true;
@@ -54,9 +53,15 @@ void emit_yaml(YAML::Emitter& out, const Data& value) {
     out << text;
     break;
   }
-  case Data::value_t::boolean: out << value.get<bool>(); break;
-  case Data::value_t::null: out << YAML::Null; break;
-  default: out << value.dump(); break; // numbers: JSON's spelling is valid YAML
+  case Data::value_t::boolean:
+    out << value.get<bool>();
+    break;
+  case Data::value_t::null:
+    out << YAML::Null;
+    break;
+  default:
+    out << value.dump();
+    break; // numbers: JSON's spelling is valid YAML
   }
 }
 
@@ -82,7 +87,8 @@ void render_table(std::ostream& out, const View& view, bool color, std::size_t i
   std::vector<std::string> headers;
   headers.reserve(columns.size());
   cells.reserve(view.data.size());
-  for (const auto& column : columns) headers.push_back(column.header.empty() ? upper(column.key) : column.header);
+  for (const auto& column : columns)
+    headers.push_back(column.header.empty() ? upper(column.key) : column.header);
   for (const auto& record : view.data) {
     std::vector<std::string> row;
     row.reserve(columns.size());
@@ -131,25 +137,35 @@ void render_record(std::ostream& out, const Data& record, std::size_t indent = 0
 
 std::string table_cell(const Data& value) {
   switch (value.type()) {
-  case Data::value_t::string: return value.get<std::string>();
-  case Data::value_t::null: return "-";
+  case Data::value_t::string:
+    return value.get<std::string>();
+  case Data::value_t::null:
+    return "-";
   case Data::value_t::array: {
     std::string joined;
     for (const auto& item : value) joined += (joined.empty() ? "" : ",") + table_cell(item);
     return joined;
   }
-  default: return value.dump();
+  default:
+    return value.dump();
   }
 }
 
 void render(std::ostream& out, const View& view, const RenderOptions& options) {
   switch (options.format) {
-  case core::OutputFormat::json: out << view.data.dump(2) << '\n'; return;
-  case core::OutputFormat::yaml: render_yaml(out, view.data); return;
+  case core::OutputFormat::json:
+    out << view.data.dump(2) << '\n';
+    return;
+  case core::OutputFormat::yaml:
+    render_yaml(out, view.data);
+    return;
   case core::OutputFormat::table:
-    if (view.data.is_array()) render_table(out, view, options.color);
-    else if (view.data.is_object()) render_record(out, view.data);
-    else if (!view.data.is_null()) out << table_cell(view.data) << '\n';
+    if (view.data.is_array())
+      render_table(out, view, options.color);
+    else if (view.data.is_object())
+      render_record(out, view.data);
+    else if (!view.data.is_null())
+      out << table_cell(view.data) << '\n';
     return;
   }
 }

@@ -73,8 +73,13 @@ View builds_view(const std::string& project, const std::vector<store::BuildRow>&
     rows.push_back(build_record(project, build));
   }
   return {std::move(rows),
-          {{"id", ""}, {"status", ""}, {"ref", ""}, {"commit", ""}, {"started_at", "STARTED"},
-           {"duration", ""}, {"artifact", ""}}};
+          {{"id", ""},
+           {"status", ""},
+           {"ref", ""},
+           {"commit", ""},
+           {"started_at", "STARTED"},
+           {"duration", ""},
+           {"artifact", ""}}};
 }
 
 } // namespace sp::cli

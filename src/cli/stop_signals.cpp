@@ -18,7 +18,7 @@ extern "C" void remember_stop(int /*signal*/) { stop_signal_seen = 1; }
 
 StopSignals::StopSignals() {
   stop_signal_seen = 0;
-  struct sigaction action {};
+  struct sigaction action{};
   action.sa_handler = remember_stop;
   sigemptyset(&action.sa_mask);
   for (std::size_t i = 0; i < stop_signals.size(); ++i) ::sigaction(stop_signals[i], &action, &previous_[i]);

@@ -12,9 +12,12 @@ void put(nlohmann::ordered_json& json, const char* key, const std::optional<std:
 
 std::string_view to_string(AlertChannelType type) {
   switch (type) {
-  case AlertChannelType::webhook: return "webhook";
-  case AlertChannelType::command: return "command";
-  case AlertChannelType::email: return "email";
+  case AlertChannelType::webhook:
+    return "webhook";
+  case AlertChannelType::command:
+    return "command";
+  case AlertChannelType::email:
+    return "email";
   }
   return "webhook";
 }
@@ -28,8 +31,9 @@ std::optional<AlertChannelType> alert_channel_type_from_string(std::string_view 
 
 const std::vector<std::string>& alert_kinds() {
   static const std::vector<std::string> kinds{
-      "job-failed",           "job-restarting",         "checkpoint-failing",      "checkpoint-stale",
-      "jobmanager-unreachable", "jobmanager-recovered", "auto-restart",            "auto-restart-refused",
+      "job-failed",       "job-restarting",         "checkpoint-failing",
+      "checkpoint-stale", "jobmanager-unreachable", "jobmanager-recovered",
+      "auto-restart",     "auto-restart-refused",
   };
   return kinds;
 }
@@ -42,7 +46,9 @@ nlohmann::ordered_json to_json(const AlertChannelSpec& spec) {
     put(json, "url", spec.url);
     put(json, "headerEnv", spec.header_env);
     break;
-  case AlertChannelType::command: json["argv"] = spec.argv; break;
+  case AlertChannelType::command:
+    json["argv"] = spec.argv;
+    break;
   case AlertChannelType::email:
     put(json, "smtpUrl", spec.smtp_url);
     put(json, "from", spec.from);

@@ -29,10 +29,11 @@ void keep_current_secrets(Manifest& desired, const Manifest* current, std::vecto
       continue;
     }
     const std::string field = detail::join_field(detail::join_field("spec.variables", name), "value");
-    problems.push_back({location_of(desired, detail::join_field("spec.variables", name)), field,
-                        fmt::format("{} stands for the current secret value, but environment {} has no secret {}; "
-                                    "write the real value",
-                                    secret_mask, desired.name, name)});
+    problems.push_back(
+        {location_of(desired, detail::join_field("spec.variables", name)), field,
+         fmt::format("{} stands for the current secret value, but environment {} has no secret {}; "
+                     "write the real value",
+                     secret_mask, desired.name, name)});
   }
 }
 
@@ -40,15 +41,19 @@ void keep_current_secrets(Manifest& desired, const Manifest* current, std::vecto
 
 std::string_view to_string(ApplyOutcome outcome) {
   switch (outcome) {
-  case ApplyOutcome::created: return "created";
-  case ApplyOutcome::configured: return "configured";
-  case ApplyOutcome::unchanged: return "unchanged";
+  case ApplyOutcome::created:
+    return "created";
+  case ApplyOutcome::configured:
+    return "configured";
+  case ApplyOutcome::unchanged:
+    return "unchanged";
   }
   return "unchanged";
 }
 
 bool ApplyPlan::has_changes() const {
-  return std::ranges::any_of(objects, [](const PlannedObject& o) { return o.outcome != ApplyOutcome::unchanged; });
+  return std::ranges::any_of(objects,
+                             [](const PlannedObject& o) { return o.outcome != ApplyOutcome::unchanged; });
 }
 
 Result<ApplyPlan> plan_apply(std::vector<Manifest> desired, const ObjectSet& current) {

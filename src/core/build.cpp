@@ -4,9 +4,12 @@ namespace sp::core {
 
 std::string_view to_string(BuildStatus status) {
   switch (status) {
-  case BuildStatus::building: return "building";
-  case BuildStatus::success: return "success";
-  case BuildStatus::failed: return "failed";
+  case BuildStatus::building:
+    return "building";
+  case BuildStatus::success:
+    return "success";
+  case BuildStatus::failed:
+    return "failed";
   }
   return "failed";
 }

@@ -184,8 +184,7 @@ std::string format_completion(const Completion& completion) {
     if (!candidate.help.empty()) {
       // One line per candidate: a help text never carries the separators.
       std::string help = candidate.help;
-      std::ranges::replace_if(
-          help, [](char c) { return c == '\n' || c == '\t'; }, ' ');
+      std::ranges::replace_if(help, [](char c) { return c == '\n' || c == '\t'; }, ' ');
       text += '\t' + help;
     }
     text += '\n';

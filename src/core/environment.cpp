@@ -43,7 +43,8 @@ nlohmann::ordered_json to_comparable_json(const EnvironmentSpec& spec, bool mask
 
 VariableSet variable_set(const EnvironmentSpec& spec) {
   VariableSet set;
-  for (const auto& [name, variable] : spec.variables) set.emplace(name, VariableValue{variable.value, variable.secret});
+  for (const auto& [name, variable] : spec.variables)
+    set.emplace(name, VariableValue{variable.value, variable.secret});
   return set;
 }
 

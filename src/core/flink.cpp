@@ -33,15 +33,19 @@ std::optional<std::string> flink_version_from_dist_jar(std::string_view name) {
   // optional qualifier (-SNAPSHOT, -rc1).
   const auto qualifier = name.find('-');
   const std::string_view numbers = name.substr(0, qualifier);
-  const bool numeric = !numbers.empty() && std::isdigit(static_cast<unsigned char>(numbers.front())) &&
-                       std::isdigit(static_cast<unsigned char>(numbers.back())) &&
-                       numbers.find("..") == std::string_view::npos &&
-                       std::ranges::all_of(numbers, [](char c) { return c == '.' || std::isdigit(static_cast<unsigned char>(c)); }) &&
-                       numbers.find('.') != std::string_view::npos;
+  const bool numeric =
+      !numbers.empty() && std::isdigit(static_cast<unsigned char>(numbers.front())) &&
+      std::isdigit(static_cast<unsigned char>(numbers.back())) &&
+      numbers.find("..") == std::string_view::npos &&
+      std::ranges::all_of(numbers,
+                          [](char c) { return c == '.' || std::isdigit(static_cast<unsigned char>(c)); }) &&
+      numbers.find('.') != std::string_view::npos;
   if (!numeric) return std::nullopt;
   if (qualifier != std::string_view::npos) {
     const std::string_view rest = name.substr(qualifier + 1);
-    const bool word = !rest.empty() && std::ranges::all_of(rest, [](char c) { return std::isalnum(static_cast<unsigned char>(c)); });
+    const bool word = !rest.empty() && std::ranges::all_of(rest, [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c));
+    });
     if (!word) return std::nullopt;
   }
   return std::string(name);

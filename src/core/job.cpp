@@ -16,9 +16,12 @@ std::optional<RestorePolicy> restore_policy_from_string(std::string_view text) {
 
 std::string_view to_string(StopMode mode) {
   switch (mode) {
-  case StopMode::savepoint: return "savepoint";
-  case StopMode::drain: return "drain";
-  case StopMode::cancel: return "cancel";
+  case StopMode::savepoint:
+    return "savepoint";
+  case StopMode::drain:
+    return "drain";
+  case StopMode::cancel:
+    return "cancel";
   }
   return "savepoint";
 }

@@ -27,16 +27,16 @@ const Json* shown_at(const Json& shown, std::size_t index) {
 
 std::optional<Json> copy(const Json* value) { return value ? std::optional<Json>(*value) : std::nullopt; }
 
-void diff_into(std::vector<FieldChange>& changes, const Json* before, const Json* after, const Json* shown_before,
-               const Json* shown_after, const std::string& path) {
+void diff_into(std::vector<FieldChange>& changes, const Json* before, const Json* after,
+               const Json* shown_before, const Json* shown_after, const std::string& path) {
   if (before != nullptr && after != nullptr && *before == *after) return;
   static const Json nothing;
   if (before != nullptr && after != nullptr && before->is_object() && after->is_object()) {
     for (const auto& [key, value] : before->items()) {
       auto other = after->find(key);
       diff_into(changes, &value, other == after->end() ? nullptr : &*other,
-                shown_at(shown_before ? *shown_before : nothing, key), shown_at(shown_after ? *shown_after : nothing, key),
-                detail::join_field(path, key));
+                shown_at(shown_before ? *shown_before : nothing, key),
+                shown_at(shown_after ? *shown_after : nothing, key), detail::join_field(path, key));
     }
     for (const auto& [key, value] : after->items()) {
       if (before->contains(key)) continue;
@@ -48,9 +48,10 @@ void diff_into(std::vector<FieldChange>& changes, const Json* before, const Json
   if (before != nullptr && after != nullptr && before->is_array() && after->is_array()) {
     const std::size_t count = std::max(before->size(), after->size());
     for (std::size_t i = 0; i < count; ++i) {
-      diff_into(changes, i < before->size() ? &(*before)[i] : nullptr, i < after->size() ? &(*after)[i] : nullptr,
-                shown_at(shown_before ? *shown_before : nothing, i), shown_at(shown_after ? *shown_after : nothing, i),
-                fmt::format("{}[{}]", path, i));
+      diff_into(changes, i < before->size() ? &(*before)[i] : nullptr,
+                i < after->size() ? &(*after)[i] : nullptr,
+                shown_at(shown_before ? *shown_before : nothing, i),
+                shown_at(shown_after ? *shown_after : nothing, i), fmt::format("{}[{}]", path, i));
     }
     return;
   }

@@ -122,7 +122,8 @@ public:
       return;
     }
     for (const auto& [key, value] : object_.items()) {
-      if (std::ranges::find(allowed_, key) == allowed_.end()) add(field(key), unknown_field_message(key, allowed_));
+      if (std::ranges::find(allowed_, key) == allowed_.end())
+        add(field(key), unknown_field_message(key, allowed_));
     }
   }
 
@@ -139,7 +140,8 @@ private:
   }
 
   std::nullopt_t wrong_type(std::string_view key, const nlohmann::json& value, std::string_view expected) {
-    add(field(key), std::string("expected ") + std::string(expected) + ", got " + std::string(json_noun(value)));
+    add(field(key),
+        std::string("expected ") + std::string(expected) + ", got " + std::string(json_noun(value)));
     return std::nullopt;
   }
 

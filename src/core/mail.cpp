@@ -170,8 +170,7 @@ Result<std::string> compose_mail(const MailMessage& message) {
     to += (to.empty() ? "" : ",\r\n ") + header_mailbox(*mailbox);
   }
   std::string subject = message.subject;
-  std::ranges::replace_if(
-      subject, [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
+  std::ranges::replace_if(subject, [](char c) { return static_cast<unsigned char>(c) < 0x20; }, ' ');
 
   const auto lines = body_lines(message.body);
   const bool plain = fits_7bit(lines);

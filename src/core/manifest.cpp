@@ -87,7 +87,8 @@ std::optional<ObjectKind> kind_from_argument(std::string_view text) {
 bool is_namespaced(ObjectKind kind) { return kind == ObjectKind::cluster || kind == ObjectKind::job; }
 
 bool is_valid_object_name(std::string_view name) {
-  if (name.empty() || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name.front()))) return false;
+  if (name.empty() || name.size() > 128 || !std::isalnum(static_cast<unsigned char>(name.front())))
+    return false;
   return std::ranges::all_of(name, [](char c) {
     return std::isalnum(static_cast<unsigned char>(c)) || c == '.' || c == '_' || c == '-';
   });
@@ -97,11 +98,15 @@ std::optional<SourceLocation> location_of(const Manifest& manifest, const std::s
   // A missing field is best shown where its parent was written: spec.url -> spec.
   std::string path = field;
   while (!path.empty()) {
-    if (auto it = manifest.field_locations.find(path); it != manifest.field_locations.end()) return it->second;
+    if (auto it = manifest.field_locations.find(path); it != manifest.field_locations.end())
+      return it->second;
     std::size_t cut = std::string::npos;
-    if (path.ends_with("\"]")) cut = path.rfind("[\"");
-    else if (path.ends_with(']')) cut = path.rfind('[');
-    else cut = path.rfind('.');
+    if (path.ends_with("\"]"))
+      cut = path.rfind("[\"");
+    else if (path.ends_with(']'))
+      cut = path.rfind('[');
+    else
+      cut = path.rfind('.');
     if (cut == std::string::npos || cut == 0) break;
     path.resize(cut);
   }
@@ -135,7 +140,7 @@ nlohmann::ordered_json to_comparable_json(const Manifest& manifest, bool mask_se
   if (manifest.kind == ObjectKind::job) {
     nlohmann::ordered_json metadata = nlohmann::ordered_json::object();
     metadata["owner"] = manifest.job_metadata.owner ? nlohmann::ordered_json(*manifest.job_metadata.owner)
-                                                     : nlohmann::ordered_json();
+                                                    : nlohmann::ordered_json();
     metadata["labels"] = manifest.job_metadata.labels;
     json["metadata"] = std::move(metadata);
   }

@@ -22,12 +22,23 @@ struct Known {
 
   void add(const Manifest& manifest) {
     switch (manifest.kind) {
-    case ObjectKind::environment: environments.insert(manifest.name); break;
-    case ObjectKind::flink: flinks.insert(manifest.name); break;
-    case ObjectKind::project: projects.insert(manifest.name); break;
-    case ObjectKind::alert_channel: alert_channels.insert(manifest.name); break;
-    case ObjectKind::cluster: clusters.insert({manifest.environment, manifest.name}); break;
-    case ObjectKind::job: break;
+    case ObjectKind::environment:
+      environments.insert(manifest.name);
+      break;
+    case ObjectKind::flink:
+      flinks.insert(manifest.name);
+      break;
+    case ObjectKind::project:
+      projects.insert(manifest.name);
+      break;
+    case ObjectKind::alert_channel:
+      alert_channels.insert(manifest.name);
+      break;
+    case ObjectKind::cluster:
+      clusters.insert({manifest.environment, manifest.name});
+      break;
+    case ObjectKind::job:
+      break;
     }
   }
 };
@@ -70,7 +81,8 @@ void check_environment(Checker& check, const EnvironmentSpec& spec) {
   for (const auto& [name, variable] : spec.variables) {
     const std::string shown_field = detail::join_field("spec.variables", name);
     if (!is_valid_variable_name(name)) {
-      check.add(shown_field, "a variable name starts with a letter and continues with letters, digits, '.', '_' or '-'");
+      check.add(shown_field,
+                "a variable name starts with a letter and continues with letters, digits, '.', '_' or '-'");
     } else if (is_reserved_variable_name(name)) {
       check.add(shown_field, "names starting with sp. are reserved for built-ins");
     }
@@ -80,32 +92,40 @@ void check_environment(Checker& check, const EnvironmentSpec& spec) {
 void check_cluster(Checker& check, const ClusterSpec& spec) {
   const auto type = std::string(to_string(spec.type));
   const bool yarn = spec.type == ClusterType::yarn_session || spec.type == ClusterType::yarn_application;
-  const bool kubernetes = spec.type == ClusterType::kubernetes_session || spec.type == ClusterType::kubernetes_application;
-  if (spec.type == ClusterType::remote && !spec.url) check.add("spec.url", "a remote cluster needs the JobManager REST url");
+  const bool kubernetes =
+      spec.type == ClusterType::kubernetes_session || spec.type == ClusterType::kubernetes_application;
+  if (spec.type == ClusterType::remote && !spec.url)
+    check.add("spec.url", "a remote cluster needs the JobManager REST url");
   if (is_application_mode(spec.type)) {
     check.forbidden(spec.url.has_value(), "spec.url",
                     fmt::format("{} clusters have no fixed url: each job gets its own JobManager", type));
-    if (!spec.flink) check.add("spec.flink", fmt::format("{} clusters need a Flink distribution to run bin/flink", type));
+    if (!spec.flink)
+      check.add("spec.flink", fmt::format("{} clusters need a Flink distribution to run bin/flink", type));
   }
   const bool cli = submit_driver_of(spec) == SubmitDriver::cli;
   // Application modes already require a flink above, in their own words.
   if (cli && !is_application_mode(spec.type) && !spec.flink) {
     check.add("spec.flink", "submit: cli runs bin/flink of a registered Flink distribution; name it here");
   }
-  check.forbidden(cli && spec.type == ClusterType::remote && spec.auth.header_env.has_value(), "spec.auth",
-                  "bin/flink cannot send an Authorization header; a JobManager behind auth needs submit: rest");
-  check.forbidden(is_application_mode(spec.type) && spec.submit == SubmitDriver::rest, "spec.submit",
-                  fmt::format("{} clusters are created by bin/flink, so their jobs are submitted with submit: cli",
-                              type));
+  check.forbidden(
+      cli && spec.type == ClusterType::remote && spec.auth.header_env.has_value(), "spec.auth",
+      "bin/flink cannot send an Authorization header; a JobManager behind auth needs submit: rest");
+  check.forbidden(
+      is_application_mode(spec.type) && spec.submit == SubmitDriver::rest, "spec.submit",
+      fmt::format("{} clusters are created by bin/flink, so their jobs are submitted with submit: cli",
+                  type));
   if (spec.type == ClusterType::yarn_session && !spec.url && !spec.yarn.application_id) {
     check.add("spec.yarn", "a yarn-session cluster needs url or yarn.applicationId");
   }
   // The JobManager of a YARN application is found through the ResourceManager (SPEC 9).
-  if (yarn && !spec.yarn.resource_manager && (spec.type == ClusterType::yarn_application || spec.yarn.application_id)) {
-    check.add("spec.yarn", "yarn.resourceManager (its REST URL) is needed to find the JobManager of the application");
+  if (yarn && !spec.yarn.resource_manager &&
+      (spec.type == ClusterType::yarn_application || spec.yarn.application_id)) {
+    check.add("spec.yarn",
+              "yarn.resourceManager (its REST URL) is needed to find the JobManager of the application");
   }
   // ${...} in it is checked by templates() and filled in at render time.
-  if (const auto& pattern = spec.kubernetes.rest_address; pattern && pattern->find("${") == std::string::npos) {
+  if (const auto& pattern = spec.kubernetes.rest_address;
+      pattern && pattern->find("${") == std::string::npos) {
     if (auto address = kubernetes_rest_address(spec.kubernetes, "id"); !address) {
       check.add("spec.kubernetes", address.error().why() + " in restAddress; " + address.error().hint());
     }
@@ -113,7 +133,8 @@ void check_cluster(Checker& check, const ClusterSpec& spec) {
   if (spec.type == ClusterType::kubernetes_session && !spec.url && !spec.kubernetes.cluster_id) {
     check.add("spec.kubernetes", "a kubernetes-session cluster needs url or kubernetes.clusterId");
   }
-  check.forbidden(!yarn && spec.yarn != YarnSettings{}, "spec.yarn", fmt::format("yarn settings do not apply to {} clusters", type));
+  check.forbidden(!yarn && spec.yarn != YarnSettings{}, "spec.yarn",
+                  fmt::format("yarn settings do not apply to {} clusters", type));
   check.forbidden(!kubernetes && spec.kubernetes != KubernetesSettings{}, "spec.kubernetes",
                   fmt::format("kubernetes settings do not apply to {} clusters", type));
   if (spec.flink) check.reference("spec.flink", "Flink", *spec.flink, check.known_.flinks);
@@ -123,7 +144,8 @@ void check_cluster(Checker& check, const ClusterSpec& spec) {
 void check_alert_channel(Checker& check, const AlertChannelSpec& spec) {
   const auto type = std::string(to_string(spec.type));
   auto only_for = [&](bool present, const char* field, const char* owner) {
-    if (present && type != owner) check.add(field, fmt::format("is a {} field; this channel is {}", owner, type));
+    if (present && type != owner)
+      check.add(field, fmt::format("is a {} field; this channel is {}", owner, type));
   };
   only_for(spec.url.has_value(), "spec.url", "webhook");
   only_for(spec.header_env.has_value(), "spec.headerEnv", "webhook");
@@ -138,7 +160,8 @@ void check_alert_channel(Checker& check, const AlertChannelSpec& spec) {
     if (!spec.url) check.add("spec.url", "a webhook channel needs a url");
     break;
   case AlertChannelType::command:
-    if (spec.argv.empty() || spec.argv.front().empty()) check.add("spec.argv", "a command channel needs argv");
+    if (spec.argv.empty() || spec.argv.front().empty())
+      check.add("spec.argv", "a command channel needs argv");
     break;
   case AlertChannelType::email:
     if (!spec.smtp_url) check.add("spec.smtpUrl", "an email channel needs smtpUrl");
@@ -182,7 +205,8 @@ void check_job(Checker& check, const JobSpec& spec) {
     check.add("spec.artifact.build", "build goes with project, not with jar");
   }
   for (std::size_t i = 0; i < spec.alerts.size(); ++i) {
-    check.reference(fmt::format("spec.alerts[{}]", i), "alert channel", spec.alerts[i], check.known_.alert_channels);
+    check.reference(fmt::format("spec.alerts[{}]", i), "alert channel", spec.alerts[i],
+                    check.known_.alert_channels);
   }
   check.templates(spec);
 }
@@ -190,8 +214,9 @@ void check_job(Checker& check, const JobSpec& spec) {
 void check_manifest(Checker& check) {
   const Manifest& manifest = check.manifest_;
   if (!is_valid_object_name(manifest.name)) {
-    check.add("metadata.name", "a name starts with a letter or digit and continues with letters, digits, '.', '_' "
-                               "or '-' (at most 128)");
+    check.add("metadata.name",
+              "a name starts with a letter or digit and continues with letters, digits, '.', '_' "
+              "or '-' (at most 128)");
   }
   if (is_namespaced(manifest.kind)) {
     check.reference("metadata.environment", "environment", manifest.environment, check.known_.environments,
@@ -200,10 +225,14 @@ void check_manifest(Checker& check) {
   std::visit(
       [&](const auto& spec) {
         using Spec = std::decay_t<decltype(spec)>;
-        if constexpr (std::is_same_v<Spec, EnvironmentSpec>) check_environment(check, spec);
-        else if constexpr (std::is_same_v<Spec, ClusterSpec>) check_cluster(check, spec);
-        else if constexpr (std::is_same_v<Spec, AlertChannelSpec>) check_alert_channel(check, spec);
-        else if constexpr (std::is_same_v<Spec, JobSpec>) check_job(check, spec);
+        if constexpr (std::is_same_v<Spec, EnvironmentSpec>)
+          check_environment(check, spec);
+        else if constexpr (std::is_same_v<Spec, ClusterSpec>)
+          check_cluster(check, spec);
+        else if constexpr (std::is_same_v<Spec, AlertChannelSpec>)
+          check_alert_channel(check, spec);
+        else if constexpr (std::is_same_v<Spec, JobSpec>)
+          check_job(check, spec);
         else if constexpr (std::is_same_v<Spec, ProjectSpec>) {
           if (spec.url.empty()) check.add("spec.url", "must not be empty");
           if (spec.ref.empty()) check.add("spec.ref", "must not be empty");
@@ -234,7 +263,8 @@ Result<void> validate_manifests(const std::vector<Manifest>& manifests, const Ob
     const auto key = key_of(manifest);
     if (auto [it, inserted] = seen.emplace(key, &manifest); !inserted) {
       const auto first = it->second->location ? " (first at " + it->second->location->to_string() + ")" : "";
-      problems.push_back({manifest.location, "", fmt::format("{} is declared twice{}", key.to_string(), first)});
+      problems.push_back(
+          {manifest.location, "", fmt::format("{} is declared twice{}", key.to_string(), first)});
       continue;
     }
     Checker check(manifest, known, problems);
@@ -245,22 +275,25 @@ Result<void> validate_manifests(const std::vector<Manifest>& manifests, const Ob
   if (problems.size() > 1) {
     const auto& first = problems.front().location;
     const bool one_file = first && std::ranges::all_of(problems, [&](const Problem& problem) {
-      return problem.location && problem.location->file == first->file;
-    });
+                            return problem.location && problem.location->file == first->file;
+                          });
     doing = one_file ? "checking " + first->file : "checking the declared objects";
   }
   if (auto error = problems_error(problems, doing)) return std::unexpected(*error);
   return {};
 }
 
-std::vector<std::string> undefined_variable_warnings(const std::vector<Manifest>& manifests, const ObjectSet& existing) {
+std::vector<std::string> undefined_variable_warnings(const std::vector<Manifest>& manifests,
+                                                     const ObjectSet& existing) {
   // Variables per environment as they will be after the apply.
   std::map<std::string, VariableSet> variables;
   for (const auto& [key, manifest] : existing) {
-    if (manifest.kind == ObjectKind::environment) variables[manifest.name] = variable_set(std::get<EnvironmentSpec>(manifest.spec));
+    if (manifest.kind == ObjectKind::environment)
+      variables[manifest.name] = variable_set(std::get<EnvironmentSpec>(manifest.spec));
   }
   for (const auto& manifest : manifests) {
-    if (manifest.kind == ObjectKind::environment) variables[manifest.name] = variable_set(std::get<EnvironmentSpec>(manifest.spec));
+    if (manifest.kind == ObjectKind::environment)
+      variables[manifest.name] = variable_set(std::get<EnvironmentSpec>(manifest.spec));
   }
   std::vector<std::string> warnings;
   for (const auto& manifest : manifests) {
@@ -273,7 +306,8 @@ std::vector<std::string> undefined_variable_warnings(const std::vector<Manifest>
       if (auto rendered = render_job(manifest.name, spec, context); !rendered) error = rendered.error();
     } else {
       context.builtins = cluster_builtins(manifest.name, manifest.environment);
-      if (auto rendered = render_cluster(manifest.name, std::get<ClusterSpec>(manifest.spec), context); !rendered) {
+      if (auto rendered = render_cluster(manifest.name, std::get<ClusterSpec>(manifest.spec), context);
+          !rendered) {
         error = rendered.error();
       }
     }

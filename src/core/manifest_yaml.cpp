@@ -21,12 +21,18 @@ using detail::ObjectReader;
 
 ObjectSpec read_spec(ObjectKind kind, ObjectReader& reader) {
   switch (kind) {
-  case ObjectKind::environment: return detail::read_environment_spec(reader);
-  case ObjectKind::flink: return detail::read_flink_spec(reader);
-  case ObjectKind::project: return detail::read_project_spec(reader);
-  case ObjectKind::alert_channel: return detail::read_alert_channel_spec(reader);
-  case ObjectKind::cluster: return detail::read_cluster_spec(reader);
-  case ObjectKind::job: return detail::read_job_spec(reader);
+  case ObjectKind::environment:
+    return detail::read_environment_spec(reader);
+  case ObjectKind::flink:
+    return detail::read_flink_spec(reader);
+  case ObjectKind::project:
+    return detail::read_project_spec(reader);
+  case ObjectKind::alert_channel:
+    return detail::read_alert_channel_spec(reader);
+  case ObjectKind::cluster:
+    return detail::read_cluster_spec(reader);
+  case ObjectKind::job:
+    return detail::read_job_spec(reader);
   }
   return EnvironmentSpec{};
 }
@@ -35,12 +41,18 @@ ObjectSpec read_spec(ObjectKind kind, ObjectReader& reader) {
 // Environment may omit it; for other kinds the reader already complained).
 ObjectSpec empty_spec(ObjectKind kind) {
   switch (kind) {
-  case ObjectKind::environment: return EnvironmentSpec{};
-  case ObjectKind::flink: return FlinkSpec{};
-  case ObjectKind::project: return ProjectSpec{};
-  case ObjectKind::alert_channel: return AlertChannelSpec{};
-  case ObjectKind::cluster: return ClusterSpec{};
-  case ObjectKind::job: return JobSpec{};
+  case ObjectKind::environment:
+    return EnvironmentSpec{};
+  case ObjectKind::flink:
+    return FlinkSpec{};
+  case ObjectKind::project:
+    return ProjectSpec{};
+  case ObjectKind::alert_channel:
+    return AlertChannelSpec{};
+  case ObjectKind::cluster:
+    return ClusterSpec{};
+  case ObjectKind::job:
+    return JobSpec{};
   }
   return EnvironmentSpec{};
 }
@@ -71,7 +83,8 @@ void read_metadata(ObjectReader& metadata, Manifest& manifest) {
   metadata.finish();
 }
 
-std::optional<Manifest> read_document(const YAML::Node& document, const std::string& file, detail::ReadLog& log) {
+std::optional<Manifest> read_document(const YAML::Node& document, const std::string& file,
+                                      detail::ReadLog& log) {
   if (!document.IsMap()) {
     log.problems.push_back({detail::yaml_location(file, document.Mark()), "",
                             "expected a mapping with apiVersion, kind, metadata and spec"});
@@ -116,9 +129,11 @@ public:
   void OnNull(const YAML::Mark& mark, YAML::anchor_t) override { last = mark; }
   void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
   void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t, const std::string&) override {}
-  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
   void OnSequenceEnd() override {}
-  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t, YAML::EmitterStyle::value) override {
+  }
   void OnMapEnd() override {}
   YAML::Mark last = YAML::Mark::null_mark();
 };
@@ -181,7 +196,8 @@ Result<std::vector<Manifest>> parse_manifests(std::string_view yaml, const std::
   try {
     const std::string text(yaml);
     if (auto stuck = stuck_parser_at(text)) {
-      const Problem problem{detail::yaml_location(file_name, *stuck), "", "invalid YAML: no document can start here (a ',' outside [] or {}?)"};
+      const Problem problem{detail::yaml_location(file_name, *stuck), "",
+                            "invalid YAML: no document can start here (a ',' outside [] or {}?)"};
       return std::unexpected(*problems_error({problem}, problem.location ? "reading" : doing));
     }
     documents = YAML::LoadAll(text);
@@ -208,7 +224,8 @@ Result<std::vector<Manifest>> parse_manifests(std::string_view yaml, const std::
     if (!a.location || !b.location) return false;
     return std::pair(a.location->line, a.location->column) < std::pair(b.location->line, b.location->column);
   });
-  const std::string doing_for_problems = log.problems.size() == 1 && log.problems.front().location ? "reading" : doing;
+  const std::string doing_for_problems =
+      log.problems.size() == 1 && log.problems.front().location ? "reading" : doing;
   if (auto error = problems_error(log.problems, doing_for_problems)) return std::unexpected(*error);
   return manifests;
 }

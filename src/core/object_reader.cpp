@@ -1,7 +1,7 @@
 #include "object_reader.hpp"
 
-#include "sp/util/time.hpp"
 #include "sp/util/strings.hpp"
+#include "sp/util/time.hpp"
 
 #include <fmt/format.h>
 
@@ -13,8 +13,10 @@ namespace sp::core::detail {
 namespace {
 
 bool is_identifier(std::string_view key) {
-  if (key.empty() || !(std::isalpha(static_cast<unsigned char>(key.front())) || key.front() == '_')) return false;
-  return std::ranges::all_of(key, [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
+  if (key.empty() || !(std::isalpha(static_cast<unsigned char>(key.front())) || key.front() == '_'))
+    return false;
+  return std::ranges::all_of(key,
+                             [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; });
 }
 
 } // namespace
@@ -23,8 +25,9 @@ std::string join_field(std::string_view path, std::string_view key) {
   if (is_identifier(key)) return path.empty() ? std::string(key) : fmt::format("{}.{}", path, key);
   // A key that is not valid UTF-8 must still name its place in the message:
   // replace the bad bytes instead of letting the JSON quoting throw.
-  return fmt::format("{}[{}]", path,
-                     nlohmann::json(std::string(key)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
+  return fmt::format(
+      "{}[{}]", path,
+      nlohmann::json(std::string(key)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace));
 }
 
 std::string unknown_field_message(std::string_view key, const std::vector<std::string>& allowed) {

@@ -37,9 +37,7 @@ Result<void> validate_project_name(const std::string& name) {
   return {};
 }
 
-std::vector<std::string> default_build_command() {
-  return {"mvn", "-B", "clean", "package", "-DskipTests"};
-}
+std::vector<std::string> default_build_command() { return {"mvn", "-B", "clean", "package", "-DskipTests"}; }
 
 std::vector<std::string> effective_build_command(const ProjectSpec& spec) {
   return spec.build.empty() ? default_build_command() : spec.build;
@@ -66,7 +64,8 @@ Result<void> validate(const ProjectSpec& spec) {
   if (spec.ref.empty()) return fail(ErrorKind::usage, doing, "ref must not be empty");
   if (spec.timeout.count() <= 0) return fail(ErrorKind::usage, doing, "timeout must be positive");
   if (subdir_escapes(spec.subdir)) {
-    return fail(ErrorKind::usage, doing, "subdir '" + spec.subdir + "' must be relative and stay inside the repository");
+    return fail(ErrorKind::usage, doing,
+                "subdir '" + spec.subdir + "' must be relative and stay inside the repository");
   }
   if (!spec.build.empty() && spec.build.front().empty()) {
     return fail(ErrorKind::usage, doing, "the build command's program name must not be empty");

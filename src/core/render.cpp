@@ -48,12 +48,15 @@ Result<Rendered<Spec>> render(const std::string& noun, const std::string& name, 
                               const SubstitutionContext& context) {
   Rendered<Spec> rendered{spec, spec, {}, false};
   Resolver resolver(context);
-  walk(rendered.clear, [&](const std::string& field, std::string& text) { text = resolver.resolve(field, text).clear; });
+  walk(rendered.clear,
+       [&](const std::string& field, std::string& text) { text = resolver.resolve(field, text).clear; });
   // Masked values come from a second pass over the original, field by field in the same order.
   Resolver masking(context);
-  walk(rendered.masked, [&](const std::string& field, std::string& text) { text = masking.resolve(field, text).masked; });
+  walk(rendered.masked,
+       [&](const std::string& field, std::string& text) { text = masking.resolve(field, text).masked; });
   const std::string subject = noun + " " + name;
-  if (auto error = resolver.error(fmt::format("rendering {} in environment {}", subject, context.environment), subject)) {
+  if (auto error = resolver.error(fmt::format("rendering {} in environment {}", subject, context.environment),
+                                  subject)) {
     return std::unexpected(*error);
   }
   rendered.uses = resolver.uses();
@@ -64,19 +67,25 @@ Result<Rendered<Spec>> render(const std::string& noun, const std::string& name, 
 } // namespace
 
 void for_each_template_field(const JobSpec& spec, const TemplateVisitor& visit) { visit_const(spec, visit); }
-void for_each_template_field(const ClusterSpec& spec, const TemplateVisitor& visit) { visit_const(spec, visit); }
-void for_each_template_field(const ProjectSpec& spec, const TemplateVisitor& visit) { visit_const(spec, visit); }
+void for_each_template_field(const ClusterSpec& spec, const TemplateVisitor& visit) {
+  visit_const(spec, visit);
+}
+void for_each_template_field(const ProjectSpec& spec, const TemplateVisitor& visit) {
+  visit_const(spec, visit);
+}
 
 Builtins job_builtins(const std::string& job, const std::string& environment, const std::string& cluster,
                       std::optional<std::string> release) {
-  return {{"sp.job", job}, {"sp.env", environment}, {"sp.cluster", cluster}, {"sp.release", std::move(release)}};
+  return {
+      {"sp.job", job}, {"sp.env", environment}, {"sp.cluster", cluster}, {"sp.release", std::move(release)}};
 }
 
 Builtins cluster_builtins(const std::string& cluster, const std::string& environment) {
   return {{"sp.env", environment}, {"sp.cluster", cluster}};
 }
 
-Result<Rendered<JobSpec>> render_job(const std::string& name, const JobSpec& spec, const SubstitutionContext& context) {
+Result<Rendered<JobSpec>> render_job(const std::string& name, const JobSpec& spec,
+                                     const SubstitutionContext& context) {
   return render("job", name, spec, context);
 }
 

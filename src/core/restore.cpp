@@ -40,9 +40,10 @@ std::string describe_unchecked(const RestoreFacts& facts) {
 // nothing valid, and the decision says so first.
 std::string fallback_note(const RestoreDecision& decision, const RestoreFacts& facts) {
   if (!facts.last_run_id || !decision.chosen || decision.chosen->run_id == facts.last_run_id) return {};
-  const std::string from = decision.chosen->run_id ? fmt::format("run {}", *decision.chosen->run_id) : "no known run";
-  return fmt::format("falling back to an older point ({}): run {} left no valid checkpoint or savepoint", from,
-                     *facts.last_run_id);
+  const std::string from =
+      decision.chosen->run_id ? fmt::format("run {}", *decision.chosen->run_id) : "no known run";
+  return fmt::format("falling back to an older point ({}): run {} left no valid checkpoint or savepoint",
+                     from, *facts.last_run_id);
 }
 
 // SPEC 5.5: a chosen point older than state.maxAge is refused unless allowed.
@@ -105,19 +106,21 @@ RestoreDecision decide_automatic(const RestoreRequest& request, const RestoreFac
     decision.warning = fallback_note(decision, facts);
     if (!decision.warning.empty() && !facts.unchecked.empty()) {
       // The reason first: the order in which arguments are evaluated is unspecified.
-      auto reason = fmt::format("{}, and what could hold newer state could not be checked:{}", decision.warning,
-                                describe_unchecked(facts));
+      auto reason = fmt::format("{}, and what could hold newer state could not be checked:{}",
+                                decision.warning, describe_unchecked(facts));
       return cannot_check(std::move(decision), std::move(reason));
     }
-    decision.reason = fmt::format("{}{}restoring the newest valid point: {}{}", decision.warning,
-                                  decision.warning.empty() ? "" : "; ", describe_point(*decision.chosen),
-                                  decision.unverified ? " (unverified: sp cannot look into this scheme)" : "");
+    decision.reason =
+        fmt::format("{}{}restoring the newest valid point: {}{}", decision.warning,
+                    decision.warning.empty() ? "" : "; ", describe_point(*decision.chosen),
+                    decision.unverified ? " (unverified: sp cannot look into this scheme)" : "");
     return apply_max_age(std::move(decision), request);
   }
   if (!has_history(facts) && !facts.unchecked.empty()) {
     return cannot_check(std::move(decision),
                         "cannot tell whether the job ran before, so it is not started from empty state; "
-                        "could not check:" + describe_unchecked(facts));
+                        "could not check:" +
+                            describe_unchecked(facts));
   }
   if (!has_history(facts)) {
     decision.action = RestoreDecision::Action::start_fresh;
@@ -149,8 +152,8 @@ RestoreDecision decide_explicit(const RestoreRequest& request, const RestoreFact
   if (check.status == PathStatus::unreachable) {
     outcome.verdict = Verdict::not_tried;
     decision.candidates.push_back(outcome);
-    return cannot_check(std::move(decision),
-                        fmt::format("cannot check the requested restore path {}: {}", point.path, check.detail));
+    return cannot_check(std::move(decision), fmt::format("cannot check the requested restore path {}: {}",
+                                                         point.path, check.detail));
   }
   if (check.status == PathStatus::invalid) {
     outcome.verdict = Verdict::invalid;
@@ -172,9 +175,12 @@ RestoreDecision decide_explicit(const RestoreRequest& request, const RestoreFact
 
 std::string to_string(PointKind kind) {
   switch (kind) {
-  case PointKind::checkpoint: return "checkpoint";
-  case PointKind::savepoint: return "savepoint";
-  case PointKind::stop_savepoint: return "stop-savepoint";
+  case PointKind::checkpoint:
+    return "checkpoint";
+  case PointKind::savepoint:
+    return "savepoint";
+  case PointKind::stop_savepoint:
+    return "stop-savepoint";
   }
   return "checkpoint";
 }
@@ -210,14 +216,17 @@ std::vector<KnownPoint> newest_first(std::vector<KnownPoint> points) {
 RestoreDecision decide_restore(const RestoreRequest& request, const RestoreFacts& facts,
                                const PathChecker& check_path) {
   switch (request.mode) {
-  case RestoreMode::automatic: return decide_automatic(request, facts, check_path);
-  case RestoreMode::explicit_path: return decide_explicit(request, facts, check_path);
+  case RestoreMode::automatic:
+    return decide_automatic(request, facts, check_path);
+  case RestoreMode::explicit_path:
+    return decide_explicit(request, facts, check_path);
   case RestoreMode::none: {
     RestoreDecision decision;
     if (!has_history(facts) && !facts.unchecked.empty() && !request.force) {
       decision = cannot_check(std::move(decision),
                               "--restore none: cannot tell whether the job ran before; add --force to start "
-                              "without state anyway. Could not check:" + describe_unchecked(facts));
+                              "without state anyway. Could not check:" +
+                                  describe_unchecked(facts));
     } else if (!has_history(facts)) {
       decision.action = RestoreDecision::Action::start_fresh;
       decision.reason = "--restore none: the job has never run, starting without state";
@@ -225,9 +234,9 @@ RestoreDecision decide_restore(const RestoreRequest& request, const RestoreFacts
       decision.action = RestoreDecision::Action::start_fresh;
       decision.reason = "--restore none --force: starting without state although the job has run before";
     } else {
-      decision = refuse(std::move(decision),
-                        "--restore none would discard the state of a job that has run before; "
-                        "add --force to do it on purpose");
+      decision =
+          refuse(std::move(decision), "--restore none would discard the state of a job that has run before; "
+                                      "add --force to do it on purpose");
     }
     return decision;
   }

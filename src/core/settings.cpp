@@ -42,8 +42,8 @@ Result<OutputFormat> parse_output_format(const std::string& text) {
   if (text == "table") return OutputFormat::table;
   if (text == "json") return OutputFormat::json;
   if (text == "yaml") return OutputFormat::yaml;
-  return fail(ErrorKind::usage, "reading the output format",
-              "unknown format '" + text + "'", "use one of: table, json, yaml");
+  return fail(ErrorKind::usage, "reading the output format", "unknown format '" + text + "'",
+              "use one of: table, json, yaml");
 }
 
 Result<Settings> resolve_settings(const FlagValues& flags, const util::EnvLookup& env,
@@ -53,8 +53,8 @@ Result<Settings> resolve_settings(const FlagValues& flags, const util::EnvLookup
   if (!home) return std::unexpected(home.error());
   settings.home = *home;
 
-  settings.environment = flags.environment.value_or(
-      non_empty(env("SP_ENV")).value_or(config.environment.value_or("default")));
+  settings.environment =
+      flags.environment.value_or(non_empty(env("SP_ENV")).value_or(config.environment.value_or("default")));
 
   const std::string output =
       flags.output.value_or(non_empty(env("SP_OUTPUT")).value_or(config.output.value_or("table")));
@@ -62,8 +62,8 @@ Result<Settings> resolve_settings(const FlagValues& flags, const util::EnvLookup
   if (!format) return std::unexpected(format.error());
   settings.output = *format;
 
-  settings.color = stdout_is_terminal && !flags.no_color && !env("NO_COLOR").has_value() &&
-                   config.color.value_or(true);
+  settings.color =
+      stdout_is_terminal && !flags.no_color && !env("NO_COLOR").has_value() && config.color.value_or(true);
   return settings;
 }
 

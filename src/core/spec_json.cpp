@@ -8,7 +8,8 @@ namespace sp::core {
 namespace {
 
 template <typename Spec, typename ReadFunction>
-Result<Spec> read_json(const nlohmann::json& json, const char* path, const std::string& what, ReadFunction read) {
+Result<Spec> read_json(const nlohmann::json& json, const char* path, const std::string& what,
+                       ReadFunction read) {
   detail::ReadLog log;
   auto reader = detail::json_reader(json, path, log);
   Spec spec = read(*reader); // a non-object is reported by the reader's finish()

@@ -49,8 +49,10 @@ ProjectSpec read_project_spec(ObjectReader& reader) {
   if (auto build = reader.strings("build")) spec.build = *build;
   assign(spec.artifact, reader.string("artifact"));
   if (auto timeout = reader.duration("timeout")) {
-    if (auto seconds = build_timeout(*timeout)) spec.timeout = *seconds;
-    else reader.report("timeout", seconds.error().why());
+    if (auto seconds = build_timeout(*timeout))
+      spec.timeout = *seconds;
+    else
+      reader.report("timeout", seconds.error().why());
   }
   if (auto auth = reader.object("auth")) {
     assign(spec.auth.token_env, auth->string("tokenEnv"));
@@ -140,7 +142,8 @@ JobSpec read_job_spec(ObjectReader& reader) {
     assign(spec.state.savepoint_dir, state->string("savepointDir"));
     state->finish();
   }
-  if (auto stop = reader.word("stop", {"savepoint", "drain", "cancel"})) spec.stop = *stop_mode_from_string(*stop);
+  if (auto stop = reader.word("stop", {"savepoint", "drain", "cancel"}))
+    spec.stop = *stop_mode_from_string(*stop);
   if (auto restart = reader.object("restart")) {
     spec.restart.on_failure = restart->boolean("onFailure").value_or(false);
     if (auto max = restart->bounded_int("maxRestarts", 0, 1'000'000)) spec.restart.max_restarts = *max;

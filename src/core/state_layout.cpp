@@ -29,14 +29,16 @@ std::optional<std::string> first_of(const std::map<std::string, std::string>& co
   return std::nullopt;
 }
 
-bool has_any(const std::map<std::string, std::string>& configuration, const std::vector<std::string_view>& keys) {
+bool has_any(const std::map<std::string, std::string>& configuration,
+             const std::vector<std::string_view>& keys) {
   return first_of(configuration, keys).has_value();
 }
 
 } // namespace
 
 // The new names first: where both are set, Flink 1.20 reads the new one.
-const std::vector<std::string_view> checkpoint_dir_keys{"execution.checkpointing.dir", "state.checkpoints.dir"};
+const std::vector<std::string_view> checkpoint_dir_keys{"execution.checkpointing.dir",
+                                                        "state.checkpoints.dir"};
 const std::vector<std::string_view> savepoint_dir_keys{"execution.checkpointing.savepoint-dir",
                                                        "state.savepoints.dir"};
 
@@ -70,7 +72,8 @@ std::optional<std::int64_t> submission_time_of(std::string_view flink_job_id) {
 
 std::optional<std::int64_t> checkpoint_number(std::string_view entry_name) {
   constexpr std::string_view prefix = "chk-";
-  if (!entry_name.starts_with(prefix) || entry_name.size() == prefix.size() || entry_name.size() > prefix.size() + 18) {
+  if (!entry_name.starts_with(prefix) || entry_name.size() == prefix.size() ||
+      entry_name.size() > prefix.size() + 18) {
     return std::nullopt;
   }
   const auto digits = entry_name.substr(prefix.size());
@@ -80,7 +83,8 @@ std::optional<std::int64_t> checkpoint_number(std::string_view entry_name) {
   return number;
 }
 
-std::vector<std::int64_t> newest_checkpoint_numbers(const std::vector<std::string>& entry_names, std::size_t limit) {
+std::vector<std::int64_t> newest_checkpoint_numbers(const std::vector<std::string>& entry_names,
+                                                    std::size_t limit) {
   std::vector<std::int64_t> numbers;
   for (const auto& name : entry_names) {
     if (auto number = checkpoint_number(name)) numbers.push_back(*number);
@@ -102,7 +106,8 @@ std::optional<CheckpointLocation> checkpoint_location_of(std::string_view path) 
 }
 
 std::string join_path(std::string_view directory, std::string_view name) {
-  while (directory.ends_with('/') && !directory.ends_with(":/") && directory.size() > 1) directory.remove_suffix(1);
+  while (directory.ends_with('/') && !directory.ends_with(":/") && directory.size() > 1)
+    directory.remove_suffix(1);
   return fmt::format("{}/{}", directory, name);
 }
 
@@ -114,15 +119,17 @@ std::optional<std::string> savepoint_dir_in(const std::map<std::string, std::str
   return first_of(configuration, savepoint_dir_keys);
 }
 
-StateDirectories state_directories_under(std::string_view root, std::string_view environment, std::string_view job) {
+StateDirectories state_directories_under(std::string_view root, std::string_view environment,
+                                         std::string_view job) {
   const std::string base = join_path(join_path(root, environment), job);
   return {join_path(base, "checkpoints"), join_path(base, "savepoints")};
 }
 
-std::optional<std::string> resolve_checkpoint_dir(const std::map<std::string, std::string>& job_configuration,
-                                                  const std::optional<std::string>& state_root_dir,
-                                                  const std::map<std::string, std::string>& cluster_configuration,
-                                                  const std::map<std::string, std::string>* jobmanager_configuration) {
+std::optional<std::string>
+resolve_checkpoint_dir(const std::map<std::string, std::string>& job_configuration,
+                       const std::optional<std::string>& state_root_dir,
+                       const std::map<std::string, std::string>& cluster_configuration,
+                       const std::map<std::string, std::string>* jobmanager_configuration) {
   if (auto dir = checkpoint_dir_in(job_configuration)) return dir;
   if (state_root_dir) return state_root_dir;
   if (auto dir = checkpoint_dir_in(cluster_configuration)) return dir;
@@ -130,9 +137,9 @@ std::optional<std::string> resolve_checkpoint_dir(const std::map<std::string, st
   return std::nullopt;
 }
 
-std::map<std::string, std::string> submission_configuration(const std::map<std::string, std::string>& job_configuration,
-                                                            const std::optional<StateDirectories>& state_root_dirs,
-                                                            std::string_view job_name) {
+std::map<std::string, std::string>
+submission_configuration(const std::map<std::string, std::string>& job_configuration,
+                         const std::optional<StateDirectories>& state_root_dirs, std::string_view job_name) {
   auto configuration = job_configuration;
   if (state_root_dirs && !has_any(job_configuration, checkpoint_dir_keys)) {
     for (const auto key : checkpoint_dir_keys) configuration[std::string(key)] = state_root_dirs->checkpoints;
@@ -144,7 +151,8 @@ std::map<std::string, std::string> submission_configuration(const std::map<std::
   return configuration;
 }
 
-std::string pipeline_name_of(const std::map<std::string, std::string>& job_configuration, std::string_view job_name) {
+std::string pipeline_name_of(const std::map<std::string, std::string>& job_configuration,
+                             std::string_view job_name) {
   if (auto it = job_configuration.find("pipeline.name"); it != job_configuration.end()) return it->second;
   return std::string(job_name);
 }

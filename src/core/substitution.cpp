@@ -12,7 +12,9 @@ namespace {
 
 bool is_ascii_letter(char c) { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
 bool is_ascii_digit(char c) { return c >= '0' && c <= '9'; }
-bool is_name_char(char c) { return is_ascii_letter(c) || is_ascii_digit(c) || c == '.' || c == '_' || c == '-'; }
+bool is_name_char(char c) {
+  return is_ascii_letter(c) || is_ascii_digit(c) || c == '.' || c == '_' || c == '-';
+}
 bool is_env_name_start(char c) { return is_ascii_letter(c) || c == '_'; }
 bool is_env_name_char(char c) { return is_ascii_letter(c) || is_ascii_digit(c) || c == '_'; }
 
@@ -68,14 +70,15 @@ Result<TemplatePart> read_reference(std::string_view text, std::size_t start, st
   if (process_env ? !is_env_name_start(text[at]) : !is_ascii_letter(text[at])) {
     return std::unexpected(syntax_error(
         text, start,
-        process_env ? "an environment variable name starts with a letter or _"
-                    : "a variable name starts with a letter and continues with letters, digits, '.', '_' or '-'"));
+        process_env
+            ? "an environment variable name starts with a letter or _"
+            : "a variable name starts with a letter and continues with letters, digits, '.', '_' or '-'"));
   }
   while (at < text.size() && (process_env ? is_env_name_char(text[at]) : is_name_char(text[at]))) ++at;
   part.text = std::string(text.substr(name_start, at - name_start));
-  part.kind = process_env                     ? TemplatePart::Kind::process_env
+  part.kind = process_env                    ? TemplatePart::Kind::process_env
               : part.text.starts_with("sp.") ? TemplatePart::Kind::builtin
-                                              : TemplatePart::Kind::variable;
+                                             : TemplatePart::Kind::variable;
   if (at >= text.size()) return std::unexpected(syntax_error(text, start, "${ is not closed by }"));
   if (text.substr(at).starts_with(":-")) {
     at += 2;
@@ -84,7 +87,8 @@ Result<TemplatePart> read_reference(std::string_view text, std::size_t start, st
     part.fallback = std::move(*fallback);
   } else if (text[at] != '}') {
     return std::unexpected(syntax_error(
-        text, start, fmt::format("unexpected '{}' after the name {} (expected }} or :-)", text[at], part.text)));
+        text, start,
+        fmt::format("unexpected '{}' after the name {} (expected }} or :-)", text[at], part.text)));
   }
   ++at; // the closing brace
   part.length = at - start;
@@ -162,7 +166,9 @@ ResolvedText Resolver::resolve(const std::string& field, std::string_view text) 
   };
   for (const auto& part : *parts) {
     switch (part.kind) {
-    case TemplatePart::Kind::literal: append(part.text, false); break;
+    case TemplatePart::Kind::literal:
+      append(part.text, false);
+      break;
     case TemplatePart::Kind::variable: {
       const auto found = context_.variables.find(part.text);
       uses_.push_back({field, part.text, found != context_.variables.end() && found->second.secret,
@@ -173,8 +179,8 @@ ResolvedText Resolver::resolve(const std::string& field, std::string_view text) 
       } else if (part.fallback) {
         append(*part.fallback, false);
       } else {
-        problems_.push_back({field, fmt::format("undefined variable {} in environment {}", part.text,
-                                                context_.environment)});
+        problems_.push_back(
+            {field, fmt::format("undefined variable {} in environment {}", part.text, context_.environment)});
       }
       break;
     }
@@ -198,10 +204,10 @@ ResolvedText Resolver::resolve(const std::string& field, std::string_view text) 
       } else if (found != context_.builtins.end()) {
         append(std::string(text.substr(part.offset, part.length)), false); // filled in later
       } else if (std::ranges::find(builtin_names(), part.text) == builtin_names().end()) {
-        problems_.push_back({field,
-                             fmt::format("unknown built-in {} (known: {})", part.text,
-                                         util::join(builtin_names(), ", ")),
-                             ErrorKind::usage});
+        problems_.push_back(
+            {field,
+             fmt::format("unknown built-in {} (known: {})", part.text, util::join(builtin_names(), ", ")),
+             ErrorKind::usage});
       } else if (part.fallback) {
         append(*part.fallback, false);
       } else {
@@ -231,12 +237,14 @@ std::optional<Error> Resolver::error(const std::string& doing, const std::string
     syntax = syntax || problem.kind == ErrorKind::usage;
     undefined_variable = undefined_variable || problem.message.starts_with("undefined variable");
   }
-  std::string why = lines.size() == 1 ? lines.front()
-                                      : fmt::format("{} problems:\n  {}", lines.size(), util::join(lines, "\n  "));
+  std::string why = lines.size() == 1
+                        ? lines.front()
+                        : fmt::format("{} problems:\n  {}", lines.size(), util::join(lines, "\n  "));
   std::string hint;
   if (undefined_variable) {
-    hint = fmt::format("define them with `sp var set NAME VALUE --env {}`, or give a fallback as ${{NAME:-VALUE}}",
-                       context_.environment);
+    hint = fmt::format(
+        "define them with `sp var set NAME VALUE --env {}`, or give a fallback as ${{NAME:-VALUE}}",
+        context_.environment);
   }
   return Error(syntax ? ErrorKind::usage : ErrorKind::refused, doing, std::move(why), std::move(hint));
 }

@@ -76,7 +76,8 @@ public:
     for (const auto& item : *value) {
       const std::string item_field = field(key) + "[" + std::to_string(index++) + "]";
       if (!item.IsScalar()) {
-        problem(item.Mark(), item_field, std::string("expected a string, got ") + std::string(yaml_node_noun(item)));
+        problem(item.Mark(), item_field,
+                std::string("expected a string, got ") + std::string(yaml_node_noun(item)));
         continue;
       }
       if (auto where = yaml_location(file_, item.Mark())) log_.locations[item_field] = *where;
@@ -145,7 +146,8 @@ public:
         items.push_back({name, std::nullopt, yaml_reader(it->second, item_field, file_, log_)});
       } else {
         problem(it->second.Mark(), item_field,
-                std::string("expected a string or a mapping, got ") + std::string(yaml_node_noun(it->second)));
+                std::string("expected a string or a mapping, got ") +
+                    std::string(yaml_node_noun(it->second)));
       }
     }
     return items;
@@ -198,7 +200,8 @@ private:
   }
 
   void problem(const YAML::Mark& mark, std::string where, std::string message) {
-    log_.problems.push_back({yaml_location(file_, mark), std::move(where), std::move(message), ErrorKind::usage});
+    log_.problems.push_back(
+        {yaml_location(file_, mark), std::move(where), std::move(message), ErrorKind::usage});
   }
 
   const std::string& file_;
@@ -217,11 +220,16 @@ std::optional<SourceLocation> yaml_location(const std::string& file, const YAML:
 
 std::string_view yaml_node_noun(const YAML::Node& node) {
   switch (node.Type()) {
-  case YAML::NodeType::Map: return "a mapping";
-  case YAML::NodeType::Sequence: return "a list";
-  case YAML::NodeType::Scalar: return "a single value";
-  case YAML::NodeType::Null: return "nothing";
-  case YAML::NodeType::Undefined: break;
+  case YAML::NodeType::Map:
+    return "a mapping";
+  case YAML::NodeType::Sequence:
+    return "a list";
+  case YAML::NodeType::Scalar:
+    return "a single value";
+  case YAML::NodeType::Null:
+    return "nothing";
+  case YAML::NodeType::Undefined:
+    break;
   }
   return "nothing";
 }

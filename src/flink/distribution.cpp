@@ -11,12 +11,14 @@ Result<std::string> detect_flink_version(const std::filesystem::path& home) {
   const std::string doing = "reading the Flink distribution at " + home.string();
   std::error_code error;
   if (!std::filesystem::is_directory(home, error)) {
-    return fail(ErrorKind::usage, doing, "it is not a directory", "give the FLINK_HOME of an unpacked Flink release");
+    return fail(ErrorKind::usage, doing, "it is not a directory",
+                "give the FLINK_HOME of an unpacked Flink release");
   }
   const auto lib = home / "lib";
   std::vector<std::string> versions;
   for (std::filesystem::directory_iterator it(lib, error), end; !error && it != end; it.increment(error)) {
-    if (auto version = core::flink_version_from_dist_jar(it->path().filename().string())) versions.push_back(*version);
+    if (auto version = core::flink_version_from_dist_jar(it->path().filename().string()))
+      versions.push_back(*version);
   }
   if (versions.empty()) {
     return fail(ErrorKind::usage, doing, "it is not a Flink distribution: there is no lib/flink-dist*.jar",

@@ -57,11 +57,14 @@ Result<FlinkVersion> parse_version(std::string_view text) {
       return version; // "1.19-SNAPSHOT": a missing patch is 0
     }
     cursor = next;
-    if (cursor < end && *cursor == '.') ++cursor;
-    else if (index >= 1) return version;
+    if (cursor < end && *cursor == '.')
+      ++cursor;
+    else if (index >= 1)
+      return version;
   }
   if (version.major == 0 && version.minor == 0) {
-    return fail(ErrorKind::failure, "reading the Flink version", "'" + std::string(text) + "' is not a version");
+    return fail(ErrorKind::failure, "reading the Flink version",
+                "'" + std::string(text) + "' is not a version");
   }
   return version;
 }
@@ -76,7 +79,8 @@ Result<FlinkVersion> parse_config_version(std::string_view body) {
   auto document = parse_body(body, "GET /config");
   if (!document) return std::unexpected(document.error());
   auto it = document->find("flink-version");
-  if (it == document->end() || !it->is_string()) return unusable_answer("GET /config", "no flink-version in it");
+  if (it == document->end() || !it->is_string())
+    return unusable_answer("GET /config", "no flink-version in it");
   auto version = parse_version(it->get<std::string>());
   if (!version) return unusable_answer("GET /config", version.error().why());
   return version;
@@ -91,8 +95,8 @@ Result<CheckpointConfig> parse_checkpoint_config(std::string_view body) {
                      document->value("interval", std::int64_t{0}) != std::numeric_limits<std::int64_t>::max();
     if (config.enabled) config.interval_ms = document->at("interval").get<std::int64_t>();
     if (auto externalization = document->find("externalization"); externalization != document->end()) {
-      config.retained_on_cancellation = externalization->value("enabled", false) &&
-                                        !externalization->value("delete_on_cancellation", true);
+      config.retained_on_cancellation =
+          externalization->value("enabled", false) && !externalization->value("delete_on_cancellation", true);
     }
     return config;
   } catch (const json::exception& error) {
@@ -112,7 +116,8 @@ Result<OperationStatus> parse_operation_status(std::string_view body) {
     if (operation.is_object() && operation.contains("failure-cause")) {
       status.state = OperationStatus::State::failed;
       const auto& cause = operation["failure-cause"];
-      const std::string trace = cause.value("stack-trace", cause.value("class", std::string("unknown cause")));
+      const std::string trace =
+          cause.value("stack-trace", cause.value("class", std::string("unknown cause")));
       status.failure_cause = root_cause_line(trace);
       return status;
     }
@@ -137,7 +142,8 @@ Result<std::string> parse_uploaded_jar_id(std::string_view body) {
   auto document = parse_body(body, "POST /jars/upload");
   if (!document) return std::unexpected(document.error());
   if (document->value("status", "") != "success" || !document->contains("filename")) {
-    return fail(ErrorKind::external, "uploading the jar", "Flink did not accept the upload: " + error_summary(body));
+    return fail(ErrorKind::external, "uploading the jar",
+                "Flink did not accept the upload: " + error_summary(body));
   }
   // The id /jars/:id/run takes is the stored file's name.
   const auto& filename = document->at("filename");
@@ -166,7 +172,8 @@ Result<std::string> parse_run_job_id(std::string_view body) {
   if (!document) return std::unexpected(document.error());
   auto it = document->find("jobid");
   if (it == document->end() || !it->is_string()) {
-    return fail(ErrorKind::external, "running the jar", "no job id in Flink's answer: " + error_summary(body));
+    return fail(ErrorKind::external, "running the jar",
+                "no job id in Flink's answer: " + error_summary(body));
   }
   return it->get<std::string>();
 }
@@ -177,9 +184,11 @@ Result<std::string> parse_root_cause(std::string_view body) {
   // 2.x dropped root-exception; exceptionHistory exists in both.
   if (auto history = document->find("exceptionHistory"); history != document->end() && history->is_object()) {
     const auto entries = history->find("entries");
-    if (entries != history->end() && entries->is_array() && !entries->empty() && entries->front().is_object()) {
+    if (entries != history->end() && entries->is_array() && !entries->empty() &&
+        entries->front().is_object()) {
       const auto trace = entries->front().find("stacktrace");
-      if (trace != entries->front().end() && trace->is_string()) return root_cause_line(trace->get<std::string>());
+      if (trace != entries->front().end() && trace->is_string())
+        return root_cause_line(trace->get<std::string>());
     }
   }
   if (auto root = document->find("root-exception"); root != document->end() && root->is_string()) {

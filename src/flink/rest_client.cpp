@@ -17,12 +17,14 @@ template <typename T, typename F> Result<T> then(Result<std::string> body, F par
 
 } // namespace
 
-RestClient::RestClient(net::HttpTransport& transport, std::string base_url, std::optional<std::string> authorization)
+RestClient::RestClient(net::HttpTransport& transport, std::string base_url,
+                       std::optional<std::string> authorization)
     : transport_(transport), base_url_(std::move(base_url)), authorization_(std::move(authorization)) {
   while (!base_url_.empty() && base_url_.back() == '/') base_url_.pop_back();
 }
 
-Result<net::HttpResponse> RestClient::call(const std::string& method, const std::string& path, std::string body) {
+Result<net::HttpResponse> RestClient::call(const std::string& method, const std::string& path,
+                                           std::string body) {
   net::HttpRequest request;
   request.method = method;
   request.url = base_url_ + path;
@@ -97,7 +99,8 @@ Result<std::string> RestClient::upload_jar(const std::filesystem::path& jar,
                            parse_uploaded_jar_id);
 }
 
-Result<std::string> RestClient::run_jar(const std::string& jar_id, const RunRequest& run, RunDialect dialect) {
+Result<std::string> RestClient::run_jar(const std::string& jar_id, const RunRequest& run,
+                                        RunDialect dialect) {
   return then<std::string>(expect_ok("submitting the job", call("POST", "/jars/" + jar_id + "/run",
                                                                 run_request_body(run, dialect))),
                            parse_run_job_id);
@@ -112,8 +115,8 @@ Result<std::string> RestClient::trigger_savepoint(const std::string& job_id,
                            parse_trigger_id);
 }
 
-Result<std::string> RestClient::trigger_stop(const std::string& job_id, const std::optional<std::string>& directory,
-                                             bool drain) {
+Result<std::string> RestClient::trigger_stop(const std::string& job_id,
+                                             const std::optional<std::string>& directory, bool drain) {
   nlohmann::json body = {{"drain", drain}};
   if (directory) body["targetDirectory"] = *directory;
   return then<std::string>(expect_ok("stopping job " + job_id + " with a savepoint",
@@ -121,7 +124,8 @@ Result<std::string> RestClient::trigger_stop(const std::string& job_id, const st
                            parse_trigger_id);
 }
 
-Result<OperationStatus> RestClient::savepoint_status(const std::string& job_id, const std::string& trigger_id) {
+Result<OperationStatus> RestClient::savepoint_status(const std::string& job_id,
+                                                     const std::string& trigger_id) {
   return then<OperationStatus>(expect_ok("waiting for the savepoint of job " + job_id,
                                          call("GET", "/jobs/" + job_id + "/savepoints/" + trigger_id)),
                                parse_operation_status);

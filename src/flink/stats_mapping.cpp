@@ -156,7 +156,8 @@ JobOverview read_job(dom::object entry) {
 
 // Runs `read` over the body's top-level object. simdjson needs padding after
 // the text, so the body is copied once into a padded buffer.
-template <typename T, typename Reader> Result<T> read_object(std::string_view body, std::string_view what, Reader read) {
+template <typename T, typename Reader>
+Result<T> read_object(std::string_view body, std::string_view what, Reader read) {
   // One parser per thread, reused: its buffers grow to the largest body seen
   // instead of being allocated again for each of the cycle's 10,000 answers.
   thread_local dom::parser parser;
@@ -170,8 +171,10 @@ template <typename T, typename Reader> Result<T> read_object(std::string_view bo
   } catch (const simdjson::simdjson_error& error) {
     // simdjson's own words ("The JSON element does not have the requested
     // type.") say nothing of where: say what kind of problem it is.
-    if (error.error() == simdjson::INCORRECT_TYPE) return unusable_answer(what, "a field has another type than Flink's");
-    if (error.error() == simdjson::NUMBER_OUT_OF_RANGE) return unusable_answer(what, "a number is out of range");
+    if (error.error() == simdjson::INCORRECT_TYPE)
+      return unusable_answer(what, "a field has another type than Flink's");
+    if (error.error() == simdjson::NUMBER_OUT_OF_RANGE)
+      return unusable_answer(what, "a number is out of range");
     return unusable_answer(what, "it is not valid JSON");
   }
 }
@@ -204,7 +207,8 @@ Result<CheckpointStats> parse_checkpoints(std::string_view body, CheckpointDetai
         if (value.type() == dom::element_type::OBJECT) read_latest(value.get_object(), stats);
       } else if (key == "history" && detail == CheckpointDetail::with_history) {
         if (value.type() == dom::element_type::ARRAY) {
-          for (dom::element entry : value.get_array()) stats.history.push_back(read_checkpoint(entry.get_object()));
+          for (dom::element entry : value.get_array())
+            stats.history.push_back(read_checkpoint(entry.get_object()));
         }
       }
     }

@@ -33,7 +33,8 @@ inline bool append(StringList& list, const std::string& item) {
 // What every transfer of sp sets: no signals (sp may run threads), the
 // error text into `error_buffer` (CURL_ERROR_SIZE), the timeouts, and how
 // the peer is trusted.
-inline void set_common_options(CURL* curl, const TlsSettings& tls, const Timeouts& timeouts, char* error_buffer) {
+inline void set_common_options(CURL* curl, const TlsSettings& tls, const Timeouts& timeouts,
+                               char* error_buffer) {
   curl_easy_setopt(curl, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(curl, CURLOPT_ERRORBUFFER, error_buffer);
   curl_easy_setopt(curl, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(timeouts.connect.count()));

@@ -50,7 +50,8 @@ public:
     // A channel's URL names a mail server; nothing else may be reached through it.
     // Checked: a libcurl that ignored it would let the channel reach any scheme.
     if (curl_easy_setopt(curl, CURLOPT_PROTOCOLS_STR, "smtp,smtps") != CURLE_OK)
-      return fail(ErrorKind::failure, doing(request), "libcurl cannot restrict the protocols to smtp and smtps");
+      return fail(ErrorKind::failure, doing(request),
+                  "libcurl cannot restrict the protocols to smtp and smtps");
     set_common_options(curl, settings_.tls, settings_.timeouts, error_text.data());
     // Opportunistic STARTTLS without credentials; with them, TLS or nothing.
     curl_easy_setopt(curl, CURLOPT_USE_SSL,

@@ -41,7 +41,8 @@ public:
 
   void add(HttpRequest request, const TlsSettings& tls, Done done) override {
     if (broken_) { // this run() is ending: whatever a callback adds now ends with it
-      failed_.push_back({std::move(done), Error(ErrorKind::failure, describe_request(request), broken_->why())});
+      failed_.push_back(
+          {std::move(done), Error(ErrorKind::failure, describe_request(request), broken_->why())});
       return;
     }
     auto origin = origin_of(request.url);
@@ -106,9 +107,9 @@ private:
       if (const CURLMcode code = calls_.add_handle(multi_.get(), easy); code != CURLM_OK) {
         // Not in libcurl, so run() would never see it end: it fails here,
         // and is delivered by run() like any other answer.
-        failed_.push_back({std::move(next.done),
-                           Error(ErrorKind::failure, describe_request(state->request()),
-                                 fmt::format("libcurl could not start the request: {}", curl_multi_strerror(code)))});
+        failed_.push_back({std::move(next.done), Error(ErrorKind::failure, describe_request(state->request()),
+                                                       fmt::format("libcurl could not start the request: {}",
+                                                                   curl_multi_strerror(code)))});
         idle_.push_back(std::move(handle));
         continue;
       }
@@ -123,16 +124,17 @@ private:
     broken_ = Error(ErrorKind::failure, doing, fmt::format("libcurl failed: {}", curl_multi_strerror(code)));
     for (auto& [easy, transfer] : active_) {
       curl_multi_remove_handle(multi_.get(), easy);
-      failed_.push_back({std::move(transfer.done),
-                         Error(ErrorKind::failure, describe_request(transfer.state->request()), broken_->why())});
+      failed_.push_back(
+          {std::move(transfer.done),
+           Error(ErrorKind::failure, describe_request(transfer.state->request()), broken_->why())});
       transfer.state.reset();
       idle_.push_back(std::move(transfer.handle));
     }
     active_.clear();
     for (auto& [name, origin] : origins_) {
       for (auto& waiting : origin.waiting) {
-        failed_.push_back(
-            {std::move(waiting.done), Error(ErrorKind::failure, describe_request(waiting.request), broken_->why())});
+        failed_.push_back({std::move(waiting.done),
+                           Error(ErrorKind::failure, describe_request(waiting.request), broken_->why())});
       }
       origin.waiting.clear();
       origin.in_flight = 0;
@@ -193,7 +195,8 @@ std::unique_ptr<ConcurrentHttp> make_curl_multi(const TransportSettings& setting
   return std::make_unique<CurlMulti>(settings, per_host, MultiCalls{});
 }
 
-std::unique_ptr<ConcurrentHttp> make_curl_multi(const TransportSettings& settings, long per_host, MultiCalls calls) {
+std::unique_ptr<ConcurrentHttp> make_curl_multi(const TransportSettings& settings, long per_host,
+                                                MultiCalls calls) {
   return std::make_unique<CurlMulti>(settings, per_host, calls);
 }
 

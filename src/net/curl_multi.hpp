@@ -18,6 +18,7 @@ struct MultiCalls {
 };
 
 // make_curl_multi with the given calls in place of libcurl's own.
-std::unique_ptr<ConcurrentHttp> make_curl_multi(const TransportSettings& settings, long per_host, MultiCalls calls);
+std::unique_ptr<ConcurrentHttp> make_curl_multi(const TransportSettings& settings, long per_host,
+                                                MultiCalls calls);
 
 } // namespace sp::net

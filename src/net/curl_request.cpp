@@ -26,7 +26,9 @@ std::string printable(const std::string& url) {
 
 // A local file that cannot be read is our failure; everything else is the
 // peer or the network.
-ErrorKind kind_of(CURLcode code) { return code == CURLE_READ_ERROR ? ErrorKind::failure : ErrorKind::unreachable; }
+ErrorKind kind_of(CURLcode code) {
+  return code == CURLE_READ_ERROR ? ErrorKind::failure : ErrorKind::unreachable;
+}
 
 // libcurl's progress callback, for uploads that asked for one. Returning 0 continues.
 extern "C" int report_upload(void* data, curl_off_t /*download_total*/, curl_off_t /*downloaded*/,
@@ -48,7 +50,8 @@ EasyHandle make_easy_handle() {
   return handle;
 }
 
-std::unique_ptr<RequestState> RequestState::prepare(CURL* curl, HttpRequest request, const TransportSettings& settings,
+std::unique_ptr<RequestState> RequestState::prepare(CURL* curl, HttpRequest request,
+                                                    const TransportSettings& settings,
                                                     const TlsSettings& tls) {
   std::unique_ptr<RequestState> state(new RequestState());
   state->request_ = std::move(request);

@@ -29,8 +29,8 @@ public:
   ~RequestState() = default;
 
   // Resets `curl` (keeping its connection cache) and sets every option of `request`.
-  static std::unique_ptr<RequestState> prepare(CURL* curl, HttpRequest request, const TransportSettings& settings,
-                                               const TlsSettings& tls);
+  static std::unique_ptr<RequestState> prepare(CURL* curl, HttpRequest request,
+                                               const TransportSettings& settings, const TlsSettings& tls);
   // The outcome of a finished transfer: any HTTP status is a response.
   Result<HttpResponse> finish(CURL* curl, CURLcode code);
   const HttpRequest& request() const { return request_; }

@@ -6,7 +6,8 @@ namespace {
 
 class CurlTransport final : public HttpTransport {
 public:
-  explicit CurlTransport(TransportSettings settings) : settings_(std::move(settings)), handle_(make_easy_handle()) {}
+  explicit CurlTransport(TransportSettings settings)
+      : settings_(std::move(settings)), handle_(make_easy_handle()) {}
 
   Result<HttpResponse> send(const HttpRequest& request) override {
     auto state = RequestState::prepare(handle_.get(), request, settings_, settings_.tls);

@@ -1,8 +1,8 @@
 #include "sp/ops/adopt.hpp"
 
+#include "sp/ops/job_lock.hpp"
 #include "sp/ops/jobmanager_address.hpp"
 #include "sp/ops/observe.hpp"
-#include "sp/ops/job_lock.hpp"
 #include "sp/store/runs.hpp"
 
 #include <fmt/format.h>
@@ -27,18 +27,21 @@ std::optional<std::string> session_id(const core::ClusterSpec& cluster) {
 
 } // namespace
 
-Result<flink::JobOverview> choose_job_to_adopt(const std::vector<flink::JobOverview>& jobs, const std::string& name,
+Result<flink::JobOverview> choose_job_to_adopt(const std::vector<flink::JobOverview>& jobs,
+                                               const std::string& name,
                                                const std::optional<std::string>& flink_job_id) {
   const std::string doing = "adopting job " + name;
   if (flink_job_id) {
     for (const auto& job : jobs) {
       if (job.id != *flink_job_id) continue;
       if (!is_alive_state(job.state)) {
-        return fail(ErrorKind::refused, doing, fmt::format("Flink job {} is {}, not running", job.id, job.state));
+        return fail(ErrorKind::refused, doing,
+                    fmt::format("Flink job {} is {}, not running", job.id, job.state));
       }
       return job;
     }
-    return fail(ErrorKind::not_found, doing, "the cluster does not list Flink job " + *flink_job_id + "; it runs:" + listing(jobs));
+    return fail(ErrorKind::not_found, doing,
+                "the cluster does not list Flink job " + *flink_job_id + "; it runs:" + listing(jobs));
   }
   std::vector<flink::JobOverview> named;
   for (const auto& job : jobs) {
@@ -46,10 +49,12 @@ Result<flink::JobOverview> choose_job_to_adopt(const std::vector<flink::JobOverv
   }
   if (named.size() == 1) return named.front();
   if (named.empty()) {
-    return fail(ErrorKind::not_found, doing, "no running Flink job is named " + name + "; the cluster runs:" + listing(jobs),
+    return fail(ErrorKind::not_found, doing,
+                "no running Flink job is named " + name + "; the cluster runs:" + listing(jobs),
                 "pass --flink-job-id ID");
   }
-  return fail(ErrorKind::refused, doing, fmt::format("{} running Flink jobs are named {}:{}", named.size(), name, listing(named)),
+  return fail(ErrorKind::refused, doing,
+              fmt::format("{} running Flink jobs are named {}:{}", named.size(), name, listing(named)),
               "pass --flink-job-id ID to choose one");
 }
 
@@ -61,7 +66,8 @@ Result<AdoptResult> adopt_job(const OpsContext& context, const JobTarget& job,
   if (!lock) return std::unexpected(lock.error().within(doing));
   if (auto last = store::latest_run(context.database, job.job_id); last && last->live()) {
     return fail(ErrorKind::refused, doing,
-                fmt::format("it already has a live run ({}, Flink job {})", last->id, last->flink_job_id.value_or("?")),
+                fmt::format("it already has a live run ({}, Flink job {})", last->id,
+                            last->flink_job_id.value_or("?")),
                 "see `sp job status " + job.name + "`");
   }
   // Sessions only: an application cluster's JobManager is found from the run sp started.
@@ -85,7 +91,8 @@ Result<AdoptResult> adopt_job(const OpsContext& context, const JobTarget& job,
                                                        .adopted = true,
                                                        .started_at = chosen->start_time_ms});
   if (auto stats = jobmanager->rest().checkpoints(chosen->id)) {
-    result.points_recorded = record_checkpoint_stats(context.database, job.job_id, result.run_id, *stats, now);
+    result.points_recorded =
+        record_checkpoint_stats(context.database, job.job_id, result.run_id, *stats, now);
   }
   record_job_event(context, job, "adopted",
                    fmt::format("took over Flink job {} ({}) running on {}", chosen->id, chosen->state, *url));

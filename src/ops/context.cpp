@@ -6,7 +6,8 @@
 
 namespace sp::ops {
 
-Result<std::optional<std::string>> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster) {
+Result<std::optional<std::string>> cluster_authorization(const OpsContext& context,
+                                                         const core::ClusterSpec& cluster) {
   if (!cluster.auth.header_env || !context.env) return std::optional<std::string>();
   auto value = context.env(*cluster.auth.header_env);
   // Refused, as every unset variable sp needs is: the command is right, the
@@ -42,7 +43,8 @@ Result<JobManager> JobManager::open(const OpsContext& context, const core::Clust
                                     const std::string& rest_url) {
   auto authorization = cluster_authorization(context, cluster);
   if (!authorization) return std::unexpected(authorization.error());
-  return JobManager(context.make_transport(transport_settings_of(cluster)), rest_url, std::move(*authorization));
+  return JobManager(context.make_transport(transport_settings_of(cluster)), rest_url,
+                    std::move(*authorization));
 }
 
 Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster) {
@@ -52,7 +54,8 @@ Result<std::string> cluster_rest_url(const std::string& cluster_name, const core
               "set spec.url on the cluster");
 }
 
-std::unique_ptr<storage::StateStorage> storage_for(const OpsContext& context, const core::ClusterSpec& cluster) {
+std::unique_ptr<storage::StateStorage> storage_for(const OpsContext& context,
+                                                   const core::ClusterSpec& cluster) {
   if (context.make_storage) return context.make_storage(cluster);
   std::vector<std::unique_ptr<storage::StateStorage>> storages;
   storages.push_back(storage::make_local_storage());

@@ -44,24 +44,27 @@ Result<LoadedJob> load_job(store::Database& database, const std::string& environ
     for (const auto& row : store::list_jobs(database, environment)) names.push_back(row.name);
     auto nearest = util::nearest(name, names);
     return fail(ErrorKind::not_found, doing, fmt::format("no job {} in environment {}", name, environment),
-                nearest ? fmt::format("did you mean {}?", *nearest) : "jobs belong to an environment: see --env");
+                nearest ? fmt::format("did you mean {}?", *nearest)
+                        : "jobs belong to an environment: see --env");
   }
   if (!store::find_cluster(database, environment, job->spec.cluster)) {
-    return fail(ErrorKind::not_found, doing,
-                fmt::format("its cluster {} does not exist in environment {}", job->spec.cluster, environment));
+    return fail(
+        ErrorKind::not_found, doing,
+        fmt::format("its cluster {} does not exist in environment {}", job->spec.cluster, environment));
   }
   const auto variables = variables_of(database, environment);
 
-  const core::SubstitutionContext job_context{environment, variables,
-                                              core::job_builtins(job->name, environment, job->spec.cluster, std::move(release)),
-                                              process_env};
+  const core::SubstitutionContext job_context{
+      environment, variables,
+      core::job_builtins(job->name, environment, job->spec.cluster, std::move(release)), process_env};
   auto rendered_job = core::render_job(job->name, job->spec, job_context);
   if (!rendered_job) return std::unexpected(rendered_job.error());
   auto cluster = load_cluster(database, environment, job->spec.cluster, process_env);
   if (!cluster) return std::unexpected(cluster.error());
 
   LoadedJob loaded;
-  loaded.target = JobTarget{job->id, job->name, environment, rendered_job->clear, job->spec.cluster, *cluster};
+  loaded.target =
+      JobTarget{job->id, job->name, environment, rendered_job->clear, job->spec.cluster, *cluster};
   loaded.masked_json = core::to_json(rendered_job->masked).dump();
   loaded.clear_json = core::to_json(rendered_job->clear).dump();
   return loaded;

@@ -46,10 +46,17 @@ Error missing(const core::ObjectKey& key, const core::ObjectSet& objects, const 
 
 void remove_row(store::Database& database, const core::ObjectKey& key) {
   switch (key.kind) {
-  case core::ObjectKind::flink: store::remove_flink(database, key.name); break;
-  case core::ObjectKind::cluster: store::remove_cluster(database, key.environment, key.name); break;
-  case core::ObjectKind::project: store::remove_project(database, key.name); break;
-  default: throw Error(ErrorKind::failure, "removing " + key.to_string(), "this kind is not removed this way");
+  case core::ObjectKind::flink:
+    store::remove_flink(database, key.name);
+    break;
+  case core::ObjectKind::cluster:
+    store::remove_cluster(database, key.environment, key.name);
+    break;
+  case core::ObjectKind::project:
+    store::remove_project(database, key.name);
+    break;
+  default:
+    throw Error(ErrorKind::failure, "removing " + key.to_string(), "this kind is not removed this way");
   }
 }
 
@@ -86,7 +93,8 @@ Error missing_variable(store::Database& database, std::int64_t environment, cons
                        const std::string& environment_name, const std::string& doing) {
   std::vector<std::string> names;
   for (const auto& row : store::list_variables(database, environment)) names.push_back(row.name);
-  return missing_object(doing, "variable", name, names, "see `sp var list` (variables belong to an environment: --env)",
+  return missing_object(doing, "variable", name, names,
+                        "see `sp var list` (variables belong to an environment: --env)",
                         " in environment " + environment_name);
 }
 
@@ -94,7 +102,8 @@ Result<core::ApplyPlan> apply_objects(store::Database& database, std::vector<cor
                                       const store::Actor& actor) {
   store::Transaction transaction(database);
   const auto current = store::load_objects(database);
-  if (auto valid = core::validate_manifests(manifests, current); !valid) return std::unexpected(valid.error());
+  if (auto valid = core::validate_manifests(manifests, current); !valid)
+    return std::unexpected(valid.error());
   auto plan = core::plan_apply(std::move(manifests), current);
   if (!plan) return plan;
   store::write_plan(database, *plan, actor);
@@ -112,7 +121,8 @@ Result<void> create_object(store::Database& database, core::Manifest manifest, c
                 "change it with sp apply, or remove it first");
   }
   std::vector<core::Manifest> manifests{std::move(manifest)};
-  if (auto valid = core::validate_manifests(manifests, current); !valid) return std::unexpected(valid.error());
+  if (auto valid = core::validate_manifests(manifests, current); !valid)
+    return std::unexpected(valid.error());
   auto plan = core::plan_apply(std::move(manifests), current);
   if (!plan) return std::unexpected(plan.error());
   store::write_plan(database, *plan, actor);
@@ -125,7 +135,8 @@ Result<void> remove_object(store::Database& database, const core::ObjectKey& key
   store::Transaction transaction(database);
   const auto objects = store::load_objects(database);
   if (!objects.contains(key)) return std::unexpected(missing(key, objects, doing));
-  if (auto allowed = core::check_removal(key, objects); !allowed) return std::unexpected(allowed.error().within(doing));
+  if (auto allowed = core::check_removal(key, objects); !allowed)
+    return std::unexpected(allowed.error().within(doing));
   remove_row(database, key);
   const std::string subject = key.environment.empty() ? key.name : key.environment + "/" + key.name;
   const std::string message = key.kind == core::ObjectKind::flink
@@ -136,13 +147,15 @@ Result<void> remove_object(store::Database& database, const core::ObjectKey& key
   return {};
 }
 
-Result<std::string> remove_project(store::Database& database, const std::string& name, const std::filesystem::path& workspace,
-                            const core::LockHolder& holder, const core::PidProbe& pid_alive, const store::Actor& actor) {
+Result<std::string> remove_project(store::Database& database, const std::string& name,
+                                   const std::filesystem::path& workspace, const core::LockHolder& holder,
+                                   const core::PidProbe& pid_alive, const store::Actor& actor) {
   const std::string doing = "removing project " + name;
   auto lock = store::ScopedLock::acquire(database, store::project_lock_name(name), holder,
                                          {actor.now_ms, actor.now_ms + 60'000}, pid_alive);
   if (!lock) return std::unexpected(lock.error().within(doing));
-  if (auto removed = remove_object(database, {.kind = core::ObjectKind::project, .name = name}, actor); !removed) {
+  if (auto removed = remove_object(database, {.kind = core::ObjectKind::project, .name = name}, actor);
+      !removed) {
     return std::unexpected(removed.error());
   }
   std::error_code error;
@@ -152,11 +165,13 @@ Result<std::string> remove_project(store::Database& database, const std::string&
                      workspace.string(), error.message());
 }
 
-Result<bool> create_environment(store::Database& database, const std::string& name, const store::Actor& actor) {
+Result<bool> create_environment(store::Database& database, const std::string& name,
+                                const store::Actor& actor) {
   if (!core::is_valid_object_name(name)) {
-    return fail(ErrorKind::usage, "creating environment " + name,
-                "an environment name starts with a letter or digit and continues with letters, digits, '.', '_' "
-                "or '-' (at most 128)");
+    return fail(
+        ErrorKind::usage, "creating environment " + name,
+        "an environment name starts with a letter or digit and continues with letters, digits, '.', '_' "
+        "or '-' (at most 128)");
   }
   store::Transaction transaction(database);
   const auto [id, created] = store::ensure_environment(database, name, actor.now_ms);
@@ -165,19 +180,21 @@ Result<bool> create_environment(store::Database& database, const std::string& na
   return created;
 }
 
-Result<void> delete_environment(store::Database& database, const std::string& name, const store::Actor& actor) {
+Result<void> delete_environment(store::Database& database, const std::string& name,
+                                const store::Actor& actor) {
   store::Transaction transaction(database);
   const auto existing = store::find_environment(database, name);
   if (auto deleted = store::delete_environment(database, name); !deleted) return deleted;
   const auto variables = existing ? existing->variables : 0;
-  record(database, actor, "environment", name, "deleted", fmt::format("environment deleted with {} variable(s)", variables));
+  record(database, actor, "environment", name, "deleted",
+         fmt::format("environment deleted with {} variable(s)", variables));
   transaction.commit();
   return {};
 }
 
-Result<VariableWrite> set_variable(store::Database& database, const std::string& environment, const std::string& name,
-                                   std::string value, bool secret, const std::optional<std::string>& description,
-                                   const store::Actor& actor) {
+Result<VariableWrite> set_variable(store::Database& database, const std::string& environment,
+                                   const std::string& name, std::string value, bool secret,
+                                   const std::optional<std::string>& description, const store::Actor& actor) {
   const std::string doing = fmt::format("setting variable {} in environment {}", name, environment);
   if (auto valid = check_variable_name(name, doing); !valid) return std::unexpected(valid.error());
   if (util::invalid_utf8_offset(value)) return fail(ErrorKind::usage, doing, "the value is not valid UTF-8");
@@ -186,8 +203,8 @@ Result<VariableWrite> set_variable(store::Database& database, const std::string&
   if (!id) return std::unexpected(id.error());
   const auto existing = store::find_variable(database, *id, name);
   VariableWrite write;
-  write.spec = core::updated_variable(existing ? std::optional(existing->spec) : std::nullopt, std::move(value),
-                                      secret, description);
+  write.spec = core::updated_variable(existing ? std::optional(existing->spec) : std::nullopt,
+                                      std::move(value), secret, description);
   write.outcome = store::set_variable(database, *id, name, write.spec, actor.now_ms);
   if (write.outcome != store::UpsertOutcome::unchanged) {
     const bool created = write.outcome == store::UpsertOutcome::created;
@@ -198,8 +215,8 @@ Result<VariableWrite> set_variable(store::Database& database, const std::string&
   return write;
 }
 
-Result<void> unset_variable(store::Database& database, const std::string& environment, const std::string& name,
-                            const store::Actor& actor) {
+Result<void> unset_variable(store::Database& database, const std::string& environment,
+                            const std::string& name, const store::Actor& actor) {
   const std::string doing = "unsetting variable " + name;
   store::Transaction transaction(database);
   auto id = environment_id(database, environment, doing);

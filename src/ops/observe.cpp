@@ -11,22 +11,22 @@ namespace {
 bool record_entry(store::Database& database, std::int64_t job_id, std::int64_t run_id,
                   const flink::CheckpointEntry& entry, core::PointKind kind, std::int64_t now_ms) {
   if (!entry.external_path || entry.status != "COMPLETED") return false;
-  return store::record_restore_point(
-             database, {.job_id = job_id,
-                        .run_id = run_id,
-                        .kind = kind,
-                        .flink_checkpoint_id = entry.id,
-                        .path = *entry.external_path,
-                        .trigger_time = entry.trigger_time_ms,
-                        .completion_time = entry.completion_time_ms.value_or(now_ms),
-                        .size_bytes = entry.size_bytes,
-                        .recorded_at = now_ms})
+  return store::record_restore_point(database, {.job_id = job_id,
+                                                .run_id = run_id,
+                                                .kind = kind,
+                                                .flink_checkpoint_id = entry.id,
+                                                .path = *entry.external_path,
+                                                .trigger_time = entry.trigger_time_ms,
+                                                .completion_time = entry.completion_time_ms.value_or(now_ms),
+                                                .size_bytes = entry.size_bytes,
+                                                .recorded_at = now_ms})
       .created;
 }
 
 } // namespace
 
-Result<std::optional<flink::JobOverview>> find_flink_job(flink::RestClient& rest, const std::string& flink_job_id) {
+Result<std::optional<flink::JobOverview>> find_flink_job(flink::RestClient& rest,
+                                                         const std::string& flink_job_id) {
   auto jobs = rest.jobs_overview();
   if (!jobs) return std::unexpected(jobs.error());
   for (auto& job : *jobs) {
@@ -39,10 +39,12 @@ int record_checkpoint_stats(store::Database& database, std::int64_t job_id, std:
                             const flink::CheckpointStats& stats, std::int64_t now_ms) {
   int created = 0;
   if (stats.latest_completed) {
-    created += record_entry(database, job_id, run_id, *stats.latest_completed, core::PointKind::checkpoint, now_ms);
+    created +=
+        record_entry(database, job_id, run_id, *stats.latest_completed, core::PointKind::checkpoint, now_ms);
   }
   if (stats.latest_savepoint) {
-    created += record_entry(database, job_id, run_id, *stats.latest_savepoint, core::PointKind::savepoint, now_ms);
+    created +=
+        record_entry(database, job_id, run_id, *stats.latest_savepoint, core::PointKind::savepoint, now_ms);
   }
   return created;
 }

@@ -1,7 +1,7 @@
 #include "sp/ops/recover.hpp"
 
-#include "sp/ops/jobmanager_address.hpp"
 #include "sp/ops/job_lock.hpp"
+#include "sp/ops/jobmanager_address.hpp"
 
 namespace sp::ops {
 

@@ -11,8 +11,8 @@ namespace sp::ops {
 
 namespace {
 
-Result<ResolvedArtifact> from_project(store::Database& database, const JobTarget& job, const std::string& project_name,
-                                      std::optional<std::int64_t> build_id) {
+Result<ResolvedArtifact> from_project(store::Database& database, const JobTarget& job,
+                                      const std::string& project_name, std::optional<std::int64_t> build_id) {
   const std::string doing = "finding the artifact of job " + job.name;
   auto project = store::find_project(database, project_name);
   if (!project) return fail(ErrorKind::not_found, doing, "no project named " + project_name);
@@ -20,15 +20,19 @@ Result<ResolvedArtifact> from_project(store::Database& database, const JobTarget
     try {
       build_id = std::stoll(job.spec.artifact.build);
     } catch (const std::exception&) {
-      return fail(ErrorKind::usage, doing, "artifact.build must be `latest` or a build id, not " + job.spec.artifact.build);
+      return fail(ErrorKind::usage, doing,
+                  "artifact.build must be `latest` or a build id, not " + job.spec.artifact.build);
     }
   }
   std::optional<store::BuildRow> build;
   if (build_id) {
     build = store::find_build(database, project->id, *build_id);
-    if (!build) return fail(ErrorKind::not_found, doing, fmt::format("project {} has no build {}", project_name, *build_id));
+    if (!build)
+      return fail(ErrorKind::not_found, doing,
+                  fmt::format("project {} has no build {}", project_name, *build_id));
     if (build->status != core::BuildStatus::success || !build->artifact) {
-      return fail(ErrorKind::refused, doing, fmt::format("build {} of project {} did not succeed", *build_id, project_name));
+      return fail(ErrorKind::refused, doing,
+                  fmt::format("build {} of project {} did not succeed", *build_id, project_name));
     }
   } else {
     for (auto& candidate : store::list_builds(database, project->id)) {
@@ -52,7 +56,8 @@ Result<ResolvedArtifact> resolve_artifact(store::Database& database, const JobTa
                                           std::optional<std::int64_t> build_id) {
   if (job.spec.artifact.project) return from_project(database, job, *job.spec.artifact.project, build_id);
   if (!job.spec.artifact.jar) {
-    return fail(ErrorKind::usage, "finding the artifact of job " + job.name, "the job names no project and no jar");
+    return fail(ErrorKind::usage, "finding the artifact of job " + job.name,
+                "the job names no project and no jar");
   }
   const std::string& jar = *job.spec.artifact.jar;
   auto digest = util::sha256_file(jar);
@@ -84,7 +89,8 @@ Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget
   store::Transaction transaction(context.database);
   release.id = store::insert_release(context.database, release);
   record_job_event(context, job, "released",
-                   fmt::format("release {} of {} (sha256 {})", release.id, artifact->source, artifact->sha256.substr(0, 12)));
+                   fmt::format("release {} of {} (sha256 {})", release.id, artifact->source,
+                               artifact->sha256.substr(0, 12)));
   transaction.commit();
   return ReleaseOutcome{release, true};
 }

@@ -25,8 +25,9 @@ using namespace std::chrono_literals;
 
 std::string doing(const JobTarget& job) { return "starting job " + job.name; }
 
-Result<std::string> wait_until_running(const OpsContext& context, const JobTarget& job, flink::RestClient& rest,
-                                       const std::string& flink_job_id, std::chrono::milliseconds wait) {
+Result<std::string> wait_until_running(const OpsContext& context, const JobTarget& job,
+                                       flink::RestClient& rest, const std::string& flink_job_id,
+                                       std::chrono::milliseconds wait) {
   std::string state(core::run_state::submitted);
   auto outcome = poll_until(context.clock, wait, 500ms, [&]() -> std::optional<Result<std::string>> {
     auto listed = find_flink_job(rest, flink_job_id);
@@ -40,9 +41,10 @@ Result<std::string> wait_until_running(const OpsContext& context, const JobTarge
                             cause ? *cause : std::string(cause.error().what())));
   });
   if (outcome) return std::move(*outcome);
-  return fail(ErrorKind::unreachable, doing(job),
-              fmt::format("Flink job {} is still {} after {}", flink_job_id, state, core::describe_age(wait.count())),
-              "the job was submitted; see `sp job status " + job.name + "`");
+  return fail(
+      ErrorKind::unreachable, doing(job),
+      fmt::format("Flink job {} is still {} after {}", flink_job_id, state, core::describe_age(wait.count())),
+      "the job was submitted; see `sp job status " + job.name + "`");
 }
 
 // Flink reports what a job restored from once its first checkpoint statistics
@@ -50,24 +52,28 @@ Result<std::string> wait_until_running(const OpsContext& context, const JobTarge
 constexpr std::chrono::milliseconds restore_check_wait = 30s;
 
 // SPEC 5.8: the JobManager must say it restored the chosen path.
-Result<bool> verify_restore(const OpsContext& context, flink::RestClient& rest, const std::string& flink_job_id,
-                            const std::string& chosen, std::chrono::milliseconds wait) {
-  auto restored = poll_until(context.clock, std::min(wait, restore_check_wait), 500ms, [&]() -> std::optional<std::string> {
-    auto stats = rest.checkpoints(flink_job_id);
-    if (stats && stats->restored && stats->restored->external_path) return *stats->restored->external_path;
-    return std::nullopt;
-  });
+Result<bool> verify_restore(const OpsContext& context, flink::RestClient& rest,
+                            const std::string& flink_job_id, const std::string& chosen,
+                            std::chrono::milliseconds wait) {
+  auto restored = poll_until(context.clock, std::min(wait, restore_check_wait), 500ms,
+                             [&]() -> std::optional<std::string> {
+                               auto stats = rest.checkpoints(flink_job_id);
+                               if (stats && stats->restored && stats->restored->external_path)
+                                 return *stats->restored->external_path;
+                               return std::nullopt;
+                             });
   if (!restored) return false;
   return normalized_restore_location(*restored) == normalized_restore_location(chosen);
 }
 
-void mark_invalid_points(const OpsContext& context, const JobTarget& job, const core::RestoreDecision& decision) {
+void mark_invalid_points(const OpsContext& context, const JobTarget& job,
+                         const core::RestoreDecision& decision) {
   for (const auto& invalid : decision.newly_invalid) {
     store::Transaction transaction(context.database);
     store::mark_point_invalid(context.database, invalid.point.id, invalid.reason);
     record_job_event(context, job, "restore-point-invalid",
-                     fmt::format("{} {} is invalid: {}", core::to_string(invalid.point.kind), invalid.point.path,
-                                 invalid.reason));
+                     fmt::format("{} {} is invalid: {}", core::to_string(invalid.point.kind),
+                                 invalid.point.path, invalid.reason));
     transaction.commit();
   }
 }
@@ -95,11 +101,13 @@ flink::RunRequest run_request(const JobTarget& job, const core::RestoreDecision&
 
 // SPEC 5.9: the run exists, with the id Flink will know it by and where its
 // checkpoints will go, before Flink hears of it.
-std::int64_t insert_submitting_run(const OpsContext& context, const JobTarget& job, const store::ReleaseRow& release,
-                                   const StartPlan& plan, const flink::RunRequest& run,
+std::int64_t insert_submitting_run(const OpsContext& context, const JobTarget& job,
+                                   const store::ReleaseRow& release, const StartPlan& plan,
+                                   const flink::RunRequest& run,
                                    const std::optional<std::string>& checkpoint_base) {
   const auto& chosen = plan.decision.chosen;
-  const std::optional<std::int64_t> point_id = chosen && chosen->id > 0 ? std::optional(chosen->id) : std::nullopt;
+  const std::optional<std::int64_t> point_id =
+      chosen && chosen->id > 0 ? std::optional(chosen->id) : std::nullopt;
   store::Transaction transaction(context.database);
   const auto id = store::insert_run(
       context.database,
@@ -111,17 +119,19 @@ std::int64_t insert_submitting_run(const OpsContext& context, const JobTarget& j
        .restore_point_id = point_id,
        .restore_path = run.savepoint_path,
        .started_at = context.clock.now_ms(),
-       .checkpoint_dir = checkpoint_base ? std::optional(core::join_path(*checkpoint_base, *run.job_id)) : std::nullopt});
+       .checkpoint_dir =
+           checkpoint_base ? std::optional(core::join_path(*checkpoint_base, *run.job_id)) : std::nullopt});
   transaction.commit();
   return id;
 }
 
 // A rejected submission never reached Flink; one that timed out may have:
 // it stays SUBMITTING for the next command to settle.
-Error submission_failed(const OpsContext& context, const JobTarget& job, std::int64_t run_id, const Error& error,
-                        const std::string& flink_job_id) {
+Error submission_failed(const OpsContext& context, const JobTarget& job, std::int64_t run_id,
+                        const Error& error, const std::string& flink_job_id) {
   if (error.kind() == ErrorKind::unreachable) return error.within(doing(job));
-  store::end_run(context.database, run_id, std::string(core::run_state::not_submitted), context.clock.now_ms());
+  store::end_run(context.database, run_id, std::string(core::run_state::not_submitted),
+                 context.clock.now_ms());
   record_job_event(context, job, "start-failed", error.what());
   const std::string why = error.why();
   if (why.find("already") != std::string::npos && why.find("submitted") != std::string::npos) {
@@ -141,7 +151,8 @@ Result<void> await_running(const OpsContext& context, const JobTarget& job, Star
   auto state = wait_until_running(context, job, rest, result.flink_job_id, options.wait);
   if (!state) {
     if (state.error().kind() == ErrorKind::external) {
-      store::end_run(context.database, result.run_id, std::string(core::run_state::failed), context.clock.now_ms());
+      store::end_run(context.database, result.run_id, std::string(core::run_state::failed),
+                     context.clock.now_ms());
       record_job_event(context, job, "start-failed", state.error().why());
     }
     return std::unexpected(state.error());
@@ -157,7 +168,8 @@ Result<void> await_running(const OpsContext& context, const JobTarget& job, Star
   if (*verified) return {};
   record_job_event(context, job, "restore-mismatch", "Flink does not report restoring " + chosen->path);
   return fail(ErrorKind::external, doing(job),
-              fmt::format("Flink job {} is RUNNING but does not report restoring {}", result.flink_job_id, chosen->path),
+              fmt::format("Flink job {} is RUNNING but does not report restoring {}", result.flink_job_id,
+                          chosen->path),
               "check `sp job status " + job.name + "`; the job was left running");
 }
 
@@ -171,8 +183,8 @@ std::string normalized_restore_location(const std::string& path) {
   return location;
 }
 
-Result<StartResult> start_job(const OpsContext& context, const JobTarget& job, const store::ReleaseRow& release,
-                              const StartOptions& options) {
+Result<StartResult> start_job(const OpsContext& context, const JobTarget& job,
+                              const store::ReleaseRow& release, const StartOptions& options) {
   auto lock = lock_job(context, job, options.wait);
   if (!lock) return std::unexpected(lock.error().within(doing(job)));
 
@@ -198,22 +210,25 @@ Result<StartResult> start_job(const OpsContext& context, const JobTarget& job, c
   result.run_id = insert_submitting_run(context, job, release, result.plan, run, checkpoint_base);
   auto submission = (*submitter)->submit(job, release, run);
   fault_point(context, "start-after-submit");
-  if (!submission) return std::unexpected(submission_failed(context, job, result.run_id, submission.error(), *run.job_id));
+  if (!submission)
+    return std::unexpected(submission_failed(context, job, result.run_id, submission.error(), *run.job_id));
   result.jar_reused = submission->jar_reused;
   result.plan.rest_url = submission->rest_url;
   result.flink_job_id = submission->flink_job_id;
   {
     store::Transaction transaction(context.database);
-    const auto run_dir = checkpoint_base ? std::optional(core::join_path(*checkpoint_base, result.flink_job_id))
-                                         : std::nullopt;
+    const auto run_dir = checkpoint_base
+                             ? std::optional(core::join_path(*checkpoint_base, result.flink_job_id))
+                             : std::nullopt;
     store::set_run_submitted(context.database, result.run_id, result.flink_job_id, submission->application_id,
                              result.plan.rest_url, run_dir);
     record_job_event(context, job, "started",
-                     fmt::format("Flink job {} submitted to {}: {}", result.flink_job_id, result.plan.rest_url,
-                                 decision.reason));
+                     fmt::format("Flink job {} submitted to {}: {}", result.flink_job_id,
+                                 result.plan.rest_url, decision.reason));
     transaction.commit();
   }
-  if (auto running = await_running(context, job, result, options); !running) return std::unexpected(running.error());
+  if (auto running = await_running(context, job, result, options); !running)
+    return std::unexpected(running.error());
   return result;
 }
 

@@ -68,8 +68,8 @@ public:
     }
     for (const auto& held : held_) {
       const bool known = std::ranges::any_of(points, [&](const core::KnownPoint& point) {
-        return point.path == held.path ||
-               (held.run_id && point.run_id == held.run_id && point.flink_checkpoint_id == held.flink_checkpoint_id);
+        return point.path == held.path || (held.run_id && point.run_id == held.run_id &&
+                                           point.flink_checkpoint_id == held.flink_checkpoint_id);
       });
       if (!known) points.push_back(held);
     }
@@ -104,7 +104,8 @@ Result<std::optional<flink::JobOverview>> find_live_job(const OpsContext& contex
                     job.cluster.type == core::ClusterType::yarn_session;
   if (found || found.error().kind() != ErrorKind::unreachable || !yarn || !run.application_id) return found;
   auto address = resolve_jobmanager_address(context, job.cluster, job.cluster_name, run.application_id);
-  if (!address && (address.error().kind() == ErrorKind::external || address.error().kind() == ErrorKind::not_found)) {
+  if (!address &&
+      (address.error().kind() == ErrorKind::external || address.error().kind() == ErrorKind::not_found)) {
     gone = true;
     return std::optional<flink::JobOverview>();
   }
@@ -114,7 +115,8 @@ Result<std::optional<flink::JobOverview>> find_live_job(const OpsContext& contex
   return listed();
 }
 
-void end_run(const OpsContext& context, store::RunRow& run, const std::string& state, std::int64_t at, bool record) {
+void end_run(const OpsContext& context, store::RunRow& run, const std::string& state, std::int64_t at,
+             bool record) {
   if (record) store::end_run(context.database, run.id, state, at);
   run.state = state;
   run.end_state = state;
@@ -125,23 +127,26 @@ void end_run(const OpsContext& context, store::RunRow& run, const std::string& s
 // record the result. The JobManager lists it: it is the run. It does not:
 // it ended, and it never reached Flink unless its directory holds state.
 Result<void> settle_submitting(const OpsContext& context, const JobTarget& job, store::RunRow& run,
-                               const std::string& cluster_url, storage::StateStorage& storage, StartPlan& plan,
-                               bool record) {
+                               const std::string& cluster_url, storage::StateStorage& storage,
+                               StartPlan& plan, bool record) {
   const std::string url = run.rest_url.empty() ? cluster_url : run.rest_url;
   if (!url.empty()) {
     auto jobmanager = JobManager::open(context, job.cluster, url);
     if (!jobmanager) return std::unexpected(jobmanager.error());
     auto listed = find_flink_job(jobmanager->rest(), *run.flink_job_id);
     if (!listed) {
-      return fail(ErrorKind::unreachable, doing(job),
-                  fmt::format("run {} was being submitted when sp stopped, and the JobManager cannot say whether it "
-                              "has it: {}", run.id, listed.error().why()));
+      return fail(
+          ErrorKind::unreachable, doing(job),
+          fmt::format("run {} was being submitted when sp stopped, and the JobManager cannot say whether it "
+                      "has it: {}",
+                      run.id, listed.error().why()));
     }
     if (*listed) {
-      plan.notes.push_back(fmt::format("run {} was being submitted when sp stopped; Flink has it ({})", run.id,
-                                       (*listed)->state));
+      plan.notes.push_back(fmt::format("run {} was being submitted when sp stopped; Flink has it ({})",
+                                       run.id, (*listed)->state));
       if (record) {
-        store::set_run_submitted(context.database, run.id, *run.flink_job_id, run.application_id, url, std::nullopt);
+        store::set_run_submitted(context.database, run.id, *run.flink_job_id, run.application_id, url,
+                                 std::nullopt);
         store::set_run_state(context.database, run.id, (*listed)->state);
       }
       run.rest_url = url;
@@ -155,8 +160,9 @@ Result<void> settle_submitting(const OpsContext& context, const JobTarget& job, 
     if (!newest) return std::unexpected(newest.error().within(doing(job)));
     has_state = newest->has_value();
   }
-  plan.notes.push_back(fmt::format("run {} was being submitted when sp stopped; {}", run.id,
-                                   has_state ? "Flink no longer lists it, but it left state" : "it never reached Flink"));
+  plan.notes.push_back(
+      fmt::format("run {} was being submitted when sp stopped; {}", run.id,
+                  has_state ? "Flink no longer lists it, but it left state" : "it never reached Flink"));
   end_run(context, run, std::string(has_state ? core::run_state::lost : core::run_state::not_submitted),
           context.clock.now_ms(), record);
   return {};
@@ -165,12 +171,14 @@ Result<void> settle_submitting(const OpsContext& context, const JobTarget& job, 
 // SPEC 5.1-5.2: what became of the last run: alive is refused; ended is
 // recorded, with the newest checkpoint its JobManager still reports.
 Result<std::optional<flink::CheckpointStats>> settle_last_run(const OpsContext& context, const JobTarget& job,
-                                                              store::RunRow& run, StartPlan& plan, bool record) {
+                                                              store::RunRow& run, StartPlan& plan,
+                                                              bool record) {
   if (run.live()) {
     bool gone = false;
     auto listed = find_live_job(context, job, run, record, gone);
     if (gone) {
-      plan.notes.push_back(fmt::format("run {} ended with its application {}", run.id, run.application_id.value_or("?")));
+      plan.notes.push_back(
+          fmt::format("run {} ended with its application {}", run.id, run.application_id.value_or("?")));
       end_run(context, run, std::string(core::run_state::lost), context.clock.now_ms(), record);
       return std::optional<flink::CheckpointStats>();
     }
@@ -194,7 +202,8 @@ Result<std::optional<flink::CheckpointStats>> settle_last_run(const OpsContext& 
   if (!jobmanager) return std::unexpected(jobmanager.error());
   auto stats = jobmanager->rest().checkpoints(*run.flink_job_id);
   if (!stats) {
-    plan.notes.push_back("the last run's JobManager reports no checkpoints: " + std::string(stats.error().why()));
+    plan.notes.push_back("the last run's JobManager reports no checkpoints: " +
+                         std::string(stats.error().why()));
     return std::optional<flink::CheckpointStats>();
   }
   return std::optional<flink::CheckpointStats>(std::move(*stats));
@@ -220,7 +229,8 @@ void add_live_points(Candidates& candidates, const JobTarget& job, const store::
 
 // The run's own checkpoint directory: recorded at submission, else where its
 // recorded checkpoints lie (runs started before sp recorded it, adopted runs).
-std::optional<std::string> run_directory_of(const store::RunRow& run, const std::vector<core::KnownPoint>& points) {
+std::optional<std::string> run_directory_of(const store::RunRow& run,
+                                            const std::vector<core::KnownPoint>& points) {
   if (run.checkpoint_dir) return run.checkpoint_dir;
   for (const auto& point : points) {
     if (point.run_id != run.id || point.kind != core::PointKind::checkpoint) continue;
@@ -243,13 +253,14 @@ Result<void> add_stored_checkpoint(Candidates& candidates, const JobTarget& job,
                 "nothing was marked invalid; try again when the storage answers");
   }
   if (!*newest) {
-    plan.notes.push_back(fmt::format("run {}'s checkpoint directory {} holds no complete checkpoint", run.id, *directory));
+    plan.notes.push_back(
+        fmt::format("run {}'s checkpoint directory {} holds no complete checkpoint", run.id, *directory));
     return {};
   }
   auto found = **newest;
   for (const auto& point : points) {
-    const bool older_of_run = point.run_id == run.id && point.kind == core::PointKind::checkpoint && point.valid &&
-                              !point.disposed && point.flink_checkpoint_id &&
+    const bool older_of_run = point.run_id == run.id && point.kind == core::PointKind::checkpoint &&
+                              point.valid && !point.disposed && point.flink_checkpoint_id &&
                               *point.flink_checkpoint_id < *found.checkpoint_number;
     if (!older_of_run) continue;
     // chk numbers grow within a run: a larger one is newer whatever the clocks say.
@@ -258,9 +269,14 @@ Result<void> add_stored_checkpoint(Candidates& candidates, const JobTarget& job,
       candidates.subsumed(point, found);
     }
   }
-  candidates.add({.job_id = job.job_id, .run_id = run.id, .kind = core::PointKind::checkpoint,
-                  .flink_checkpoint_id = found.checkpoint_number, .path = found.path,
-                  .completion_time = found.completion_ms, .recorded_at = now, .source = "storage " + *directory});
+  candidates.add({.job_id = job.job_id,
+                  .run_id = run.id,
+                  .kind = core::PointKind::checkpoint,
+                  .flink_checkpoint_id = found.checkpoint_number,
+                  .path = found.path,
+                  .completion_time = found.completion_ms,
+                  .recorded_at = now,
+                  .source = "storage " + *directory});
   return {};
 }
 
@@ -279,7 +295,8 @@ Result<void> discover(const OpsContext& context, const JobTarget& job, storage::
   if (const auto* live = discovery->live_run()) {
     return fail(ErrorKind::refused, doing(job),
                 fmt::format("Flink job {} of this job is already {} on {}, started {}", live->flink_job_id,
-                            live->state, live->rest_url, live->by_name ? "by another tool" : "by sp on another host"),
+                            live->state, live->rest_url,
+                            live->by_name ? "by another tool" : "by sp on another host"),
                 "`sp job adopt " + job.name + " --flink-job-id " + live->flink_job_id +
                     "` to take it over here, or stop it first");
   }
@@ -296,13 +313,18 @@ Result<void> discover(const OpsContext& context, const JobTarget& job, storage::
     return {};
   }
   for (const auto& found : discovery->points) {
-    candidates.add({.job_id = job.job_id, .kind = found.point.kind, .flink_checkpoint_id = found.point.checkpoint_number,
-                    .path = found.point.path, .completion_time = found.point.completion_ms, .source = found.source});
+    candidates.add({.job_id = job.job_id,
+                    .kind = found.point.kind,
+                    .flink_checkpoint_id = found.point.checkpoint_number,
+                    .path = found.point.path,
+                    .completion_time = found.point.completion_ms,
+                    .source = found.source});
   }
   return {};
 }
 
-core::RestoreRequest restore_request(const OpsContext& context, const JobTarget& job, const StartOptions& options) {
+core::RestoreRequest restore_request(const OpsContext& context, const JobTarget& job,
+                                     const StartOptions& options) {
   core::RestoreRequest request;
   request.mode = options.mode;
   request.explicit_path = options.restore_path;
@@ -315,7 +337,8 @@ core::RestoreRequest restore_request(const OpsContext& context, const JobTarget&
 
 // Settles a SUBMITTING run, then returns the newest run that reached Flink.
 Result<std::optional<store::RunRow>> last_run_of(const OpsContext& context, const JobTarget& job,
-                                                 storage::StateStorage& storage, StartPlan& plan, bool record) {
+                                                 storage::StateStorage& storage, StartPlan& plan,
+                                                 bool record) {
   for (auto& run : store::runs_of_job(context.database, job.job_id)) {
     if (run.submitting()) {
       auto settled = settle_submitting(context, job, run, plan.rest_url, storage, plan, record);
@@ -358,18 +381,16 @@ Result<StartPlan> plan_start(const OpsContext& context, const JobTarget& job, co
   if (plan.last_run) facts.last_run_id = plan.last_run->id;
   facts.points = candidates.points();
   const auto request = restore_request(context, job, options);
-  plan.decision = core::decide_restore(request, facts, [&](const std::string& path) {
-    return storage::check_restore_point(*storage, path);
-  });
+  plan.decision = core::decide_restore(
+      request, facts, [&](const std::string& path) { return storage::check_restore_point(*storage, path); });
   if (!records_are_thin(plan.decision, plan.last_run)) return plan;
 
   if (auto discovered = discover(context, job, *storage, candidates, facts, plan); !discovered) {
     return std::unexpected(discovered.error());
   }
   facts.points = candidates.points();
-  plan.decision = core::decide_restore(request, facts, [&](const std::string& path) {
-    return storage::check_restore_point(*storage, path);
-  });
+  plan.decision = core::decide_restore(
+      request, facts, [&](const std::string& path) { return storage::check_restore_point(*storage, path); });
   return plan;
 }
 

@@ -31,7 +31,8 @@ std::string canonical_location(const std::string& uri) {
   return "file:" + *local;
 }
 
-Result<std::optional<StoredPoint>> newest_checkpoint_in(storage::StateStorage& storage, const std::string& run_dir) {
+Result<std::optional<StoredPoint>> newest_checkpoint_in(storage::StateStorage& storage,
+                                                        const std::string& run_dir) {
   auto listing = storage.list(run_dir, directory_listing_limit);
   if (!listing) return std::unexpected(listing.error());
   std::vector<std::string> names;
@@ -62,12 +63,14 @@ Result<std::vector<StoredPoint>> savepoints_in(storage::StateStorage& storage, c
     if (!point) return std::unexpected(point.error());
     if (*point) points.push_back(std::move(**point));
   }
-  std::ranges::sort(points, [](const StoredPoint& a, const StoredPoint& b) { return a.completion_ms > b.completion_ms; });
+  std::ranges::sort(
+      points, [](const StoredPoint& a, const StoredPoint& b) { return a.completion_ms > b.completion_ms; });
   if (points.size() > limit) points.resize(limit);
   return points;
 }
 
-Result<std::vector<std::string>> run_directories_of(storage::StateStorage& storage, const std::string& checkpoint_dir,
+Result<std::vector<std::string>> run_directories_of(storage::StateStorage& storage,
+                                                    const std::string& checkpoint_dir,
                                                     const std::string& key) {
   auto listing = storage.list(checkpoint_dir, directory_listing_limit);
   if (!listing) return std::unexpected(listing.error());

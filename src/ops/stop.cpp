@@ -29,9 +29,9 @@ Result<store::RunRow> live_run_of(const OpsContext& context, const JobTarget& jo
 }
 
 // Polls an asynchronous savepoint operation until it completes, fails or the wait is over.
-Result<std::string> wait_for_savepoint(const OpsContext& context, flink::RestClient& rest, const std::string& job_id,
-                                       const std::string& trigger, std::chrono::milliseconds wait,
-                                       const std::string& doing) {
+Result<std::string> wait_for_savepoint(const OpsContext& context, flink::RestClient& rest,
+                                       const std::string& job_id, const std::string& trigger,
+                                       std::chrono::milliseconds wait, const std::string& doing) {
   auto outcome = poll_until(context.clock, wait, 500ms, [&]() -> std::optional<Result<std::string>> {
     auto status = rest.savepoint_status(job_id, trigger);
     if (!status) return std::unexpected(status.error().within(doing));
@@ -40,7 +40,8 @@ Result<std::string> wait_for_savepoint(const OpsContext& context, flink::RestCli
       return *status->location;
     }
     if (status->state == flink::OperationStatus::State::failed) {
-      return fail(ErrorKind::external, doing, "the savepoint failed: " + status->failure_cause.value_or("unknown cause"));
+      return fail(ErrorKind::external, doing,
+                  "the savepoint failed: " + status->failure_cause.value_or("unknown cause"));
     }
     return std::nullopt;
   });
@@ -71,16 +72,17 @@ void record_savepoint(const OpsContext& context, const JobTarget& job, flink::Re
     return std::nullopt;
   });
   const std::int64_t now = context.clock.now_ms();
-  store::record_restore_point(context.database,
-                              {.job_id = job.job_id,
-                               .run_id = run.id,
-                               .kind = kind,
-                               .flink_checkpoint_id = entry ? std::optional(entry->id) : std::nullopt,
-                               .path = location,
-                               .trigger_time = entry ? std::optional(entry->trigger_time_ms) : std::nullopt,
-                               .completion_time = entry && entry->completion_time_ms ? *entry->completion_time_ms : now,
-                               .size_bytes = entry ? entry->size_bytes : std::nullopt,
-                               .recorded_at = now});
+  store::record_restore_point(
+      context.database,
+      {.job_id = job.job_id,
+       .run_id = run.id,
+       .kind = kind,
+       .flink_checkpoint_id = entry ? std::optional(entry->id) : std::nullopt,
+       .path = location,
+       .trigger_time = entry ? std::optional(entry->trigger_time_ms) : std::nullopt,
+       .completion_time = entry && entry->completion_time_ms ? *entry->completion_time_ms : now,
+       .size_bytes = entry ? entry->size_bytes : std::nullopt,
+       .recorded_at = now});
 }
 
 // Waits until Flink reports the job globally terminal; returns that state.
@@ -103,7 +105,8 @@ void record_live_checkpoints(const OpsContext& context, const JobTarget& job, fl
 }
 
 Result<StopResult> cancel_run(const OpsContext& context, const JobTarget& job, flink::RestClient& rest,
-                              const store::RunRow& run, const StopOptions& options, const std::string& doing) {
+                              const store::RunRow& run, const StopOptions& options,
+                              const std::string& doing) {
   StopResult result{run.id, *run.flink_job_id, core::StopMode::cancel, std::nullopt, {}, {}};
   if (auto config = rest.checkpoint_config(*run.flink_job_id)) {
     if (!config->enabled) {
@@ -115,12 +118,15 @@ Result<StopResult> cancel_run(const OpsContext& context, const JobTarget& job, f
     }
   }
   record_live_checkpoints(context, job, rest, run);
-  if (auto cancelled = rest.cancel(*run.flink_job_id); !cancelled) return std::unexpected(cancelled.error().within(doing));
+  if (auto cancelled = rest.cancel(*run.flink_job_id); !cancelled)
+    return std::unexpected(cancelled.error().within(doing));
   result.end_state = wait_for_end(context, rest, *run.flink_job_id, options.wait);
   record_live_checkpoints(context, job, rest, run);
   store::Transaction transaction(context.database);
-  if (result.end_state != core::run_state::unknown) store::end_run(context.database, run.id, result.end_state, context.clock.now_ms());
-  record_job_event(context, job, "cancelled", fmt::format("Flink job {} cancelled: {}", run.flink_job_id.value(), result.end_state));
+  if (result.end_state != core::run_state::unknown)
+    store::end_run(context.database, run.id, result.end_state, context.clock.now_ms());
+  record_job_event(context, job, "cancelled",
+                   fmt::format("Flink job {} cancelled: {}", run.flink_job_id.value(), result.end_state));
   transaction.commit();
   return result;
 }
@@ -165,7 +171,8 @@ Result<StopResult> stop_job(const OpsContext& context, const JobTarget& job, con
   // Recorded once the job has ended, when its checkpoint history lists the savepoint with its id.
   record_savepoint(context, job, rest, *run, core::PointKind::stop_savepoint, *location);
   store::Transaction transaction(context.database);
-  if (result.end_state != core::run_state::unknown) store::end_run(context.database, run->id, result.end_state, context.clock.now_ms());
+  if (result.end_state != core::run_state::unknown)
+    store::end_run(context.database, run->id, result.end_state, context.clock.now_ms());
   record_job_event(context, job, "stopped",
                    fmt::format("Flink job {} stopped with savepoint {}", *run->flink_job_id, *location));
   transaction.commit();
@@ -173,7 +180,8 @@ Result<StopResult> stop_job(const OpsContext& context, const JobTarget& job, con
 }
 
 Result<SavepointResult> savepoint_job(const OpsContext& context, const JobTarget& job,
-                                      const std::optional<std::string>& directory, std::chrono::milliseconds wait) {
+                                      const std::optional<std::string>& directory,
+                                      std::chrono::milliseconds wait) {
   const std::string doing = "taking a savepoint of job " + job.name;
   auto lock = lock_job(context, job, wait);
   if (!lock) return std::unexpected(lock.error().within(doing));

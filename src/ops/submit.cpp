@@ -12,7 +12,8 @@ namespace {
 
 class RestSubmitter final : public Submitter {
 public:
-  RestSubmitter(const OpsContext& context, std::string rest_url) : context_(context), rest_url_(std::move(rest_url)) {}
+  RestSubmitter(const OpsContext& context, std::string rest_url)
+      : context_(context), rest_url_(std::move(rest_url)) {}
 
   Result<Submission> submit(const JobTarget& job, const store::ReleaseRow& release,
                             const flink::RunRequest& run) override {
@@ -33,7 +34,8 @@ public:
   }
 
 private:
-  Result<std::string> upload_or_reuse(flink::RestClient& rest, const store::ReleaseRow& release, bool& reused) {
+  Result<std::string> upload_or_reuse(flink::RestClient& rest, const store::ReleaseRow& release,
+                                      bool& reused) {
     if (release.flink_jar_id) {
       auto jars = rest.jars();
       const auto listed = [&](const flink::UploadedJar& jar) { return jar.id == *release.flink_jar_id; };

@@ -25,11 +25,13 @@ Error local_failure(const std::string& doing, const std::string& path, int error
 
 class LocalStorage final : public StateStorage {
 public:
-  bool can_read(std::string_view uri) const override { return core::local_path_of(std::string(uri)).has_value(); }
+  bool can_read(std::string_view uri) const override {
+    return core::local_path_of(std::string(uri)).has_value();
+  }
 
   Result<std::optional<Stat>> stat(const std::string& uri) override {
     const auto path = local(uri);
-    struct stat info {};
+    struct stat info{};
     if (::stat(path.c_str(), &info) != 0) {
       if (is_absence(errno)) return std::optional<Stat>();
       return std::unexpected(local_failure("looking at " + uri, path, errno));
@@ -37,7 +39,8 @@ public:
     Stat result;
     result.directory = S_ISDIR(info.st_mode);
     result.readable = ::access(path.c_str(), R_OK) == 0;
-    result.modified_ms = static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000 + info.st_mtim.tv_nsec / 1'000'000;
+    result.modified_ms =
+        static_cast<std::int64_t>(info.st_mtim.tv_sec) * 1000 + info.st_mtim.tv_nsec / 1'000'000;
     result.size_bytes = static_cast<std::int64_t>(info.st_size);
     return std::optional<Stat>(result);
   }
@@ -86,11 +89,14 @@ private:
 
 class StorageRouter final : public StateStorage {
 public:
-  explicit StorageRouter(std::vector<std::unique_ptr<StateStorage>> storages) : storages_(std::move(storages)) {}
+  explicit StorageRouter(std::vector<std::unique_ptr<StateStorage>> storages)
+      : storages_(std::move(storages)) {}
 
   bool can_read(std::string_view uri) const override { return find(uri) != nullptr; }
   Result<std::optional<Stat>> stat(const std::string& uri) override { return route(uri).stat(uri); }
-  Result<Listing> list(const std::string& uri, std::size_t limit) override { return route(uri).list(uri, limit); }
+  Result<Listing> list(const std::string& uri, std::size_t limit) override {
+    return route(uri).list(uri, limit);
+  }
   Result<std::string> read_small(const std::string& uri, std::size_t max_bytes) override {
     return route(uri).read_small(uri, max_bytes);
   }

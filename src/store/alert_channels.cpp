@@ -13,8 +13,8 @@ AlertChannelRow read_row(const Statement& row) {
 }
 } // namespace
 
-UpsertOutcome upsert_alert_channel(Database& database, const std::string& name, const core::AlertChannelSpec& spec,
-                                   std::int64_t now_ms) {
+UpsertOutcome upsert_alert_channel(Database& database, const std::string& name,
+                                   const core::AlertChannelSpec& spec, std::int64_t now_ms) {
   const std::string json = core::to_json(spec).dump();
   const std::string type(core::to_string(spec.type));
   if (auto existing = find_alert_channel(database, name)) {
@@ -24,7 +24,8 @@ UpsertOutcome upsert_alert_channel(Database& database, const std::string& name, 
         .run();
     return UpsertOutcome::configured;
   }
-  database.prepare("INSERT INTO alert_channels (name, type, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
+  database
+      .prepare("INSERT INTO alert_channels (name, type, spec, created_at, updated_at) VALUES (?, ?, ?, ?, ?)")
       .bind_all(name, type, json, now_ms, now_ms)
       .run();
   return UpsertOutcome::created;

@@ -51,8 +51,8 @@ BuildRow start_build(Database& database, const NewBuild& build, const std::files
   database
       .prepare("INSERT INTO builds (project_id, status, ref, command, started_at, log_path, host, pid) "
                "VALUES (?, 'building', ?, ?, ?, '', ?, ?)")
-      .bind_all(build.project_id, build.ref, nlohmann::json(build.command).dump(), build.started_at, build.host,
-                build.pid)
+      .bind_all(build.project_id, build.ref, nlohmann::json(build.command).dump(), build.started_at,
+                build.host, build.pid)
       .run();
   const std::int64_t id = database.last_insert_rowid();
   const std::string log_path = (log_dir / (std::to_string(id) + ".log")).string();
@@ -89,8 +89,8 @@ void finish_build(Database& database, std::int64_t build_id, const BuildEnding& 
   database
       .prepare("UPDATE builds SET status = ?, finished_at = ?, exit_code = ?, artifact_path = ?, "
                "artifact_sha256 = ?, artifact_size = ?, error = ? WHERE id = ?")
-      .bind_all(std::string(core::to_string(ending.status)), ending.finished_at, ending.exit_code, path, sha256,
-                size, ending.error, build_id)
+      .bind_all(std::string(core::to_string(ending.status)), ending.finished_at, ending.exit_code, path,
+                sha256, size, ending.error, build_id)
       .run();
 }
 

@@ -36,7 +36,8 @@ UpsertOutcome upsert_cluster(Database& database, std::int64_t environment_id, co
   return UpsertOutcome::created;
 }
 
-std::optional<ClusterRow> find_cluster(Database& database, const std::string& environment, const std::string& name) {
+std::optional<ClusterRow> find_cluster(Database& database, const std::string& environment,
+                                       const std::string& name) {
   auto row = database.prepare(std::string(select_clusters) + "WHERE e.name = ? AND c.name = ?");
   row.bind_all(environment, name);
   if (!row.step()) return std::nullopt;
@@ -44,7 +45,8 @@ std::optional<ClusterRow> find_cluster(Database& database, const std::string& en
 }
 
 std::vector<ClusterRow> list_clusters(Database& database, const std::string& environment) {
-  auto row = database.prepare(std::string(select_clusters) + "WHERE ? = '' OR e.name = ? ORDER BY e.name, c.name");
+  auto row =
+      database.prepare(std::string(select_clusters) + "WHERE ? = '' OR e.name = ? ORDER BY e.name, c.name");
   row.bind_all(environment, environment);
   std::vector<ClusterRow> rows;
   while (row.step()) rows.push_back(read_row(row));
@@ -53,7 +55,8 @@ std::vector<ClusterRow> list_clusters(Database& database, const std::string& env
 
 bool remove_cluster(Database& database, const std::string& environment, const std::string& name) {
   database
-      .prepare("DELETE FROM clusters WHERE name = ? AND environment_id = (SELECT id FROM environments WHERE name = ?)")
+      .prepare("DELETE FROM clusters WHERE name = ? AND environment_id = (SELECT id FROM environments WHERE "
+               "name = ?)")
       .bind_all(name, environment)
       .run();
   return database.changes() > 0;

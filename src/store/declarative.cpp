@@ -35,25 +35,33 @@ core::ObjectSet load_objects(Database& database) {
   using core::ObjectKind;
   core::ObjectSet objects;
   for (const auto& environment : list_environments(database)) {
-    add(objects, Manifest{.kind = ObjectKind::environment, .name = environment.name,
+    add(objects, Manifest{.kind = ObjectKind::environment,
+                          .name = environment.name,
                           .spec = environment_spec(database, environment.id)});
   }
   for (auto& flink : list_flinks(database)) {
     add(objects, Manifest{.kind = ObjectKind::flink, .name = flink.name, .spec = std::move(flink.spec)});
   }
   for (auto& project : list_projects(database)) {
-    add(objects, Manifest{.kind = ObjectKind::project, .name = project.name, .spec = std::move(project.spec)});
+    add(objects,
+        Manifest{.kind = ObjectKind::project, .name = project.name, .spec = std::move(project.spec)});
   }
   for (auto& channel : list_alert_channels(database)) {
-    add(objects, Manifest{.kind = ObjectKind::alert_channel, .name = channel.name, .spec = std::move(channel.spec)});
+    add(objects,
+        Manifest{.kind = ObjectKind::alert_channel, .name = channel.name, .spec = std::move(channel.spec)});
   }
   for (auto& cluster : list_clusters(database)) {
-    add(objects, Manifest{.kind = ObjectKind::cluster, .name = cluster.name, .environment = cluster.environment,
+    add(objects, Manifest{.kind = ObjectKind::cluster,
+                          .name = cluster.name,
+                          .environment = cluster.environment,
                           .spec = std::move(cluster.spec)});
   }
   for (auto& job : list_jobs(database)) {
-    add(objects, Manifest{.kind = ObjectKind::job, .name = job.name, .environment = job.environment,
-                          .job_metadata = std::move(job.metadata), .spec = std::move(job.spec)});
+    add(objects, Manifest{.kind = ObjectKind::job,
+                          .name = job.name,
+                          .environment = job.environment,
+                          .job_metadata = std::move(job.metadata),
+                          .spec = std::move(job.spec)});
   }
   return objects;
 }
@@ -82,11 +90,13 @@ void write_plan(Database& database, const core::ApplyPlan& plan, const Actor& ac
       upsert_project(database, manifest.name, std::get<core::ProjectSpec>(manifest.spec), actor.now_ms);
       break;
     case ObjectKind::alert_channel:
-      upsert_alert_channel(database, manifest.name, std::get<core::AlertChannelSpec>(manifest.spec), actor.now_ms);
+      upsert_alert_channel(database, manifest.name, std::get<core::AlertChannelSpec>(manifest.spec),
+                           actor.now_ms);
       break;
     case ObjectKind::cluster: {
       const auto environment = ensure_environment(database, manifest.environment, actor.now_ms).first;
-      upsert_cluster(database, environment, manifest.name, std::get<core::ClusterSpec>(manifest.spec), actor.now_ms);
+      upsert_cluster(database, environment, manifest.name, std::get<core::ClusterSpec>(manifest.spec),
+                     actor.now_ms);
       break;
     }
     case ObjectKind::job: {
@@ -97,8 +107,9 @@ void write_plan(Database& database, const core::ApplyPlan& plan, const Actor& ac
       break;
     }
     }
-    const std::string subject =
-        manifest.environment.empty() ? manifest.name : fmt::format("{}/{}", manifest.environment, manifest.name);
+    const std::string subject = manifest.environment.empty()
+                                    ? manifest.name
+                                    : fmt::format("{}/{}", manifest.environment, manifest.name);
     record_event(database, {.time_ms = actor.now_ms,
                             .job_id = job_id,
                             .subject_kind = std::string(core::kind_noun(manifest.kind)),

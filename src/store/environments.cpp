@@ -52,7 +52,8 @@ std::vector<std::string> environment_names(Database& database) {
   return names;
 }
 
-std::pair<std::int64_t, bool> ensure_environment(Database& database, const std::string& name, std::int64_t now_ms) {
+std::pair<std::int64_t, bool> ensure_environment(Database& database, const std::string& name,
+                                                 std::int64_t now_ms) {
   auto existing = database.prepare("SELECT id FROM environments WHERE name = ?");
   existing.bind(1, name);
   if (existing.step()) return {existing.int64(0), false};
@@ -76,24 +77,28 @@ Result<void> delete_environment(Database& database, const std::string& name) {
                 near ? fmt::format("did you mean {}?", *near) : "see `sp env list`");
   }
   if (environment->clusters + environment->jobs > 0) {
-    return fail(ErrorKind::refused, doing,
-                fmt::format("it still holds {} cluster(s) and {} job(s)", environment->clusters, environment->jobs),
-                "remove them first; sp never deletes jobs as a side effect");
+    return fail(
+        ErrorKind::refused, doing,
+        fmt::format("it still holds {} cluster(s) and {} job(s)", environment->clusters, environment->jobs),
+        "remove them first; sp never deletes jobs as a side effect");
   }
-  database.prepare("DELETE FROM environments WHERE id = ?").bind(1, environment->id).run(); // variables cascade
+  database.prepare("DELETE FROM environments WHERE id = ?")
+      .bind(1, environment->id)
+      .run(); // variables cascade
   return {};
 }
 
 std::vector<VariableRow> list_variables(Database& database, std::int64_t environment_id) {
-  auto row = database.prepare(
-      "SELECT name, value, secret, description, updated_at FROM variables WHERE environment_id = ? ORDER BY name");
+  auto row = database.prepare("SELECT name, value, secret, description, updated_at FROM variables WHERE "
+                              "environment_id = ? ORDER BY name");
   row.bind(1, environment_id);
   std::vector<VariableRow> rows;
   while (row.step()) rows.push_back(read_variable(row));
   return rows;
 }
 
-std::optional<VariableRow> find_variable(Database& database, std::int64_t environment_id, const std::string& name) {
+std::optional<VariableRow> find_variable(Database& database, std::int64_t environment_id,
+                                         const std::string& name) {
   auto row = database.prepare("SELECT name, value, secret, description, updated_at FROM variables "
                               "WHERE environment_id = ? AND name = ?");
   row.bind_all(environment_id, name);
@@ -112,12 +117,16 @@ UpsertOutcome set_variable(Database& database, std::int64_t environment_id, cons
                "updated_at = excluded.updated_at")
       .bind_all(environment_id, name, spec.value, spec.secret, spec.description, now_ms)
       .run();
-  database.prepare("UPDATE environments SET updated_at = ? WHERE id = ?").bind_all(now_ms, environment_id).run();
+  database.prepare("UPDATE environments SET updated_at = ? WHERE id = ?")
+      .bind_all(now_ms, environment_id)
+      .run();
   return existing ? UpsertOutcome::configured : UpsertOutcome::created;
 }
 
 bool unset_variable(Database& database, std::int64_t environment_id, const std::string& name) {
-  database.prepare("DELETE FROM variables WHERE environment_id = ? AND name = ?").bind_all(environment_id, name).run();
+  database.prepare("DELETE FROM variables WHERE environment_id = ? AND name = ?")
+      .bind_all(environment_id, name)
+      .run();
   return database.changes() > 0;
 }
 
@@ -126,12 +135,14 @@ void replace_variables(Database& database, std::int64_t environment_id, const co
   for (const auto& row : list_variables(database, environment_id)) {
     if (!spec.variables.contains(row.name)) unset_variable(database, environment_id, row.name);
   }
-  for (const auto& [name, variable] : spec.variables) set_variable(database, environment_id, name, variable, now_ms);
+  for (const auto& [name, variable] : spec.variables)
+    set_variable(database, environment_id, name, variable, now_ms);
 }
 
 core::EnvironmentSpec environment_spec(Database& database, std::int64_t environment_id) {
   core::EnvironmentSpec spec;
-  for (auto& row : list_variables(database, environment_id)) spec.variables.emplace(row.name, std::move(row.spec));
+  for (auto& row : list_variables(database, environment_id))
+    spec.variables.emplace(row.name, std::move(row.spec));
   return spec;
 }
 

@@ -22,8 +22,8 @@ std::map<std::int64_t, JobSummary> job_summaries(Database& database) {
     summary.release_id = releases.int64(1);
     summary.release_fingerprint = releases.text(2);
   }
-  auto points = database.prepare(
-      "SELECT job_id, MAX(completion_time) FROM restore_points WHERE valid = 1 AND disposed = 0 GROUP BY job_id");
+  auto points = database.prepare("SELECT job_id, MAX(completion_time) FROM restore_points WHERE valid = 1 "
+                                 "AND disposed = 0 GROUP BY job_id");
   while (points.step()) summaries[points.int64(0)].newest_point_ms = points.int64(1);
   return summaries;
 }

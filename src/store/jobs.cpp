@@ -14,7 +14,8 @@ JobRow read_row(const Statement& row) {
   if (!metadata) throw metadata.error().within(doing);
   auto spec = core::job_spec_from_json(nlohmann::json::parse(row.text(4)));
   if (!spec) throw spec.error().within(doing);
-  return {row.int64(0), row.text(1), row.text(2), std::move(*metadata), std::move(*spec), row.int64(5), row.int64(6)};
+  return {row.int64(0),     row.text(1),  row.text(2), std::move(*metadata),
+          std::move(*spec), row.int64(5), row.int64(6)};
 }
 } // namespace
 
@@ -23,11 +24,13 @@ std::pair<UpsertOutcome, std::int64_t> upsert_job(Database& database, std::int64
                                                   const core::JobSpec& spec, std::int64_t now_ms) {
   const std::string spec_json = core::to_json(spec).dump();
   const std::string metadata_json = core::to_json(metadata).dump();
-  auto existing = database.prepare("SELECT id, metadata, spec FROM jobs WHERE environment_id = ? AND name = ?");
+  auto existing =
+      database.prepare("SELECT id, metadata, spec FROM jobs WHERE environment_id = ? AND name = ?");
   existing.bind_all(environment_id, name);
   if (existing.step()) {
     const std::int64_t id = existing.int64(0);
-    if (existing.text(1) == metadata_json && existing.text(2) == spec_json) return {UpsertOutcome::unchanged, id};
+    if (existing.text(1) == metadata_json && existing.text(2) == spec_json)
+      return {UpsertOutcome::unchanged, id};
     database.prepare("UPDATE jobs SET cluster = ?, metadata = ?, spec = ?, updated_at = ? WHERE id = ?")
         .bind_all(spec.cluster, metadata_json, spec_json, now_ms, id)
         .run();
@@ -49,8 +52,9 @@ std::optional<JobRow> find_job(Database& database, const std::string& environmen
 }
 
 std::vector<JobHeader> list_job_headers(Database& database, const std::string& environment) {
-  auto row = database.prepare("SELECT j.id, e.name, j.name, j.cluster FROM jobs j JOIN environments e ON e.id = "
-                              "j.environment_id WHERE ? = '' OR e.name = ? ORDER BY e.name, j.name");
+  auto row =
+      database.prepare("SELECT j.id, e.name, j.name, j.cluster FROM jobs j JOIN environments e ON e.id = "
+                       "j.environment_id WHERE ? = '' OR e.name = ? ORDER BY e.name, j.name");
   row.bind_all(environment, environment);
   std::vector<JobHeader> headers;
   while (row.step()) headers.push_back({row.int64(0), row.text(1), row.text(2), row.text(3)});
@@ -58,7 +62,8 @@ std::vector<JobHeader> list_job_headers(Database& database, const std::string& e
 }
 
 std::vector<JobRow> list_jobs(Database& database, const std::string& environment) {
-  auto row = database.prepare(std::string(select_jobs) + "WHERE ? = '' OR e.name = ? ORDER BY e.name, j.name");
+  auto row =
+      database.prepare(std::string(select_jobs) + "WHERE ? = '' OR e.name = ? ORDER BY e.name, j.name");
   row.bind_all(environment, environment);
   std::vector<JobRow> rows;
   while (row.step()) rows.push_back(read_row(row));

@@ -25,23 +25,28 @@ Result<std::optional<core::LockState>> acquire_lock(Database& database, const st
     // Ours already (a renewal): keep the original acquisition time.
   } else {
     switch (core::judge_lock(existing, holder.host, times.now_ms, pid_alive)) {
-    case core::LockVerdict::free: break;
+    case core::LockVerdict::free:
+      break;
     case core::LockVerdict::expired:
-    case core::LockVerdict::holder_dead: taken_over = existing; break;
+    case core::LockVerdict::holder_dead:
+      taken_over = existing;
+      break;
     case core::LockVerdict::held:
       return fail(ErrorKind::refused, "taking lock " + name,
-                  fmt::format("held by {}@{} (pid {}) since {}, until {} at the latest", existing->holder.owner,
-                              existing->holder.host, existing->holder.pid,
-                              util::format_utc(existing->acquired_at), util::format_utc(existing->expires_at)),
+                  fmt::format("held by {}@{} (pid {}) since {}, until {} at the latest",
+                              existing->holder.owner, existing->holder.host, existing->holder.pid,
+                              util::format_utc(existing->acquired_at),
+                              util::format_utc(existing->expires_at)),
                   "wait for that operation to finish; a lock whose process died is taken over automatically");
     }
   }
   database
-      .prepare("INSERT INTO locks (name, owner, host, pid, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) "
-               "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, host = excluded.host, "
-               "pid = excluded.pid, expires_at = excluded.expires_at, "
-               "acquired_at = CASE WHEN locks.owner = excluded.owner AND locks.host = excluded.host AND "
-               "locks.pid = excluded.pid THEN locks.acquired_at ELSE excluded.acquired_at END")
+      .prepare(
+          "INSERT INTO locks (name, owner, host, pid, acquired_at, expires_at) VALUES (?, ?, ?, ?, ?, ?) "
+          "ON CONFLICT (name) DO UPDATE SET owner = excluded.owner, host = excluded.host, "
+          "pid = excluded.pid, expires_at = excluded.expires_at, "
+          "acquired_at = CASE WHEN locks.owner = excluded.owner AND locks.host = excluded.host AND "
+          "locks.pid = excluded.pid THEN locks.acquired_at ELSE excluded.acquired_at END")
       .bind_all(name, holder.owner, holder.host, holder.pid, times.now_ms, times.expires_at_ms)
       .run();
   transaction.commit();

@@ -4,11 +4,12 @@ namespace sp::store {
 
 namespace {
 
-constexpr const char* release_columns = "SELECT id, job_id, build_id, artifact_path, artifact_sha256, rendered, "
-                                        "fingerprint, flink_jar_id, created_at FROM releases ";
+constexpr const char* release_columns =
+    "SELECT id, job_id, build_id, artifact_path, artifact_sha256, rendered, "
+    "fingerprint, flink_jar_id, created_at FROM releases ";
 
 ReleaseRow read_release(const Statement& row) {
-  return {row.int64(0), row.int64(1), row.optional_int64(2), row.text(3),          row.text(4),
+  return {row.int64(0), row.int64(1), row.optional_int64(2), row.text(3), row.text(4),
           row.text(5),  row.text(6),  row.optional_text(7),  row.int64(8)};
 }
 
@@ -16,16 +17,18 @@ ReleaseRow read_release(const Statement& row) {
 
 std::int64_t insert_release(Database& database, const ReleaseRow& release) {
   database
-      .prepare("INSERT INTO releases (job_id, build_id, artifact_path, artifact_sha256, rendered, fingerprint, "
-               "flink_jar_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(release.job_id, release.build_id, release.artifact_path, release.artifact_sha256, release.rendered,
-                release.fingerprint, release.flink_jar_id, release.created_at)
+      .prepare(
+          "INSERT INTO releases (job_id, build_id, artifact_path, artifact_sha256, rendered, fingerprint, "
+          "flink_jar_id, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)")
+      .bind_all(release.job_id, release.build_id, release.artifact_path, release.artifact_sha256,
+                release.rendered, release.fingerprint, release.flink_jar_id, release.created_at)
       .run();
   return database.last_insert_rowid();
 }
 
 std::optional<ReleaseRow> latest_release(Database& database, std::int64_t job_id) {
-  auto statement = database.prepare(std::string(release_columns) + "WHERE job_id = ? ORDER BY id DESC LIMIT 1");
+  auto statement =
+      database.prepare(std::string(release_columns) + "WHERE job_id = ? ORDER BY id DESC LIMIT 1");
   statement.bind(1, job_id);
   if (!statement.step()) return std::nullopt;
   return read_release(statement);

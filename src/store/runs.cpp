@@ -4,9 +4,10 @@ namespace sp::store {
 
 namespace {
 
-constexpr const char* run_columns =
-    "SELECT id, job_id, release_id, flink_job_id, application_id, rest_url, state, adopted, restore_point_id, "
-    "restore_path, restore_verified, started_at, ended_at, end_state, poll_failures, checkpoint_dir FROM runs ";
+constexpr const char* run_columns = "SELECT id, job_id, release_id, flink_job_id, application_id, rest_url, "
+                                    "state, adopted, restore_point_id, "
+                                    "restore_path, restore_verified, started_at, ended_at, end_state, "
+                                    "poll_failures, checkpoint_dir FROM runs ";
 
 RunRow read_run(const Statement& row) {
   RunRow run;
@@ -39,8 +40,10 @@ std::vector<RunRow> read_runs(Statement& statement) {
 
 std::int64_t insert_run(Database& database, const NewRun& run) {
   database
-      .prepare("INSERT INTO runs (job_id, release_id, flink_job_id, application_id, rest_url, state, adopted, "
-               "restore_point_id, restore_path, started_at, checkpoint_dir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+      .prepare(
+          "INSERT INTO runs (job_id, release_id, flink_job_id, application_id, rest_url, state, adopted, "
+          "restore_point_id, restore_path, started_at, checkpoint_dir) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, "
+          "?)")
       .bind_all(run.job_id, run.release_id, run.flink_job_id, run.application_id, run.rest_url, run.state,
                 run.adopted, run.restore_point_id, run.restore_path, run.started_at, run.checkpoint_dir)
       .run();
@@ -67,15 +70,18 @@ std::vector<RunRow> runs_of_job(Database& database, std::int64_t job_id) {
   return read_runs(statement);
 }
 
-std::optional<RunRow> find_run_by_flink_id(Database& database, std::int64_t job_id, const std::string& flink_job_id) {
-  auto statement = database.prepare(std::string(run_columns) + "WHERE job_id = ? AND flink_job_id = ? LIMIT 1");
+std::optional<RunRow> find_run_by_flink_id(Database& database, std::int64_t job_id,
+                                           const std::string& flink_job_id) {
+  auto statement =
+      database.prepare(std::string(run_columns) + "WHERE job_id = ? AND flink_job_id = ? LIMIT 1");
   statement.bind_all(job_id, flink_job_id);
   if (!statement.step()) return std::nullopt;
   return read_run(statement);
 }
 
 std::vector<RunRow> live_runs(Database& database) {
-  auto statement = database.prepare(std::string(run_columns) + "WHERE ended_at IS NULL ORDER BY rest_url, id");
+  auto statement =
+      database.prepare(std::string(run_columns) + "WHERE ended_at IS NULL ORDER BY rest_url, id");
   return read_runs(statement);
 }
 
@@ -117,7 +123,8 @@ RecordedPoint record_restore_point(Database& database, const NewRestorePoint& po
   // The same location is the same point, however it was reported: a
   // stop-savepoint recorded by `stop` and later seen as the run's latest
   // savepoint stays one point (and keeps the kind it was recorded with).
-  auto by_path = database.prepare("SELECT id, flink_checkpoint_id FROM restore_points WHERE job_id = ? AND path = ?");
+  auto by_path =
+      database.prepare("SELECT id, flink_checkpoint_id FROM restore_points WHERE job_id = ? AND path = ?");
   by_path.bind_all(point.job_id, point.path);
   if (by_path.step()) {
     const auto id = by_path.int64(0);
@@ -129,23 +136,26 @@ RecordedPoint record_restore_point(Database& database, const NewRestorePoint& po
     return {id, false};
   }
   if (point.run_id && point.flink_checkpoint_id) {
-    auto existing = database.prepare("SELECT id FROM restore_points WHERE run_id = ? AND flink_checkpoint_id = ?");
+    auto existing =
+        database.prepare("SELECT id FROM restore_points WHERE run_id = ? AND flink_checkpoint_id = ?");
     existing.bind_all(*point.run_id, *point.flink_checkpoint_id);
     if (existing.step()) return {existing.int64(0), false};
   }
   database
       .prepare("INSERT INTO restore_points (job_id, run_id, kind, flink_checkpoint_id, path, trigger_time, "
                "completion_time, size_bytes, recorded_at, source) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
-      .bind_all(point.job_id, point.run_id, core::to_string(point.kind), point.flink_checkpoint_id, point.path,
-                point.trigger_time, point.completion_time, point.size_bytes, point.recorded_at, point.source)
+      .bind_all(point.job_id, point.run_id, core::to_string(point.kind), point.flink_checkpoint_id,
+                point.path, point.trigger_time, point.completion_time, point.size_bytes, point.recorded_at,
+                point.source)
       .run();
   return {database.last_insert_rowid(), true};
 }
 
 std::vector<core::KnownPoint> restore_points_of_job(Database& database, std::int64_t job_id) {
-  auto statement = database.prepare(
-      "SELECT id, kind, flink_checkpoint_id, run_id, path, completion_time, valid, disposed, invalid_reason, source "
-      "FROM restore_points WHERE job_id = ? ORDER BY completion_time DESC, id DESC");
+  auto statement =
+      database.prepare("SELECT id, kind, flink_checkpoint_id, run_id, path, completion_time, valid, "
+                       "disposed, invalid_reason, source "
+                       "FROM restore_points WHERE job_id = ? ORDER BY completion_time DESC, id DESC");
   statement.bind(1, job_id);
   std::vector<core::KnownPoint> points;
   while (statement.step()) {

@@ -47,11 +47,11 @@ Result<void> check_compatible(Database& database, const HomeLayout& home) {
                                     "the file was left untouched"));
   }
   if (version > latest_schema_version()) {
-    return std::unexpected(refusing(
-        home,
-        "it was written by a newer sp (schema version " + std::to_string(version) +
-            ", this sp knows up to " + std::to_string(latest_schema_version()) + ")",
-        "upgrade sp; the file was left untouched"));
+    return std::unexpected(refusing(home,
+                                    "it was written by a newer sp (schema version " +
+                                        std::to_string(version) + ", this sp knows up to " +
+                                        std::to_string(latest_schema_version()) + ")",
+                                    "upgrade sp; the file was left untouched"));
   }
   return {};
 }
@@ -83,8 +83,8 @@ Result<Database> open_store(const HomeLayout& home, OpenMode mode) {
   if (!exists) {
     if (auto made = ensure_home(home); !made) return std::unexpected(made.error());
   }
-  auto database = Database::open(home.database(), exists ? Database::Access::read_write
-                                                         : Database::Access::create);
+  auto database =
+      Database::open(home.database(), exists ? Database::Access::read_write : Database::Access::create);
   if (!database) return database;
   // Wait for other writers (watch, another CLI) instead of failing with
   // "database is locked"; 30 s is far longer than any sp transaction.
@@ -105,7 +105,8 @@ Result<Database> open_store(const HomeLayout& home, OpenMode mode) {
 
 Result<Database> open_store_read_only(const HomeLayout& home, int busy_ms) {
   if (!database_exists(home)) {
-    return fail(ErrorKind::not_found, "opening database " + home.database().string(), "there is no sp database here");
+    return fail(ErrorKind::not_found, "opening database " + home.database().string(),
+                "there is no sp database here");
   }
   // Read-write without create, then query_only: SQLite refuses any change on
   // this connection, and a missing file is an error rather than a new database.
@@ -117,7 +118,8 @@ Result<Database> open_store_read_only(const HomeLayout& home, int busy_ms) {
   } catch (const Error& error) {
     return std::unexpected(error);
   }
-  if (auto compatible = check_compatible(*database, home); !compatible) return std::unexpected(compatible.error());
+  if (auto compatible = check_compatible(*database, home); !compatible)
+    return std::unexpected(compatible.error());
   return database;
 }
 

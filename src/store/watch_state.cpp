@@ -61,7 +61,8 @@ std::unordered_map<std::int64_t, RecordedIds> recorded_point_ids(Database& datab
     GROUP BY p.run_id)sql");
   std::unordered_map<std::int64_t, RecordedIds> ids;
   while (statement.step()) {
-    ids[statement.int64(0)] = {statement.optional_int64(1).value_or(-1), statement.optional_int64(2).value_or(-1)};
+    ids[statement.int64(0)] = {statement.optional_int64(1).value_or(-1),
+                               statement.optional_int64(2).value_or(-1)};
   }
   return ids;
 }
@@ -74,7 +75,8 @@ CycleWriter::CycleWriter(Database& database)
       // The partial unique index on (run_id, flink_checkpoint_id) makes a
       // second report of the same checkpoint of the same run a no-op.
       insert_checkpoint_(database.prepare(
-          "INSERT OR IGNORE INTO restore_points (job_id, run_id, kind, flink_checkpoint_id, path, trigger_time, "
+          "INSERT OR IGNORE INTO restore_points (job_id, run_id, kind, flink_checkpoint_id, path, "
+          "trigger_time, "
           "completion_time, size_bytes, recorded_at) VALUES (?, ?, 'checkpoint', ?, ?, ?, ?, ?, ?)")) {}
 
 void CycleWriter::update_run(std::int64_t run_id, const core::RunMemory& memory) {
@@ -95,7 +97,8 @@ bool CycleWriter::record_checkpoint(const NewRestorePoint& point) {
 }
 
 int auto_restarts_since(Database& database, std::int64_t job_id, std::int64_t since_ms) {
-  auto statement = database.prepare("SELECT count(*) FROM events WHERE job_id = ? AND time >= ? AND kind IN (?, ?)");
+  auto statement =
+      database.prepare("SELECT count(*) FROM events WHERE job_id = ? AND time >= ? AND kind IN (?, ?)");
   statement.bind_all(job_id, since_ms, auto_restart_event, auto_restart_failed_event);
   statement.step();
   return static_cast<int>(statement.int64(0));
@@ -131,21 +134,22 @@ std::vector<JobLatestRun> latest_run_per_job(Database& database, const std::stri
 
 void write_watch_status(Database& database, const WatchStatus& status) {
   database
-      .prepare("INSERT INTO watch_status (id, host, pid, interval_ms, last_cycle_at, cycle_ms, requests, errors, "
-               "cycles) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET host = excluded.host, "
-               "pid = excluded.pid, interval_ms = excluded.interval_ms, last_cycle_at = excluded.last_cycle_at, "
-               "cycle_ms = excluded.cycle_ms, requests = excluded.requests, errors = excluded.errors, "
-               "cycles = excluded.cycles")
-      .bind_all(status.host, status.pid, status.interval_ms, status.last_cycle_at, status.cycle_ms, status.requests,
-                status.errors, status.cycles)
+      .prepare(
+          "INSERT INTO watch_status (id, host, pid, interval_ms, last_cycle_at, cycle_ms, requests, errors, "
+          "cycles) VALUES (1, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO UPDATE SET host = excluded.host, "
+          "pid = excluded.pid, interval_ms = excluded.interval_ms, last_cycle_at = excluded.last_cycle_at, "
+          "cycle_ms = excluded.cycle_ms, requests = excluded.requests, errors = excluded.errors, "
+          "cycles = excluded.cycles")
+      .bind_all(status.host, status.pid, status.interval_ms, status.last_cycle_at, status.cycle_ms,
+                status.requests, status.errors, status.cycles)
       .run();
 }
 
 std::optional<WatchStatus> read_watch_status(Database& database) {
-  auto statement = database.prepare(
-      "SELECT host, pid, interval_ms, last_cycle_at, cycle_ms, requests, errors, cycles FROM watch_status WHERE id = 1");
+  auto statement = database.prepare("SELECT host, pid, interval_ms, last_cycle_at, cycle_ms, requests, "
+                                    "errors, cycles FROM watch_status WHERE id = 1");
   if (!statement.step()) return std::nullopt;
-  return WatchStatus{statement.text(0),   statement.int64(1), statement.int64(2), statement.int64(3),
+  return WatchStatus{statement.text(0),  statement.int64(1), statement.int64(2), statement.int64(3),
                      statement.int64(4), statement.int64(5), statement.int64(6), statement.int64(7)};
 }
 

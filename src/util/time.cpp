@@ -17,7 +17,8 @@ struct Unit {
 };
 
 // Longest suffix first so that "ms" is not read as "m" followed by junk.
-constexpr std::array<Unit, 5> units{{{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
+constexpr std::array<Unit, 5> units{
+    {{"ms", 1}, {"s", 1000}, {"m", 60'000}, {"h", 3'600'000}, {"d", 86'400'000}}};
 
 } // namespace
 

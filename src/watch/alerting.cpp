@@ -39,14 +39,16 @@ DeliveryReport deliver_pending_alerts(const ops::OpsContext& context, int max_at
     std::string error;
     auto channel = store::find_alert_channel(context.database, delivery.channel);
     auto document = nlohmann::json::parse(delivery.document, nullptr, false);
-    auto alert = document.is_discarded() ? Result<core::Alert>(fail(ErrorKind::failure, "reading a queued alert",
-                                                                    "its stored document is not JSON"))
-                                         : core::alert_from_document(document);
+    auto alert = document.is_discarded()
+                     ? Result<core::Alert>(fail(ErrorKind::failure, "reading a queued alert",
+                                                "its stored document is not JSON"))
+                     : core::alert_from_document(document);
     if (!channel) {
       error = "alert channel " + delivery.channel + " no longer exists";
     } else if (!alert) {
       error = alert.error().what();
-    } else if (auto delivered = ops::deliver_alert(context, delivery.channel, channel->spec, *alert); !delivered) {
+    } else if (auto delivered = ops::deliver_alert(context, delivery.channel, channel->spec, *alert);
+               !delivered) {
       error = delivered.error().what();
     }
     const bool sent = error.empty();

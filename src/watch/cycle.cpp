@@ -46,8 +46,10 @@ const Watcher::ClusterAccess& Watcher::access_for(const store::WatchedRun& run) 
     access.type = cluster->type;
     access.tls = ops::transport_settings_of(*cluster).tls;
     auto authorization = ops::cluster_authorization(context_, *cluster);
-    if (authorization) access.authorization = std::move(*authorization);
-    else access.error = authorization.error().what();
+    if (authorization)
+      access.authorization = std::move(*authorization);
+    else
+      access.error = authorization.error().what();
   }
   return clusters_.emplace(key, std::move(access)).first->second;
 }
@@ -155,12 +157,13 @@ void Watcher::Cycle::ask_overview(const std::string& url, const std::vector<std:
     return;
   }
   const std::vector<std::size_t>* group = &members; // by_jobmanager_ outlives the transfers
-  const ClusterAccess* cluster = &access;             // clusters_ is a std::map: the entry stays put
+  const ClusterAccess* cluster = &access;           // clusters_ is a std::map: the entry stays put
   watcher_.http_.add(request_to(url + "/jobs/overview", access), access.tls,
                      [this, group, base = url, cluster](Result<net::HttpResponse> answer) {
                        auto body = answer_body(std::move(answer));
-                       auto jobs = body ? flink::parse_jobs_overview(*body)
-                                        : Result<std::vector<flink::JobOverview>>(std::unexpected(body.error()));
+                       auto jobs =
+                           body ? flink::parse_jobs_overview(*body)
+                                : Result<std::vector<flink::JobOverview>>(std::unexpected(body.error()));
                        if (!jobs) {
                          ++report_.errors;
                          for (auto index : *group) sightings_[index].jobmanager_error = jobs.error().why();
@@ -180,7 +183,8 @@ void Watcher::Cycle::ask_overview(const std::string& url, const std::vector<std:
                      });
 }
 
-void Watcher::Cycle::ask_checkpoints(std::size_t index, const std::string& base, const ClusterAccess& access) {
+void Watcher::Cycle::ask_checkpoints(std::size_t index, const std::string& base,
+                                     const ClusterAccess& access) {
   watcher_.http_.add(
       request_to(base + "/jobs/" + *runs_[index].flink_job_id + "/checkpoints", access), access.tls,
       [this, index](Result<net::HttpResponse> answer) {
@@ -200,7 +204,8 @@ void Watcher::Cycle::ask_checkpoints(std::size_t index, const std::string& base,
 void Watcher::Cycle::judge() {
   verdicts_.resize(runs_.size());
   for (std::size_t index = 0; index < runs_.size(); ++index) {
-    if (watched_[index]) verdicts_[index] = judge_run(runs_[index].memory, sightings_[index], settings_.policy, start_);
+    if (watched_[index])
+      verdicts_[index] = judge_run(runs_[index].memory, sightings_[index], settings_.policy, start_);
   }
   ask_causes();
   relocate();
@@ -213,12 +218,13 @@ void Watcher::Cycle::ask_causes() {
     if (!verdicts_[index].failed || verdicts_[index].memory.state != core::run_state::failed) continue;
     const ClusterAccess& access = watcher_.access_for(runs_[index]);
     if (!access.error.empty()) continue;
-    watcher_.http_.add(request_to(runs_[index].rest_url + "/jobs/" + *runs_[index].flink_job_id + "/exceptions", access),
-                       access.tls, [this, index](Result<net::HttpResponse> answer) {
-                         auto body = answer_body(std::move(answer));
-                         if (!body) return;
-                         if (auto cause = flink::parse_root_cause(*body)) causes_[index] = *cause;
-                       });
+    watcher_.http_.add(
+        request_to(runs_[index].rest_url + "/jobs/" + *runs_[index].flink_job_id + "/exceptions", access),
+        access.tls, [this, index](Result<net::HttpResponse> answer) {
+          auto body = answer_body(std::move(answer));
+          if (!body) return;
+          if (auto cause = flink::parse_root_cause(*body)) causes_[index] = *cause;
+        });
   }
   watcher_.http_.run();
 }
@@ -262,10 +268,10 @@ void Watcher::Cycle::write_run(store::CycleWriter& writer, std::size_t index) {
   for (const auto& kind : verdict.alerts) {
     std::optional<std::string> cause;
     if (auto found = causes_.find(index); found != causes_.end()) cause = found->second;
-    const std::string summary =
-        verdict.events.empty() ? fmt::format("{} {}", subject_of(run), kind)
-                               : fmt::format("{} {}: {}", subject_of(run), verdict.memory.state,
-                                             cause ? *cause : verdict.events.back().message);
+    const std::string summary = verdict.events.empty()
+                                    ? fmt::format("{} {}", subject_of(run), kind)
+                                    : fmt::format("{} {}: {}", subject_of(run), verdict.memory.state,
+                                                  cause ? *cause : verdict.events.back().message);
     raise_job_alert(index, kind, cause, summary);
   }
   if (verdict.failed) failed_runs_.push_back(index);
@@ -296,15 +302,16 @@ void Watcher::Cycle::record_points(store::CycleWriter& writer, std::size_t index
   if (stats->latest_savepoint && stats->latest_savepoint->id > recorded.savepoint &&
       stats->latest_savepoint->external_path && stats->latest_savepoint->status == "COMPLETED") {
     const auto& savepoint = *stats->latest_savepoint;
-    auto point = store::record_restore_point(database_, {.job_id = run.job_id,
-                                                         .run_id = run.run_id,
-                                                         .kind = core::PointKind::savepoint,
-                                                         .flink_checkpoint_id = savepoint.id,
-                                                         .path = *savepoint.external_path,
-                                                         .trigger_time = savepoint.trigger_time_ms,
-                                                         .completion_time = savepoint.completion_time_ms.value_or(start_),
-                                                         .size_bytes = savepoint.size_bytes,
-                                                         .recorded_at = start_});
+    auto point = store::record_restore_point(
+        database_, {.job_id = run.job_id,
+                    .run_id = run.run_id,
+                    .kind = core::PointKind::savepoint,
+                    .flink_checkpoint_id = savepoint.id,
+                    .path = *savepoint.external_path,
+                    .trigger_time = savepoint.trigger_time_ms,
+                    .completion_time = savepoint.completion_time_ms.value_or(start_),
+                    .size_bytes = savepoint.size_bytes,
+                    .recorded_at = start_});
     if (point.created) ++report_.new_points;
     recorded.savepoint = savepoint.id;
   }
@@ -322,8 +329,8 @@ void Watcher::Cycle::note(const store::WatchedRun& run, const std::string& kind,
   report_.notes.push_back({subject_of(run), kind, message});
 }
 
-void Watcher::Cycle::raise_job_alert(std::size_t index, const std::string& kind, std::optional<std::string> cause,
-                                     const std::string& summary) {
+void Watcher::Cycle::raise_job_alert(std::size_t index, const std::string& kind,
+                                     std::optional<std::string> cause, const std::string& summary) {
   const auto& run = runs_[index];
   auto job = store::find_job(database_, run.environment, run.job);
   core::Alert alert;
@@ -344,7 +351,8 @@ void Watcher::Cycle::raise_job_alert(std::size_t index, const std::string& kind,
   ++report_.alerts;
 }
 
-void Watcher::Cycle::raise_jobmanager_alerts(const std::string& url, const std::vector<std::size_t>& members) {
+void Watcher::Cycle::raise_jobmanager_alerts(const std::string& url,
+                                             const std::vector<std::size_t>& members) {
   std::vector<std::string> went, back;
   std::set<std::string> channels;
   for (auto index : members) {
@@ -358,7 +366,8 @@ void Watcher::Cycle::raise_jobmanager_alerts(const std::string& url, const std::
   }
   const auto& first = runs_[members.front()];
   const auto& error = sightings_[members.front()].jobmanager_error;
-  for (const auto& [kind, jobs] : {std::pair{"jobmanager-unreachable", went}, std::pair{"jobmanager-recovered", back}}) {
+  for (const auto& [kind, jobs] :
+       {std::pair{"jobmanager-unreachable", went}, std::pair{"jobmanager-recovered", back}}) {
     if (jobs.empty()) continue;
     const bool down = std::string_view(kind) == "jobmanager-unreachable";
     core::Alert alert;
@@ -384,8 +393,8 @@ void Watcher::Cycle::raise_jobmanager_alerts(const std::string& url, const std::
 void Watcher::Cycle::write_status(std::int64_t write_start) {
   for (std::size_t index = 0; index < runs_.size(); ++index) {
     const auto& memory = watched_[index] ? verdicts_[index].memory : runs_[index].memory;
-    report_.run_lines.push_back({runs_[index].environment, runs_[index].job, runs_[index].cluster, memory.state,
-                                 memory.last_checkpoint_at, memory.recent_auto_restarts});
+    report_.run_lines.push_back({runs_[index].environment, runs_[index].job, runs_[index].cluster,
+                                 memory.state, memory.last_checkpoint_at, memory.recent_auto_restarts});
   }
   report_.write_ms = context_.clock.now_ms() - write_start; // before the heartbeat, which carries the total
   report_.duration_ms = context_.clock.now_ms() - start_;

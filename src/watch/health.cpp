@@ -14,16 +14,20 @@ namespace run_state = core::run_state;
 
 std::string_view to_string(Health health) {
   switch (health) {
-  case Health::ok: return "ok";
-  case Health::warning: return "warning";
-  case Health::critical: return "critical";
+  case Health::ok:
+    return "ok";
+  case Health::warning:
+    return "warning";
+  case Health::critical:
+    return "critical";
   }
   return "critical";
 }
 
 namespace {
 
-Finding watcher_finding(const std::optional<store::WatchStatus>& watcher, bool anything_live, std::int64_t now_ms) {
+Finding watcher_finding(const std::optional<store::WatchStatus>& watcher, bool anything_live,
+                        std::int64_t now_ms) {
   if (!watcher) {
     return {anything_live ? Health::warning : Health::ok, "watch",
             "sp watch has not run on this database; nothing checks the running jobs"};
@@ -53,10 +57,12 @@ Finding job_finding(const JobCondition& job) {
     }
     return {Health::ok, subject, fmt::format("stopped ({})", job.state)};
   }
-  if (job.state == run_state::unreachable) return {Health::critical, subject, "its JobManager does not answer"};
+  if (job.state == run_state::unreachable)
+    return {Health::critical, subject, "its JobManager does not answer"};
   if (job.state == run_state::failed) return {Health::critical, subject, std::string(run_state::failed)};
   if (job.state != run_state::running) return {Health::warning, subject, job.state};
-  if (job.checkpoint_health == CheckpointHealth::failing) return {Health::warning, subject, "RUNNING, checkpoints failing"};
+  if (job.checkpoint_health == CheckpointHealth::failing)
+    return {Health::warning, subject, "RUNNING, checkpoints failing"};
   if (job.checkpoint_health == CheckpointHealth::stale) {
     return {Health::warning, subject, "RUNNING, no recent completed checkpoint"};
   }
@@ -65,9 +71,10 @@ Finding job_finding(const JobCondition& job) {
 
 } // namespace
 
-std::vector<Finding> assess(const std::optional<store::WatchStatus>& watcher, const std::vector<JobCondition>& jobs,
-                            std::int64_t now_ms) {
-  const bool anything_live = std::any_of(jobs.begin(), jobs.end(), [](const JobCondition& job) { return job.live; });
+std::vector<Finding> assess(const std::optional<store::WatchStatus>& watcher,
+                            const std::vector<JobCondition>& jobs, std::int64_t now_ms) {
+  const bool anything_live =
+      std::any_of(jobs.begin(), jobs.end(), [](const JobCondition& job) { return job.live; });
   std::vector<Finding> findings{watcher_finding(watcher, anything_live, now_ms)};
   for (const auto& job : jobs) findings.push_back(job_finding(job));
   return findings;

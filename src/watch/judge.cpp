@@ -40,7 +40,8 @@ void judge_state(const RunMemory& before, const flink::JobOverview& job, const W
   auto& memory = verdict.memory;
   if (before.state == run_state::unreachable) {
     verdict.recovered = true;
-    verdict.events.push_back({"recovered", fmt::format("the JobManager answers again; the job is {}", job.state)});
+    verdict.events.push_back(
+        {"recovered", fmt::format("the JobManager answers again; the job is {}", job.state)});
   }
   memory.state = job.state;
   if (job.state != before.state) {
@@ -74,24 +75,27 @@ void judge_missing(const RunMemory& before, const WatchPolicy& policy, RunVerdic
     verdict.failed = true;
     verdict.alerts.emplace_back("job-failed");
     verdict.events.push_back(
-        {"lost", fmt::format("the JobManager answered {} polls without listing the job (restarted without high "
-                             "availability?); was {}",
-                             memory.missing_polls, before.state)});
+        {"lost",
+         fmt::format("the JobManager answered {} polls without listing the job (restarted without high "
+                     "availability?); was {}",
+                     memory.missing_polls, before.state)});
   }
 }
 
-void judge_checkpoints(const RunMemory& before, const flink::CheckpointStats& stats, const WatchPolicy& policy,
-                       std::int64_t now_ms, RunVerdict& verdict) {
+void judge_checkpoints(const RunMemory& before, const flink::CheckpointStats& stats,
+                       const WatchPolicy& policy, std::int64_t now_ms, RunVerdict& verdict) {
   auto& memory = verdict.memory;
   memory.failed_checkpoints = stats.counts.failed;
   if (stats.latest_completed && stats.latest_completed->completion_time_ms) {
-    memory.last_checkpoint_at = std::max(memory.last_checkpoint_at.value_or(0), *stats.latest_completed->completion_time_ms);
+    memory.last_checkpoint_at =
+        std::max(memory.last_checkpoint_at.value_or(0), *stats.latest_completed->completion_time_ms);
   }
   const bool new_failures = stats.counts.failed > before.failed_checkpoints;
   const bool new_completion = memory.last_checkpoint_at != before.last_checkpoint_at;
   const bool checkpointing = stats.counts.total > 0;
   const auto age = now_ms - memory.last_checkpoint_at.value_or(before.started_at);
-  const bool stale = checkpointing && memory.state == run_state::running && age > policy.checkpoint_max_age.count();
+  const bool stale =
+      checkpointing && memory.state == run_state::running && age > policy.checkpoint_max_age.count();
 
   CheckpointHealth health = before.checkpoint_health;
   if (new_failures && !new_completion) {
@@ -118,7 +122,8 @@ void judge_checkpoints(const RunMemory& before, const flink::CheckpointStats& st
     }
   }
   memory.checkpoint_health = health;
-  if (memory.failed_checkpoints != before.failed_checkpoints || new_completion || health != before.checkpoint_health) {
+  if (memory.failed_checkpoints != before.failed_checkpoints || new_completion ||
+      health != before.checkpoint_health) {
     verdict.changed = true;
   }
 }

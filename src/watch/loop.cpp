@@ -32,7 +32,8 @@ Result<void> run_watch(const ops::OpsContext& context, net::ConcurrentHttp& http
   }
   if (lease->taken_over() && hooks.warn) {
     hooks.warn("took over the lease of a watcher that is gone (pid " +
-               std::to_string(lease->taken_over()->holder.pid) + " on " + lease->taken_over()->holder.host + ")");
+               std::to_string(lease->taken_over()->holder.pid) + " on " + lease->taken_over()->holder.host +
+               ")");
   }
 
   settings.interval_ms = options.interval.count();
@@ -43,8 +44,8 @@ Result<void> run_watch(const ops::OpsContext& context, net::ConcurrentHttp& http
     CycleReport report = watcher.run_cycle();
     poll_errors_total += report.errors;
     if (options.metrics_file) {
-      auto written = write_file_atomically(*options.metrics_file,
-                                           prometheus_text(report, context.clock.now_ms(), poll_errors_total));
+      auto written = write_file_atomically(
+          *options.metrics_file, prometheus_text(report, context.clock.now_ms(), poll_errors_total));
       if (!written && hooks.warn) hooks.warn(written.error().what());
     }
     if (hooks.on_cycle) hooks.on_cycle(report);

@@ -8,7 +8,8 @@ Relocator resource_manager_relocator(const ops::OpsContext& context) {
   return [&context](const store::WatchedRun& run) -> std::optional<std::string> {
     auto cluster = ops::load_cluster(context.database, run.environment, run.cluster, context.env);
     if (!cluster) return std::nullopt;
-    if (cluster->type != core::ClusterType::yarn_application && cluster->type != core::ClusterType::yarn_session) {
+    if (cluster->type != core::ClusterType::yarn_application &&
+        cluster->type != core::ClusterType::yarn_session) {
       return std::nullopt;
     }
     // Failing to find it is no news: the run stays where it was and the

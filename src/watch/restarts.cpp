@@ -6,8 +6,8 @@
 #include "sp/ops/observe.hpp"
 #include "sp/ops/release.hpp"
 #include "sp/ops/start.hpp"
-#include "sp/store/jobs.hpp"
 #include "sp/store/events.hpp"
+#include "sp/store/jobs.hpp"
 #include "sp/store/releases.hpp"
 #include "sp/watch/alerting.hpp"
 
@@ -24,13 +24,14 @@ Result<store::ReleaseRow> release_to_restart(const ops::OpsContext& context, con
   if (run.release_id) {
     if (auto release = store::find_release(context.database, *run.release_id)) return *release;
   }
-  auto outcome = ops::ensure_release(context, job.target, job.masked_json, job.clear_json, std::nullopt, false);
+  auto outcome =
+      ops::ensure_release(context, job.target, job.masked_json, job.clear_json, std::nullopt, false);
   if (!outcome) return std::unexpected(outcome.error());
   return outcome->release;
 }
 
-RestartOutcome attempt(const ops::OpsContext& context, const store::WatchedRun& run, const ops::LoadedJob& job,
-                       const WatchSettings& settings) {
+RestartOutcome attempt(const ops::OpsContext& context, const store::WatchedRun& run,
+                       const ops::LoadedJob& job, const WatchSettings& settings) {
   auto release = release_to_restart(context, run, job);
   if (!release) return {false, store::auto_restart_failed_event, release.error().what()};
   ops::StartOptions options;
@@ -57,8 +58,8 @@ std::optional<RestartOutcome> restart_failed_run(const ops::OpsContext& context,
   std::optional<ops::LoadedJob> job;
   if (done >= policy.max_restarts) {
     outcome = {false, store::auto_restart_failed_event,
-               fmt::format("not restarted: {} automatic restarts within {} already (restart.maxRestarts)", done,
-                           core::describe_age(policy.window.count()))};
+               fmt::format("not restarted: {} automatic restarts within {} already (restart.maxRestarts)",
+                           done, core::describe_age(policy.window.count()))};
   } else if (auto loaded = ops::load_job(context.database, run.environment, run.job, context.env); !loaded) {
     outcome = {false, store::auto_restart_failed_event, loaded.error().what()};
   } else {

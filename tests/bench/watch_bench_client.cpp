@@ -169,7 +169,8 @@ Totals fetch_concurrently(const std::vector<std::string>& urls, long per_host, b
       curl_easy_getinfo(message->easy_handle, CURLINFO_PRIVATE, &index_ptr);
       const auto index = reinterpret_cast<std::size_t>(index_ptr);
       ++totals.requests;
-      if (!finished_well(message->easy_handle, message->data.result) || (keep && !parse(slots[index].sink.body))) {
+      if (!finished_well(message->easy_handle, message->data.result) ||
+          (keep && !parse(slots[index].sink.body))) {
         ++totals.errors;
       }
       curl_multi_remove_handle(multi.get(), message->easy_handle);
@@ -253,11 +254,14 @@ int main(int argc, char** argv) {
     const CurlGlobal curl;
     const auto urls = read_urls(argv[2]);
     const auto begin = std::chrono::steady_clock::now();
-    const Totals totals =
-        mode == "streampark" ? fetch_like_streampark(urls) : fetch_concurrently(urls, per_host, mode == "dom");
+    const Totals totals = mode == "streampark" ? fetch_like_streampark(urls)
+                                               : fetch_concurrently(urls, per_host, mode == "dom");
     const std::chrono::duration<double, std::milli> wall = std::chrono::steady_clock::now() - begin;
-    nlohmann::json out{{"mode", mode},       {"wall_ms", wall.count()},     {"requests", totals.requests},
-                       {"errors", totals.errors}, {"bytes", totals.bytes}};
+    nlohmann::json out{{"mode", mode},
+                       {"wall_ms", wall.count()},
+                       {"requests", totals.requests},
+                       {"errors", totals.errors},
+                       {"bytes", totals.bytes}};
     if (mode != "streampark") {
       out["per_host"] = per_host;
     }

@@ -22,7 +22,8 @@ void check_round_trip(const sp::core::Manifest& manifest) {
     if (back.kind == sp::core::ObjectKind::flink) {
       std::get<sp::core::FlinkSpec>(back.spec).version = std::get<sp::core::FlinkSpec>(manifest.spec).version;
     }
-    if (sp::core::to_comparable_json(back, false) != sp::core::to_comparable_json(manifest, false)) std::abort();
+    if (sp::core::to_comparable_json(back, false) != sp::core::to_comparable_json(manifest, false))
+      std::abort();
     if (back.name != manifest.name || back.environment != manifest.environment) std::abort();
   }
 }

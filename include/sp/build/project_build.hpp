@@ -27,12 +27,12 @@ struct BuildServices {
   SourceFetcher& fetcher;
   ProcessRunner& runner;
   util::EnvLookup env;
-  core::LockHolder builder;  // this process: user, host, pid
+  core::LockHolder builder; // this process: user, host, pid
   std::function<std::int64_t()> now_ms;
   core::PidProbe pid_alive;
-  std::function<void(const std::string&)> note;        // progress lines (a terminal only)
-  std::function<void(const std::string&)> warn;        // diagnostics worth a line even in a pipe
-  std::function<void(std::string_view)> follow;        // build output as it comes; empty: not shown
+  std::function<void(const std::string&)> note; // progress lines (a terminal only)
+  std::function<void(const std::string&)> warn; // diagnostics worth a line even in a pipe
+  std::function<void(std::string_view)> follow; // build output as it comes; empty: not shown
   std::function<void(const TransferProgress&)> transfer_progress; // empty: not shown
 };
 

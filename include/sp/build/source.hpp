@@ -23,8 +23,8 @@ struct TransferProgress {
 };
 
 struct SourceRequest {
-  std::string url;  // may carry user:password; never printed unredacted
-  std::string ref;  // branch, tag, full ref name or (abbreviated) commit SHA
+  std::string url; // may carry user:password; never printed unredacted
+  std::string ref; // branch, tag, full ref name or (abbreviated) commit SHA
   std::filesystem::path checkout_dir;
   core::ProjectAuth auth;
   util::EnvLookup env; // where auth.token_env is read

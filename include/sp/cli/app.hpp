@@ -11,9 +11,9 @@
 namespace sp::cli {
 
 struct Streams {
-  std::ostream& out;        // results
-  std::ostream& err;        // progress and diagnostics
-  bool out_is_terminal;     // decides colour and the progress display
+  std::ostream& out;    // results
+  std::ostream& err;    // progress and diagnostics
+  bool out_is_terminal; // decides colour and the progress display
   bool err_is_terminal;
 };
 

@@ -14,7 +14,7 @@ enum class ApplyOutcome { created, configured, unchanged };
 std::string_view to_string(ApplyOutcome outcome);
 
 struct PlannedObject {
-  Manifest desired;                 // with masked secrets replaced by the current values
+  Manifest desired; // with masked secrets replaced by the current values
   ApplyOutcome outcome = ApplyOutcome::unchanged;
   std::vector<FieldChange> changes; // secrets masked; empty for created objects
 };

@@ -25,10 +25,10 @@ struct LockState {
 };
 
 enum class LockVerdict {
-  free,         // no row
-  held,         // a live holder, until its expiry
-  expired,      // past its expiry: whoever held it is presumed gone
-  holder_dead,  // held from this host by a process that no longer exists
+  free,        // no row
+  held,        // a live holder, until its expiry
+  expired,     // past its expiry: whoever held it is presumed gone
+  holder_dead, // held from this host by a process that no longer exists
 };
 
 // Whether a pid on this host is still running.

@@ -29,7 +29,8 @@ inline constexpr std::string_view api_version = "sp/v1";
 enum class ObjectKind { environment, flink, project, alert_channel, cluster, job };
 
 // Index i holds the spec of ObjectKind i.
-using ObjectSpec = std::variant<EnvironmentSpec, FlinkSpec, ProjectSpec, AlertChannelSpec, ClusterSpec, JobSpec>;
+using ObjectSpec =
+    std::variant<EnvironmentSpec, FlinkSpec, ProjectSpec, AlertChannelSpec, ClusterSpec, JobSpec>;
 
 // "Environment", "Flink", ..., as `kind:` spells them.
 std::string_view kind_name(ObjectKind kind);
@@ -49,10 +50,10 @@ bool is_valid_object_name(std::string_view name);
 struct Manifest {
   ObjectKind kind = ObjectKind::environment;
   std::string name;
-  std::string environment; // namespaced kinds only; empty until defaulted to the current one
+  std::string environment;  // namespaced kinds only; empty until defaulted to the current one
   JobMetadata job_metadata; // jobs only
   ObjectSpec spec;
-  std::optional<SourceLocation> location;               // the document, when read from a file
+  std::optional<SourceLocation> location;                // the document, when read from a file
   std::map<std::string, SourceLocation> field_locations; // "spec.cluster" -> where it was written
 };
 

@@ -27,6 +27,7 @@ Result<void> validate_manifests(const std::vector<Manifest>& manifests, const Ob
 // but that their environment does not define (after this apply): release
 // and render will refuse until they are set. Projects are checked against
 // the environments of the jobs that build from them.
-std::vector<std::string> undefined_variable_warnings(const std::vector<Manifest>& manifests, const ObjectSet& existing);
+std::vector<std::string> undefined_variable_warnings(const std::vector<Manifest>& manifests,
+                                                     const ObjectSet& existing);
 
 } // namespace sp::core

@@ -22,10 +22,10 @@ struct ProjectAuth {
 
 struct ProjectSpec {
   std::string url;
-  std::string ref = "main";                 // branch, tag or commit
-  std::string subdir;                       // where the build runs, relative to the checkout
-  std::vector<std::string> build;           // argv; empty means the default Maven command
-  std::optional<std::string> artifact;      // glob relative to subdir; empty means SPEC 8's rule
+  std::string ref = "main";            // branch, tag or commit
+  std::string subdir;                  // where the build runs, relative to the checkout
+  std::vector<std::string> build;      // argv; empty means the default Maven command
+  std::optional<std::string> artifact; // glob relative to subdir; empty means SPEC 8's rule
   std::chrono::seconds timeout{30 * 60};
   ProjectAuth auth;
   bool operator==(const ProjectSpec&) const = default;

@@ -40,7 +40,8 @@ Builtins cluster_builtins(const std::string& cluster, const std::string& environ
 
 // Errors: refused (exit 4) listing every undefined name with its field, or
 // usage for a malformed reference. The context's builtins are used as given.
-Result<Rendered<JobSpec>> render_job(const std::string& name, const JobSpec& spec, const SubstitutionContext& context);
+Result<Rendered<JobSpec>> render_job(const std::string& name, const JobSpec& spec,
+                                     const SubstitutionContext& context);
 Result<Rendered<ClusterSpec>> render_cluster(const std::string& name, const ClusterSpec& spec,
                                              const SubstitutionContext& context);
 } // namespace sp::core

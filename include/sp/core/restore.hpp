@@ -20,7 +20,7 @@ std::optional<PointKind> point_kind_from_string(const std::string& text);
 
 // A restore point as sp knows it.
 struct KnownPoint {
-  std::int64_t id = 0;                           // sp's id
+  std::int64_t id = 0; // sp's id
   PointKind kind = PointKind::checkpoint;
   std::optional<std::int64_t> flink_checkpoint_id; // only meaningful within its run
   std::optional<std::int64_t> run_id;
@@ -54,9 +54,9 @@ enum class RestoreMode { automatic, none, explicit_path };
 
 struct RestoreRequest {
   RestoreMode mode = RestoreMode::automatic;
-  std::string explicit_path;            // with explicit_path
-  bool force = false;                   // --force, with --restore none
-  bool allow_old_state = false;         // --allow-old-state
+  std::string explicit_path;              // with explicit_path
+  bool force = false;                     // --force, with --restore none
+  bool allow_old_state = false;           // --allow-old-state
   std::optional<std::int64_t> max_age_ms; // the job's state.maxAge
   std::int64_t now_ms = 0;
 };
@@ -81,9 +81,9 @@ struct CandidateOutcome {
 struct RestoreDecision {
   // cannot_check: a store or the JobManager could not be asked (exit 5); refuse: a rule said no (exit 4).
   enum class Action { restore, start_fresh, refuse, cannot_check } action = Action::refuse;
-  std::optional<KnownPoint> chosen;  // with restore (id 0 when an explicit path sp did not know)
-  bool unverified = false;           // the chosen path could not be looked into
-  std::string reason;                // one sentence for the user
+  std::optional<KnownPoint> chosen; // with restore (id 0 when an explicit path sp did not know)
+  bool unverified = false;          // the chosen path could not be looked into
+  std::string reason;               // one sentence for the user
   // Set when a point of an older run is chosen: what the user must see first.
   std::string warning;
   std::vector<CandidateOutcome> candidates; // newest first, as considered

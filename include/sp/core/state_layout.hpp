@@ -47,7 +47,8 @@ std::optional<std::int64_t> checkpoint_number(std::string_view entry_name);
 // The largest `limit` checkpoint numbers among directory entry names, largest
 // first. Listings can hold thousands of chk-N (retention raised, or a
 // filesystem that never deletes); only the newest few are ever looked into.
-std::vector<std::int64_t> newest_checkpoint_numbers(const std::vector<std::string>& entry_names, std::size_t limit);
+std::vector<std::int64_t> newest_checkpoint_numbers(const std::vector<std::string>& entry_names,
+                                                    std::size_t limit);
 
 // "file:/cp/<id>/chk-7" -> {"file:/cp/<id>", 7}: the run's checkpoint
 // directory a recorded checkpoint path lies in; nullopt when the path's last
@@ -77,25 +78,28 @@ struct StateDirectories {
   std::string checkpoints;
   std::string savepoints;
 };
-StateDirectories state_directories_under(std::string_view root, std::string_view environment, std::string_view job);
+StateDirectories state_directories_under(std::string_view root, std::string_view environment,
+                                         std::string_view job);
 
 // Where a job's checkpoints go, by SPEC 5.9's order: the job's configuration,
 // the cluster's state.root layout, the cluster's configuration, then the
 // JobManager's own configuration (nullopt when not asked or not set).
-std::optional<std::string> resolve_checkpoint_dir(const std::map<std::string, std::string>& job_configuration,
-                                                  const std::optional<std::string>& state_root_dir,
-                                                  const std::map<std::string, std::string>& cluster_configuration,
-                                                  const std::map<std::string, std::string>* jobmanager_configuration);
+std::optional<std::string>
+resolve_checkpoint_dir(const std::map<std::string, std::string>& job_configuration,
+                       const std::optional<std::string>& state_root_dir,
+                       const std::map<std::string, std::string>& cluster_configuration,
+                       const std::map<std::string, std::string>* jobmanager_configuration);
 
 // The configuration a run is submitted with: the job's, plus what sp sets
 // itself where the job does not: the state.root directories (both key
 // spellings, so 1.x and 2.x read them) and pipeline.name (the job's name, so
 // the JobManager lists it by that name).
-std::map<std::string, std::string> submission_configuration(const std::map<std::string, std::string>& job_configuration,
-                                                            const std::optional<StateDirectories>& state_root_dirs,
-                                                            std::string_view job_name);
+std::map<std::string, std::string>
+submission_configuration(const std::map<std::string, std::string>& job_configuration,
+                         const std::optional<StateDirectories>& state_root_dirs, std::string_view job_name);
 
 // The name the JobManager lists the job by: pipeline.name if set, else the job's name.
-std::string pipeline_name_of(const std::map<std::string, std::string>& job_configuration, std::string_view job_name);
+std::string pipeline_name_of(const std::map<std::string, std::string>& job_configuration,
+                             std::string_view job_name);
 
 } // namespace sp::core

@@ -83,8 +83,8 @@ struct ResolvedText {
 
 // A problem found while resolving, already phrased for the user.
 struct ResolutionProblem {
-  std::string field;   // "spec.args[1]"
-  std::string message; // "undefined variable kafka.cluster in environment prod"
+  std::string field;                   // "spec.args[1]"
+  std::string message;                 // "undefined variable kafka.cluster in environment prod"
   ErrorKind kind = ErrorKind::refused; // usage for syntax errors, refused for missing values
 };
 

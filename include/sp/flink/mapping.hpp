@@ -29,10 +29,10 @@ Result<CheckpointStats> parse_checkpoints(std::string_view body,
                                           CheckpointDetail detail = CheckpointDetail::with_history);
 Result<CheckpointConfig> parse_checkpoint_config(std::string_view body);
 Result<OperationStatus> parse_operation_status(std::string_view body);
-Result<std::string> parse_trigger_id(std::string_view body);  // {"request-id": ...}
+Result<std::string> parse_trigger_id(std::string_view body);      // {"request-id": ...}
 Result<std::string> parse_uploaded_jar_id(std::string_view body); // POST /jars/upload
 Result<std::vector<UploadedJar>> parse_jars(std::string_view body);
-Result<std::string> parse_run_job_id(std::string_view body);  // {"jobid": ...}
+Result<std::string> parse_run_job_id(std::string_view body); // {"jobid": ...}
 // The first line of the deepest cause of a job's latest failure (GET /jobs/:id/exceptions).
 Result<std::string> parse_root_cause(std::string_view body);
 

@@ -39,7 +39,8 @@ public:
   Result<std::string> run_jar(const std::string& jar_id, const RunRequest& request, RunDialect dialect);
 
   // Savepoint without stopping; returns the trigger id.
-  Result<std::string> trigger_savepoint(const std::string& job_id, const std::optional<std::string>& directory);
+  Result<std::string> trigger_savepoint(const std::string& job_id,
+                                        const std::optional<std::string>& directory);
   // Stop with savepoint (drain: emit MAX_WATERMARK first); returns the trigger id.
   Result<std::string> trigger_stop(const std::string& job_id, const std::optional<std::string>& directory,
                                    bool drain);

@@ -39,10 +39,10 @@ struct UploadFile {
 struct HttpRequest {
   std::string method = "GET";
   std::string url;
-  std::string body;                       // JSON for POST/PATCH
-  std::optional<UploadFile> upload;       // instead of body
+  std::string body;                         // JSON for POST/PATCH
+  std::optional<UploadFile> upload;         // instead of body
   std::optional<std::string> authorization; // the Authorization header value, never logged
-  std::optional<Timeouts> timeouts;       // else the transport's defaults
+  std::optional<Timeouts> timeouts;         // else the transport's defaults
 };
 
 struct HttpResponse {

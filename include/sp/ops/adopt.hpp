@@ -26,7 +26,8 @@ Result<AdoptResult> adopt_job(const OpsContext& context, const JobTarget& job,
 // Picks the job to adopt from the cluster's overview (pure): by id, or the
 // single alive job named `name`. Ambiguity and absence are errors that list
 // what the cluster runs.
-Result<flink::JobOverview> choose_job_to_adopt(const std::vector<flink::JobOverview>& jobs, const std::string& name,
+Result<flink::JobOverview> choose_job_to_adopt(const std::vector<flink::JobOverview>& jobs,
+                                               const std::string& name,
                                                const std::optional<std::string>& flink_job_id);
 
 } // namespace sp::ops

@@ -44,18 +44,20 @@ struct OpsContext {
   store::Database& database;
   TransportFactory make_transport;
   Clock clock;
-  util::EnvLookup env;                           // for auth.headerEnv
-  core::LockHolder actor;                        // user, host, pid: recorded on events and locks
-  core::PidProbe pid_alive;                      // for stale lock takeover
+  util::EnvLookup env;                              // for auth.headerEnv
+  core::LockHolder actor;                           // user, host, pid: recorded on events and locks
+  core::PidProbe pid_alive;                         // for stale lock takeover
   std::function<void(const std::string&)> progress; // one line at a time, to stderr on a terminal
   ProcessRunnerFactory make_process_runner;         // for the CLI driver; unset means the real one
   MailTransportFactory make_mail_transport;         // for email alerts; unset means the real one
-  std::function<void(const std::string&)> progress_detail; // how far the current step is (bytes sent); may be empty
-  StorageFactory make_storage;                             // unset means the storages sp implements (file:)
+  std::function<void(const std::string&)>
+      progress_detail;         // how far the current step is (bytes sent); may be empty
+  StorageFactory make_storage; // unset means the storages sp implements (file:)
 };
 
 // The storage for the cluster's restore points: context.make_storage, else file: only.
-std::unique_ptr<storage::StateStorage> storage_for(const OpsContext& context, const core::ClusterSpec& cluster);
+std::unique_ptr<storage::StateStorage> storage_for(const OpsContext& context,
+                                                   const core::ClusterSpec& cluster);
 
 // One job as operations see it: its rendered spec (variables resolved, clear
 // values) and its cluster's.
@@ -90,7 +92,8 @@ private:
 net::TransportSettings transport_settings_of(const core::ClusterSpec& cluster);
 // The Authorization value from the env var the cluster names (none when it
 // names none); refused when that variable is not set.
-Result<std::optional<std::string>> cluster_authorization(const OpsContext& context, const core::ClusterSpec& cluster);
+Result<std::optional<std::string>> cluster_authorization(const OpsContext& context,
+                                                         const core::ClusterSpec& cluster);
 
 // The cluster's REST URL, or a usage error for cluster types that have none.
 Result<std::string> cluster_rest_url(const std::string& cluster_name, const core::ClusterSpec& cluster);

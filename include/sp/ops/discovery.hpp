@@ -18,12 +18,12 @@ namespace sp::ops {
 
 struct DiscoveredRun {
   std::string flink_job_id;
-  std::string state;                // as the JobManager lists it; LOST when only storage knows the run
+  std::string state; // as the JobManager lists it; LOST when only storage knows the run
   std::int64_t started_ms = 0;
   std::optional<std::int64_t> ended_ms;
-  std::string rest_url;             // the JobManager that lists it; empty when only storage knows it
+  std::string rest_url;                      // the JobManager that lists it; empty when only storage knows it
   std::optional<std::string> checkpoint_dir; // the run's own directory, where known
-  bool by_name = false;             // not an id sp chose: matched by the job's pipeline name
+  bool by_name = false;                      // not an id sp chose: matched by the job's pipeline name
 };
 
 struct DiscoveredPoint {
@@ -33,10 +33,10 @@ struct DiscoveredPoint {
 };
 
 struct Discovery {
-  std::vector<DiscoveredRun> runs;     // newest first
+  std::vector<DiscoveredRun> runs; // newest first
   std::vector<DiscoveredPoint> points;
-  std::vector<std::string> unchecked;  // what could not be asked, and why
-  std::vector<std::string> notes;      // what was looked at
+  std::vector<std::string> unchecked;        // what could not be asked, and why
+  std::vector<std::string> notes;            // what was looked at
   std::optional<std::string> checkpoint_dir; // the job's checkpoint base directory, where known
 
   bool found_anything() const { return !runs.empty() || !points.empty(); }
@@ -48,8 +48,8 @@ struct Discovery {
 // checkpoints, then lists the job's state directories. Never fails for what
 // cannot be asked (that goes to `unchecked`); refuses (exit 4) when two
 // running Flink jobs carry the job's name.
-Result<Discovery> discover_job_state(const OpsContext& context, const JobTarget& job, const std::string& rest_url,
-                                     storage::StateStorage& storage);
+Result<Discovery> discover_job_state(const OpsContext& context, const JobTarget& job,
+                                     const std::string& rest_url, storage::StateStorage& storage);
 
 // The job's checkpoint base directory (SPEC 5.9's order), asking the
 // JobManager's configuration only when the job and cluster do not say.
@@ -68,7 +68,7 @@ struct RecordedDiscovery {
 // Writes what discovery found, in one transaction: runs not known yet (live
 // ones only with `include_live`; `start` refuses those instead) and points
 // as `discovered`, with their source. Idempotent.
-RecordedDiscovery record_discovery(const OpsContext& context, const JobTarget& job, const Discovery& discovery,
-                                   bool include_live);
+RecordedDiscovery record_discovery(const OpsContext& context, const JobTarget& job,
+                                   const Discovery& discovery, bool include_live);
 
 } // namespace sp::ops

@@ -13,9 +13,9 @@
 namespace sp::ops {
 
 struct LoadedJob {
-  JobTarget target;         // clear values, for Flink
-  std::string masked_json;  // the rendered job spec as output may show it
-  std::string clear_json;   // the rendered job spec with real values: only for fingerprints
+  JobTarget target;        // clear values, for Flink
+  std::string masked_json; // the rendered job spec as output may show it
+  std::string clear_json;  // the rendered job spec with real values: only for fingerprints
 };
 
 // A cluster's spec rendered with the environment's variables (clear values),
@@ -25,6 +25,7 @@ Result<core::ClusterSpec> load_cluster(store::Database& database, const std::str
 
 // `release` fills ${sp.release} when known (a release being made), else it stays as written.
 Result<LoadedJob> load_job(store::Database& database, const std::string& environment, const std::string& name,
-                           const util::EnvLookup& process_env, std::optional<std::string> release = std::nullopt);
+                           const util::EnvLookup& process_env,
+                           std::optional<std::string> release = std::nullopt);
 
 } // namespace sp::ops

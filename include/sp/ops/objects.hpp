@@ -38,23 +38,26 @@ Result<void> remove_object(store::Database& database, const core::ObjectKey& key
 // artifacts and logs stay, since releases may point at them. Returns a
 // warning when the workspace could not be deleted (the project is removed
 // all the same: what is left is only disk space), else an empty string.
-Result<std::string> remove_project(store::Database& database, const std::string& name, const std::filesystem::path& workspace,
-                            const core::LockHolder& holder, const core::PidProbe& pid_alive, const store::Actor& actor);
+Result<std::string> remove_project(store::Database& database, const std::string& name,
+                                   const std::filesystem::path& workspace, const core::LockHolder& holder,
+                                   const core::PidProbe& pid_alive, const store::Actor& actor);
 
 // Creates an environment; false when it existed already (nothing written).
-Result<bool> create_environment(store::Database& database, const std::string& name, const store::Actor& actor);
-Result<void> delete_environment(store::Database& database, const std::string& name, const store::Actor& actor);
+Result<bool> create_environment(store::Database& database, const std::string& name,
+                                const store::Actor& actor);
+Result<void> delete_environment(store::Database& database, const std::string& name,
+                                const store::Actor& actor);
 
 struct VariableWrite {
   core::VariableSpec spec;
   store::UpsertOutcome outcome = store::UpsertOutcome::unchanged;
 };
 // Sets a variable (once secret, always secret; a missing description keeps the old one).
-Result<VariableWrite> set_variable(store::Database& database, const std::string& environment, const std::string& name,
-                                   std::string value, bool secret, const std::optional<std::string>& description,
-                                   const store::Actor& actor);
-Result<void> unset_variable(store::Database& database, const std::string& environment, const std::string& name,
-                            const store::Actor& actor);
+Result<VariableWrite> set_variable(store::Database& database, const std::string& environment,
+                                   const std::string& name, std::string value, bool secret,
+                                   const std::optional<std::string>& description, const store::Actor& actor);
+Result<void> unset_variable(store::Database& database, const std::string& environment,
+                            const std::string& name, const store::Actor& actor);
 
 // A missing variable, naming the nearest ones of the environment.
 Error missing_variable(store::Database& database, std::int64_t environment_id, const std::string& name,

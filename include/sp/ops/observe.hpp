@@ -13,7 +13,8 @@
 namespace sp::ops {
 
 // The Flink job's entry in GET /jobs/overview, or nullopt when the JobManager does not list it.
-Result<std::optional<flink::JobOverview>> find_flink_job(flink::RestClient& rest, const std::string& flink_job_id);
+Result<std::optional<flink::JobOverview>> find_flink_job(flink::RestClient& rest,
+                                                         const std::string& flink_job_id);
 
 // Restore points from one checkpoint statistics answer: the latest completed
 // checkpoint and the latest savepoint (deduplicated per run). Returns how many were new.

@@ -15,7 +15,7 @@ namespace sp::ops {
 
 struct StartOptions {
   core::RestoreMode mode = core::RestoreMode::automatic;
-  std::string restore_path;        // with RestoreMode::explicit_path
+  std::string restore_path; // with RestoreMode::explicit_path
   bool force = false;
   bool allow_old_state = false;
   bool allow_non_restored = false;
@@ -24,9 +24,9 @@ struct StartOptions {
 
 struct StartPlan {
   core::RestoreDecision decision;
-  std::string rest_url;                 // where the job will be submitted; empty before an application cluster exists
+  std::string rest_url; // where the job will be submitted; empty before an application cluster exists
   std::optional<store::RunRow> last_run;
-  std::vector<std::string> notes;       // what was observed on the way (ended runs, live checkpoints)
+  std::vector<std::string> notes; // what was observed on the way (ended runs, live checkpoints)
 };
 
 // The decision `start` would take now. With `record` false nothing is written
@@ -47,8 +47,8 @@ struct StartResult {
 // Takes the job's lock, decides, uploads (or reuses) the release's jar,
 // submits, waits until RUNNING and verifies the restore. Refusals are exit 4,
 // Flink rejecting or failing the job exit 6, an unreachable JobManager exit 5.
-Result<StartResult> start_job(const OpsContext& context, const JobTarget& job, const store::ReleaseRow& release,
-                              const StartOptions& options);
+Result<StartResult> start_job(const OpsContext& context, const JobTarget& job,
+                              const store::ReleaseRow& release, const StartOptions& options);
 
 // "file:/a/b/", "file:///a/b/_metadata" and "/a/b" are the same restore location.
 std::string normalized_restore_location(const std::string& path);

@@ -17,9 +17,9 @@ namespace sp::ops {
 // A completed checkpoint or savepoint found in storage.
 struct StoredPoint {
   core::PointKind kind = core::PointKind::checkpoint;
-  std::string path;                           // the chk-N or savepoint directory
+  std::string path;                              // the chk-N or savepoint directory
   std::optional<std::int64_t> checkpoint_number; // N of chk-N
-  std::int64_t completion_ms = 0;             // when its _metadata was written
+  std::int64_t completion_ms = 0;                // when its _metadata was written
 };
 
 // How many chk-N of one run are looked into, newest first, before giving up:
@@ -30,7 +30,8 @@ constexpr std::size_t directory_listing_limit = 100'000;
 
 // The newest chk-N with a readable _metadata in a run's checkpoint directory;
 // nullopt when it holds none (or does not exist). unreachable: could not ask.
-Result<std::optional<StoredPoint>> newest_checkpoint_in(storage::StateStorage& storage, const std::string& run_dir);
+Result<std::optional<StoredPoint>> newest_checkpoint_in(storage::StateStorage& storage,
+                                                        const std::string& run_dir);
 
 // Every savepoint-* directory with a _metadata in `directory` (a per-job
 // savepoint directory), newest first, at most `limit`.
@@ -39,8 +40,8 @@ Result<std::vector<StoredPoint>> savepoints_in(storage::StateStorage& storage, c
 
 // Sub-directories of `checkpoint_dir` named by sp's ids for the job with
 // `key`, newest first (by the submission time in the id).
-Result<std::vector<std::string>> run_directories_of(storage::StateStorage& storage, const std::string& checkpoint_dir,
-                                                    const std::string& key);
+Result<std::vector<std::string>>
+run_directories_of(storage::StateStorage& storage, const std::string& checkpoint_dir, const std::string& key);
 
 // A URI as Flink prints it: file:/x for file:///x, file://localhost/x and /x.
 std::string canonical_location(const std::string& uri);

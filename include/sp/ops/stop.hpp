@@ -13,7 +13,7 @@
 namespace sp::ops {
 
 struct StopOptions {
-  std::optional<core::StopMode> mode; // else the job's stop policy
+  std::optional<core::StopMode> mode;   // else the job's stop policy
   std::optional<std::string> directory; // else the job's, the cluster's, Flink's default
   std::chrono::milliseconds wait{std::chrono::minutes(2)};
 };
@@ -38,7 +38,8 @@ struct SavepointResult {
 
 // A savepoint of the running job, recorded as a restore point.
 Result<SavepointResult> savepoint_job(const OpsContext& context, const JobTarget& job,
-                                      const std::optional<std::string>& directory, std::chrono::milliseconds wait);
+                                      const std::optional<std::string>& directory,
+                                      std::chrono::milliseconds wait);
 
 // Where a savepoint goes: the flag, else the job's state.savepointDir, else
 // the cluster's savepointDir; nullopt lets Flink use its configured default.

@@ -34,9 +34,9 @@ struct DirectoryEntry {
 };
 
 struct Listing {
-  bool exists = true;                 // false: the directory is not there (an answer, not an error)
+  bool exists = true;                  // false: the directory is not there (an answer, not an error)
   std::vector<DirectoryEntry> entries; // in no particular order
-  bool truncated = false;             // more entries than the limit asked for
+  bool truncated = false;              // more entries than the limit asked for
 };
 
 class StateStorage {

@@ -20,8 +20,8 @@ struct AlertChannelRow {
   std::int64_t updated_at = 0;
 };
 
-UpsertOutcome upsert_alert_channel(Database& database, const std::string& name, const core::AlertChannelSpec& spec,
-                                   std::int64_t now_ms);
+UpsertOutcome upsert_alert_channel(Database& database, const std::string& name,
+                                   const core::AlertChannelSpec& spec, std::int64_t now_ms);
 std::optional<AlertChannelRow> find_alert_channel(Database& database, const std::string& name);
 std::vector<AlertChannelRow> list_alert_channels(Database& database);
 

@@ -36,7 +36,7 @@ std::vector<PendingDelivery> pending_deliveries(Database& database, int limit);
 
 // Records one attempt: sent, or failed with `error` (pending again until
 // `max_attempts` attempts have failed).
-void record_delivery_attempt(Database& database, const PendingDelivery& delivery, bool sent, const std::string& error,
-                             int max_attempts, std::int64_t now_ms);
+void record_delivery_attempt(Database& database, const PendingDelivery& delivery, bool sent,
+                             const std::string& error, int max_attempts, std::int64_t now_ms);
 
 } // namespace sp::store

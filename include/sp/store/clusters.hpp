@@ -23,7 +23,8 @@ struct ClusterRow {
 
 UpsertOutcome upsert_cluster(Database& database, std::int64_t environment_id, const std::string& name,
                              const core::ClusterSpec& spec, std::int64_t now_ms);
-std::optional<ClusterRow> find_cluster(Database& database, const std::string& environment, const std::string& name);
+std::optional<ClusterRow> find_cluster(Database& database, const std::string& environment,
+                                       const std::string& name);
 // Every environment's clusters when `environment` is empty.
 std::vector<ClusterRow> list_clusters(Database& database, const std::string& environment = "");
 bool remove_cluster(Database& database, const std::string& environment, const std::string& name);

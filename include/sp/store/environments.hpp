@@ -29,7 +29,8 @@ std::vector<EnvironmentRow> list_environments(Database& database);
 std::optional<std::int64_t> environment_id(Database& database, const std::string& name);
 std::vector<std::string> environment_names(Database& database);
 // Creates it unless it exists; returns its id and whether it was created.
-std::pair<std::int64_t, bool> ensure_environment(Database& database, const std::string& name, std::int64_t now_ms);
+std::pair<std::int64_t, bool> ensure_environment(Database& database, const std::string& name,
+                                                 std::int64_t now_ms);
 // Removes it with its variables. Refused for `default` and while clusters or
 // jobs live in it; not_found when there is no such environment.
 Result<void> delete_environment(Database& database, const std::string& name);
@@ -41,7 +42,8 @@ struct VariableRow {
 };
 
 std::vector<VariableRow> list_variables(Database& database, std::int64_t environment_id);
-std::optional<VariableRow> find_variable(Database& database, std::int64_t environment_id, const std::string& name);
+std::optional<VariableRow> find_variable(Database& database, std::int64_t environment_id,
+                                         const std::string& name);
 UpsertOutcome set_variable(Database& database, std::int64_t environment_id, const std::string& name,
                            const core::VariableSpec& spec, std::int64_t now_ms);
 // True when a variable was removed.

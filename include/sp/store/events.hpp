@@ -18,7 +18,7 @@ struct NewEvent {
   std::string kind;         // "started", "stopped", "applied", ...
   std::string actor;        // the acting user
   std::string host;
-  std::string message;      // already free of secrets
+  std::string message; // already free of secrets
 };
 
 // Appends one event; runs inside the caller's transaction when there is one.

@@ -20,7 +20,8 @@ struct FlinkRow {
   std::int64_t updated_at = 0;
 };
 
-UpsertOutcome upsert_flink(Database& database, const std::string& name, const core::FlinkSpec& spec, std::int64_t now_ms);
+UpsertOutcome upsert_flink(Database& database, const std::string& name, const core::FlinkSpec& spec,
+                           std::int64_t now_ms);
 std::optional<FlinkRow> find_flink(Database& database, const std::string& name);
 std::vector<FlinkRow> list_flinks(Database& database);
 // True when one was removed. Callers check first that no cluster uses it.

@@ -13,7 +13,7 @@ namespace sp::store {
 
 struct JobSummary {
   std::optional<std::int64_t> run_id;
-  std::optional<std::string> state;        // the latest run's state (its end state once ended)
+  std::optional<std::string> state; // the latest run's state (its end state once ended)
   std::optional<std::string> flink_job_id;
   bool live = false;
   std::optional<std::int64_t> release_id;

@@ -15,8 +15,8 @@ struct ReleaseRow {
   std::optional<std::int64_t> build_id;
   std::string artifact_path;
   std::string artifact_sha256;
-  std::string rendered; // the job spec with variables resolved, secrets masked (JSON)
-  std::string fingerprint; // sha256 of the clear rendered spec (drift compares it)
+  std::string rendered;                    // the job spec with variables resolved, secrets masked (JSON)
+  std::string fingerprint;                 // sha256 of the clear rendered spec (drift compares it)
   std::optional<std::string> flink_jar_id; // the uploaded jar on a remote cluster
   std::int64_t created_at = 0;
 };

@@ -55,7 +55,8 @@ std::optional<RunRow> find_run(Database& database, std::int64_t run_id);
 std::optional<RunRow> latest_run(Database& database, std::int64_t job_id);
 // Newest first.
 std::vector<RunRow> runs_of_job(Database& database, std::int64_t job_id);
-std::optional<RunRow> find_run_by_flink_id(Database& database, std::int64_t job_id, const std::string& flink_job_id);
+std::optional<RunRow> find_run_by_flink_id(Database& database, std::int64_t job_id,
+                                           const std::string& flink_job_id);
 std::vector<RunRow> live_runs(Database& database);
 bool job_has_runs(Database& database, std::int64_t job_id);
 

@@ -4,8 +4,8 @@
 #pragma once
 
 #include "sp/core/run_state.hpp"
-#include "sp/store/runs.hpp"
 #include "sp/store/database.hpp"
+#include "sp/store/runs.hpp"
 
 #include <cstdint>
 #include <optional>

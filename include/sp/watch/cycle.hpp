@@ -75,7 +75,8 @@ struct CycleReport {
 
 class Watcher {
 public:
-  Watcher(const ops::OpsContext& context, net::ConcurrentHttp& http, WatchSettings settings, Relocator relocate);
+  Watcher(const ops::OpsContext& context, net::ConcurrentHttp& http, WatchSettings settings,
+          Relocator relocate);
   // Reads, fetches, judges, writes in one transaction, then acts (restarts,
   // alert delivery); see ARCHITECTURE.md, Watch.
   CycleReport run_cycle();

@@ -26,8 +26,8 @@ struct Finding {
 
 // Findings for the watcher itself (is anyone watching?) and for each job;
 // A missing or silent watcher matters most when runs are live.
-std::vector<Finding> assess(const std::optional<store::WatchStatus>& watcher, const std::vector<JobCondition>& jobs,
-                            std::int64_t now_ms);
+std::vector<Finding> assess(const std::optional<store::WatchStatus>& watcher,
+                            const std::vector<JobCondition>& jobs, std::int64_t now_ms);
 
 Health worst(const std::vector<Finding>& findings);
 

@@ -20,15 +20,15 @@ struct WatchPolicy {
   int unreachable_after = 3; // failed polls in a row before a JobManager's runs are UNREACHABLE
   int missing_after = 3;     // answers of a JobManager that no longer lists the job before the run is LOST
   std::chrono::milliseconds checkpoint_max_age = std::chrono::minutes(10); // older: checkpoint-stale
-  int restart_alert_threshold = 3;                                        // Flink's own restarts per window
+  int restart_alert_threshold = 3;                                         // Flink's own restarts per window
   std::chrono::milliseconds restart_alert_window = std::chrono::hours(1);
 };
 
 // What this cycle saw.
 struct RunSighting {
   bool jobmanager_answered = false;
-  std::string jobmanager_error;                  // why not, when it did not
-  std::optional<flink::JobOverview> job;         // the job's overview entry, when listed
+  std::string jobmanager_error;                      // why not, when it did not
+  std::optional<flink::JobOverview> job;             // the job's overview entry, when listed
   std::optional<flink::CheckpointStats> checkpoints; // when fetched and readable
 };
 
@@ -38,14 +38,14 @@ struct RunEvent {
 };
 
 struct RunVerdict {
-  core::RunMemory memory;              // to store for the next cycle
+  core::RunMemory memory;               // to store for the next cycle
   std::optional<std::string> end_state; // the run ended (terminal Flink state or LOST)
   std::vector<RunEvent> events;
-  std::vector<std::string> alerts;     // alert kinds raised for this run (core::alert_kinds)
-  bool became_unreachable = false;     // this cycle crossed the threshold
-  bool recovered = false;              // answered again after being UNREACHABLE
-  bool failed = false;                 // FAILED or LOST now: a candidate for restart.onFailure
-  bool changed = false;                // anything to write for this run
+  std::vector<std::string> alerts; // alert kinds raised for this run (core::alert_kinds)
+  bool became_unreachable = false; // this cycle crossed the threshold
+  bool recovered = false;          // answered again after being UNREACHABLE
+  bool failed = false;             // FAILED or LOST now: a candidate for restart.onFailure
+  bool changed = false;            // anything to write for this run
 };
 
 RunVerdict judge_run(const core::RunMemory& before, const RunSighting& sighting, const WatchPolicy& policy,

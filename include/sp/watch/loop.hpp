@@ -26,9 +26,9 @@ struct LoopOptions {
 };
 
 struct LoopHooks {
-  std::function<bool()> stop_requested;                // SIGINT/SIGTERM: checked between cycles and while waiting
-  std::function<void(const CycleReport&)> on_cycle;    // output
-  std::function<void(const std::string&)> warn;        // a problem that does not stop the loop
+  std::function<bool()> stop_requested; // SIGINT/SIGTERM: checked between cycles and while waiting
+  std::function<void(const CycleReport&)> on_cycle; // output
+  std::function<void(const std::string&)> warn;     // a problem that does not stop the loop
 };
 
 // Runs until the cycle count is reached or a stop is requested (between

@@ -111,7 +111,8 @@ TEST_CASE("a process that ignores SIGTERM is killed after the grace period", "[b
   CHECK(stubborn.result.elapsed < 5s);
 }
 
-TEST_CASE("sp is a child subreaper only during a run that adopts orphans, and reaps them", "[build][process]") {
+TEST_CASE("sp is a child subreaper only during a run that adopts orphans, and reaps them",
+          "[build][process]") {
   const auto subreaper = [] {
     int flag = -1;
     REQUIRE(::prctl(PR_GET_CHILD_SUBREAPER, &flag) == 0);

@@ -93,7 +93,8 @@ struct Fixture {
 
 TEST_CASE("a successful build records the commit and stores the artifact with its digest", "[build]") {
   Fixture f;
-  f.runner.outputs = {{"target/orders-1.0.jar", "jar bytes"}, {"target/original-orders-1.0.jar", "bigger jar bytes"}};
+  f.runner.outputs = {{"target/orders-1.0.jar", "jar bytes"},
+                      {"target/original-orders-1.0.jar", "bigger jar bytes"}};
   auto outcome = build::build_project(f.services(), {"orders", std::nullopt});
   REQUIRE(outcome.has_value());
   CHECK_FALSE(outcome->error.has_value());
@@ -102,7 +103,8 @@ TEST_CASE("a successful build records the commit and stores the artifact with it
   CHECK(row.commit == f.fetcher.commit);
   CHECK(row.exit_code == 0);
   REQUIRE(row.artifact.has_value());
-  CHECK(row.artifact->path == (f.home.artifacts() / "orders" / std::to_string(row.id) / "orders-1.0.jar").string());
+  CHECK(row.artifact->path ==
+        (f.home.artifacts() / "orders" / std::to_string(row.id) / "orders-1.0.jar").string());
   CHECK(row.artifact->sha256 == util::sha256_hex("jar bytes"));
   CHECK(row.artifact->size == 9);
   CHECK(f.read(row.artifact->path) == "jar bytes");
@@ -163,7 +165,8 @@ TEST_CASE("a build without a matching artifact fails as external", "[build]") {
 
 TEST_CASE("a fetch error fails the build with the fetcher's kind and runs nothing", "[build]") {
   Fixture f;
-  f.fetcher.error = Error(ErrorKind::not_found, "finding ref 'nope'", "it is not a branch, tag or commit there");
+  f.fetcher.error =
+      Error(ErrorKind::not_found, "finding ref 'nope'", "it is not a branch, tag or commit there");
   auto outcome = build::build_project(f.services(), {"orders", std::string("nope")});
   REQUIRE(outcome->error.has_value());
   CHECK(outcome->error->kind() == ErrorKind::not_found);
@@ -183,10 +186,12 @@ TEST_CASE("a build while another runs is refused and one whose process died is t
   f.runner.outputs = {{"target/a.jar", "x"}};
   // Another sp process (pid 77 on this host) is building right now.
   const core::LockHolder other{"bob", "host1", 77};
-  auto other_row = store::start_build(f.database, {.project_id = 1, .ref = "main", .command = {"mvn"},
-                                                   .started_at = 5, .host = "host1", .pid = 77},
-                                      f.home.logs() / "builds");
-  REQUIRE(store::acquire_lock(f.database, "project:orders", other, {0, 99'000'000}, [](std::int64_t) { return true; }));
+  auto other_row = store::start_build(
+      f.database,
+      {.project_id = 1, .ref = "main", .command = {"mvn"}, .started_at = 5, .host = "host1", .pid = 77},
+      f.home.logs() / "builds");
+  REQUIRE(store::acquire_lock(f.database, "project:orders", other, {0, 99'000'000},
+                              [](std::int64_t) { return true; }));
 
   SECTION("alive: refused, nothing recorded") {
     f.live_pids.insert(77);

@@ -18,7 +18,8 @@ struct Outcome {
   std::string err;
 };
 
-Outcome run_sp(const std::vector<std::string>& args, std::map<std::string, std::string> env = {{"HOME", "/nonexistent"}}) {
+Outcome run_sp(const std::vector<std::string>& args,
+               std::map<std::string, std::string> env = {{"HOME", "/nonexistent"}}) {
   std::ostringstream out, err;
   const int code = sp::cli::run(args, sp::util::fixed_env(std::move(env)), {out, err, false, false});
   return {code, out.str(), err.str()};
@@ -93,7 +94,8 @@ TEST_CASE("a malformed config file is an error naming file, line and column", "[
   TempDir dir;
   std::filesystem::create_directories(dir / "config" / "sp");
   std::ofstream(dir / "config" / "sp" / "config.yaml") << "output: json\ncolor: [unclosed\n";
-  auto result = run_sp({"version"}, {{"HOME", dir.path().string()}, {"XDG_CONFIG_HOME", (dir / "config").string()}});
+  auto result =
+      run_sp({"version"}, {{"HOME", dir.path().string()}, {"XDG_CONFIG_HOME", (dir / "config").string()}});
   CHECK(result.code == 2);
   CHECK(result.err.find("config.yaml:") != std::string::npos);
 }
@@ -102,7 +104,8 @@ TEST_CASE("the config file sets the default output format", "[cli]") {
   TempDir dir;
   std::filesystem::create_directories(dir / "config" / "sp");
   std::ofstream(dir / "config" / "sp" / "config.yaml") << "output: json\n";
-  auto result = run_sp({"version"}, {{"HOME", dir.path().string()}, {"XDG_CONFIG_HOME", (dir / "config").string()}});
+  auto result =
+      run_sp({"version"}, {{"HOME", dir.path().string()}, {"XDG_CONFIG_HOME", (dir / "config").string()}});
   REQUIRE(result.code == 0);
   CHECK(nlohmann::json::parse(result.out).contains("version"));
 }

@@ -13,11 +13,20 @@ namespace {
 
 View sample_list() {
   Data rows = Data::array();
-  rows.push_back({{"name", "orders-enrich"}, {"state", "RUNNING"}, {"parallelism", 4}, {"drift", false},
+  rows.push_back({{"name", "orders-enrich"},
+                  {"state", "RUNNING"},
+                  {"parallelism", 4},
+                  {"drift", false},
                   {"labels", Data::array({"realtime", "eu"})}});
-  rows.push_back({{"name", "clicks"}, {"state", nullptr}, {"parallelism", 1}, {"drift", true},
+  rows.push_back({{"name", "clicks"},
+                  {"state", nullptr},
+                  {"parallelism", 1},
+                  {"drift", true},
                   {"labels", Data::array()}});
-  rows.push_back({{"name", "yes"}, {"state", "123"}, {"parallelism", 2}, {"drift", false},
+  rows.push_back({{"name", "yes"},
+                  {"state", "123"},
+                  {"parallelism", 2},
+                  {"drift", false},
                   {"labels", Data::array({""})}});
   return {rows, {{"name", ""}, {"state", ""}, {"parallelism", "PAR"}, {"drift", ""}}};
 }
@@ -40,16 +49,20 @@ std::string rendered(const View& view, OutputFormat format) {
 
 TEST_CASE("a list renders as aligned columns, JSON and YAML (golden)", "[cli][output]") {
   const auto list = sample_list();
-  CHECK(rendered(list, OutputFormat::table) == sp::test::golden("list.table.txt", rendered(list, OutputFormat::table)));
-  CHECK(rendered(list, OutputFormat::json) == sp::test::golden("list.json", rendered(list, OutputFormat::json)));
-  CHECK(rendered(list, OutputFormat::yaml) == sp::test::golden("list.yaml", rendered(list, OutputFormat::yaml)));
+  CHECK(rendered(list, OutputFormat::table) ==
+        sp::test::golden("list.table.txt", rendered(list, OutputFormat::table)));
+  CHECK(rendered(list, OutputFormat::json) ==
+        sp::test::golden("list.json", rendered(list, OutputFormat::json)));
+  CHECK(rendered(list, OutputFormat::yaml) ==
+        sp::test::golden("list.yaml", rendered(list, OutputFormat::yaml)));
 }
 
 TEST_CASE("a record renders as key: value lines with nested records indented (golden)", "[cli][output]") {
   const auto record = sample_record();
   CHECK(rendered(record, OutputFormat::table) ==
         sp::test::golden("record.table.txt", rendered(record, OutputFormat::table)));
-  CHECK(rendered(record, OutputFormat::yaml) == sp::test::golden("record.yaml", rendered(record, OutputFormat::yaml)));
+  CHECK(rendered(record, OutputFormat::yaml) ==
+        sp::test::golden("record.yaml", rendered(record, OutputFormat::yaml)));
 }
 
 TEST_CASE("YAML quotes strings a reader would take for other types", "[cli][output]") {

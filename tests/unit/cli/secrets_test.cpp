@@ -69,8 +69,13 @@ TEST_CASE("secrets are masked in every format of every command", "[cli][secrets]
   Sp sp;
   REQUIRE(sp.run({"apply", "-f", sp.path("objects.yaml")}).code == 0);
   const std::vector<std::vector<std::string>> commands{
-      {"var", "list"},         {"var", "get", "db.password"}, {"render", "orders"}, {"export"},
-      {"export", "Environment"}, {"env", "list"},               {"apply", "-f", sp.path("objects.yaml")},
+      {"var", "list"},
+      {"var", "get", "db.password"},
+      {"render", "orders"},
+      {"export"},
+      {"export", "Environment"},
+      {"env", "list"},
+      {"apply", "-f", sp.path("objects.yaml")},
   };
   for (const auto& format : {"table", "json", "yaml"}) {
     for (auto command : commands) {
@@ -83,9 +88,10 @@ TEST_CASE("secrets are masked in every format of every command", "[cli][secrets]
     }
   }
   // A changed secret shows in diff as a change, with both values masked.
-  std::ofstream(sp.path("changed.yaml")) << "apiVersion: sp/v1\nkind: Environment\nmetadata: {name: default}\n"
-                                            "spec: {variables: {db.password: {value: other-s3cret, secret: true}, "
-                                            "kafka: broker:9092}}\n";
+  std::ofstream(sp.path("changed.yaml"))
+      << "apiVersion: sp/v1\nkind: Environment\nmetadata: {name: default}\n"
+         "spec: {variables: {db.password: {value: other-s3cret, secret: true}, "
+         "kafka: broker:9092}}\n";
   for (const auto& format : {"table", "json", "yaml"}) {
     const auto diff = sp.run({"-o", format, "diff", "-f", sp.path("changed.yaml")});
     CHECK(diff.code == 1);
@@ -116,7 +122,8 @@ TEST_CASE("the config file keeps comments and other keys when the environment is
         "# mine\noutput: json\nenvironment: prod\n");
   CHECK(with_config_value("output: json\nenvironment: dev # old\ncolor: false", "environment", "prod") ==
         "output: json\nenvironment: prod\ncolor: false");
-  CHECK(with_config_value("environments_x: 1\n", "environment", "prod") == "environments_x: 1\nenvironment: prod\n");
+  CHECK(with_config_value("environments_x: 1\n", "environment", "prod") ==
+        "environments_x: 1\nenvironment: prod\n");
   // Flow style cannot be edited by line: the mapping is rewritten.
   const auto rewritten = with_config_value("{output: json, environment: dev}", "environment", "prod");
   CHECK(rewritten.find("environment: prod") != std::string::npos);

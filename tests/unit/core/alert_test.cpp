@@ -80,11 +80,7 @@ TEST_CASE("a document that is not an alert is a usage error naming the field", "
       {"no time", [](auto& d) { d.erase("time_ms"); }, "time_ms"},
       {"text time", [](auto& d) { d["time_ms"] = "now"; }, "time_ms"},
       {"number job", [](auto& d) { d["job"] = 3; }, "job"},
-      {"jobs not strings",
-       [](auto& d) {
-         d["jobs"] = {1, 2};
-       },
-       "jobs"},
+      {"jobs not strings", [](auto& d) { d["jobs"] = {1, 2}; }, "jobs"},
       {"no kind", [](auto& d) { d["kind"] = nullptr; }, "kind"},
       {"cause not text", [](auto& d) { d["cause"] = true; }, "cause"},
   };

@@ -57,35 +57,49 @@ TEST_CASE("validation accepts objects that refer to each other within the files"
 TEST_CASE("validation names the field of each bad reference or rule", "[core][validation]") {
   const std::string env = "apiVersion: sp/v1\nkind: Environment\nmetadata: {name: prod}\n---\n";
   const std::vector<std::pair<std::string, std::string>> cases{
-      {env + "apiVersion: sp/v1\nkind: Job\nmetadata: {name: j}\nspec: {cluster: prod-sesion, artifact: {jar: /x}}\n",
+      {env + "apiVersion: sp/v1\nkind: Job\nmetadata: {name: j}\nspec: {cluster: prod-sesion, artifact: "
+             "{jar: /x}}\n",
        "checking objects.yaml:8:17: spec.cluster: cluster prod-sesion does not exist in environment prod"},
-      {"apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c, environment: prdo}\nspec: {type: remote, url: http://x}\n",
-       "checking objects.yaml:3:34: metadata.environment: environment prdo does not exist; create it with `sp env "
+      {"apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c, environment: prdo}\nspec: {type: remote, url: "
+       "http://x}\n",
+       "checking objects.yaml:3:34: metadata.environment: environment prdo does not exist; create it with "
+       "`sp env "
        "create` or an Environment document"},
       {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote}\n",
        "checking objects.yaml:8:7: spec.url: a remote cluster needs the JobManager REST url"},
-      {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: yarn-application, url: http://x, flink: f}\n",
+      {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: yarn-application, url: "
+             "http://x, flink: f}\n",
        "checking objects.yaml: 3 problems:\n"
-       "  objects.yaml:8:37: spec.url: yarn-application clusters have no fixed url: each job gets its own JobManager\n"
-       "  objects.yaml:8:7: spec.yarn: yarn.resourceManager (its REST URL) is needed to find the JobManager of the "
+       "  objects.yaml:8:37: spec.url: yarn-application clusters have no fixed url: each job gets its own "
+       "JobManager\n"
+       "  objects.yaml:8:7: spec.yarn: yarn.resourceManager (its REST URL) is needed to find the JobManager "
+       "of the "
        "application\n"
        "  objects.yaml:8:54: spec.flink: Flink f does not exist"},
       {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\n"
-             "spec: {type: kubernetes-session, kubernetes: {clusterId: s, restAddress: \"http://{cluster}:80\"}}\n",
-       "checking objects.yaml:8:46: spec.kubernetes: unknown placeholder {cluster} in restAddress; the placeholders "
+             "spec: {type: kubernetes-session, kubernetes: {clusterId: s, restAddress: "
+             "\"http://{cluster}:80\"}}\n",
+       "checking objects.yaml:8:46: spec.kubernetes: unknown placeholder {cluster} in restAddress; the "
+       "placeholders "
        "are {clusterId} and {namespace}"},
-      {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote, url: http://x, submit: cli}\n",
-       "checking objects.yaml:8:7: spec.flink: submit: cli runs bin/flink of a registered Flink distribution; name it "
+      {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote, url: http://x, "
+             "submit: cli}\n",
+       "checking objects.yaml:8:7: spec.flink: submit: cli runs bin/flink of a registered Flink "
+       "distribution; name it "
        "here"},
       {env + "apiVersion: sp/v1\nkind: Flink\nmetadata: {name: f}\nspec: {home: /f}\n---\n"
              "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\n"
              "spec: {type: remote, url: http://x, flink: f, submit: cli, auth: {headerEnv: JM_AUTH}}\n",
-       "checking objects.yaml:13:66: spec.auth: bin/flink cannot send an Authorization header; a JobManager behind "
+       "checking objects.yaml:13:66: spec.auth: bin/flink cannot send an Authorization header; a JobManager "
+       "behind "
        "auth needs submit: rest"},
-      {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: kubernetes-application, submit: rest}\n",
+      {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: kubernetes-application, "
+             "submit: rest}\n",
        "checking objects.yaml: 2 problems:\n"
-       "  objects.yaml:8:7: spec.flink: kubernetes-application clusters need a Flink distribution to run bin/flink\n"
-       "  objects.yaml:8:46: spec.submit: kubernetes-application clusters are created by bin/flink, so their jobs are "
+       "  objects.yaml:8:7: spec.flink: kubernetes-application clusters need a Flink distribution to run "
+       "bin/flink\n"
+       "  objects.yaml:8:46: spec.submit: kubernetes-application clusters are created by bin/flink, so their "
+       "jobs are "
        "submitted with submit: cli"},
       {env + "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: c}\nspec: {type: remote, url: \"${oops\"}\n",
        "checking objects.yaml:8:27: spec.url: invalid reference at character 1: ${ is not closed by }"},
@@ -93,15 +107,19 @@ TEST_CASE("validation names the field of each bad reference or rule", "[core][va
        "checking objects.yaml: 2 problems:\n"
        "  objects.yaml:4:29: spec.argv: is a command field; this channel is webhook\n"
        "  objects.yaml:4:7: spec.url: a webhook channel needs a url"},
-      {"apiVersion: sp/v1\nkind: Environment\nmetadata: {name: e}\nspec: {variables: {sp.job: x, 9lives: y}}\n",
+      {"apiVersion: sp/v1\nkind: Environment\nmetadata: {name: e}\nspec: {variables: {sp.job: x, 9lives: "
+       "y}}\n",
        "checking objects.yaml: 2 problems:\n"
-       "  objects.yaml:4:31: spec.variables[\"9lives\"]: a variable name starts with a letter and continues with letters, "
+       "  objects.yaml:4:31: spec.variables[\"9lives\"]: a variable name starts with a letter and continues "
+       "with letters, "
        "digits, '.', '_' or '-'\n"
        "  objects.yaml:4:20: spec.variables[\"sp.job\"]: names starting with sp. are reserved for built-ins"},
       {"apiVersion: sp/v1\nkind: Flink\nmetadata: {name: \"bad name\"}\nspec: {home: /x}\n",
-       "checking objects.yaml:3:18: metadata.name: a name starts with a letter or digit and continues with letters, "
+       "checking objects.yaml:3:18: metadata.name: a name starts with a letter or digit and continues with "
+       "letters, "
        "digits, '.', '_' or '-' (at most 128)"},
-      {env + "apiVersion: sp/v1\nkind: Job\nmetadata: {name: j}\nspec: {cluster: c, artifact: {jar: /x, project: p}}\n",
+      {env + "apiVersion: sp/v1\nkind: Job\nmetadata: {name: j}\nspec: {cluster: c, artifact: {jar: /x, "
+             "project: p}}\n",
        "checking objects.yaml: 2 problems:\n"
        "  objects.yaml:8:17: spec.cluster: cluster c does not exist in environment prod\n"
        "  objects.yaml:8:30: spec.artifact: give either project (with an optional build) or jar"},
@@ -115,12 +133,14 @@ TEST_CASE("validation names the field of each bad reference or rule", "[core][va
 TEST_CASE("an object declared twice is an error at its second place", "[core][validation]") {
   const std::string yaml = "apiVersion: sp/v1\nkind: Flink\nmetadata: {name: f}\nspec: {home: /a}\n---\n"
                            "apiVersion: sp/v1\nkind: Flink\nmetadata: {name: f}\nspec: {home: /b}\n";
-  CHECK(validation_error(yaml) == "checking objects.yaml:6:1: Flink f is declared twice (first at objects.yaml:1:1)");
+  CHECK(validation_error(yaml) ==
+        "checking objects.yaml:6:1: Flink f is declared twice (first at objects.yaml:1:1)");
 }
 
 TEST_CASE("missing references alone are not-found errors", "[core][validation]") {
   auto result = validate_manifests(
-      parse("apiVersion: sp/v1\nkind: Job\nmetadata: {name: j}\nspec: {cluster: c, artifact: {jar: /x}}\n", "default"),
+      parse("apiVersion: sp/v1\nkind: Job\nmetadata: {name: j}\nspec: {cluster: c, artifact: {jar: /x}}\n",
+            "default"),
       as_set(parse("apiVersion: sp/v1\nkind: Environment\nmetadata: {name: default}\n")));
   REQUIRE_FALSE(result.has_value());
   CHECK(result.error().kind() == ErrorKind::not_found);
@@ -157,11 +177,13 @@ TEST_CASE("plans: created, then unchanged, then configured field by field", "[co
 
 TEST_CASE("a masked secret in a file keeps the current value", "[core][plan]") {
   const ObjectSet current = as_set(parse(base));
-  auto exported = parse("apiVersion: sp/v1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  variables:\n"
-                        "    kafka.cluster: broker:9092\n    db.password: {value: \"******\", secret: true}\n");
+  auto exported =
+      parse("apiVersion: sp/v1\nkind: Environment\nmetadata: {name: prod}\nspec:\n  variables:\n"
+            "    kafka.cluster: broker:9092\n    db.password: {value: \"******\", secret: true}\n");
   auto plan = plan_apply(exported, current).value();
   CHECK_FALSE(plan.has_changes());
-  CHECK(std::get<EnvironmentSpec>(plan.objects[0].desired.spec).variables.at("db.password").value == "s3cr3t");
+  CHECK(std::get<EnvironmentSpec>(plan.objects[0].desired.spec).variables.at("db.password").value ==
+        "s3cr3t");
 
   auto nothing_to_keep = plan_apply(exported, {});
   REQUIRE_FALSE(nothing_to_keep.has_value());
@@ -203,8 +225,8 @@ TEST_CASE("render resolves every job field and masks secrets", "[core][render]")
   spec.flink_configuration["state.savepoints.dir"] = "s3://${sp.env}/sp";
   spec.state.savepoint_dir = "${savepoint.root:-/tmp/sp}/orders";
   spec.artifact.jar = "/jars/${sp.cluster}.jar";
-  const SubstitutionContext context{"prod", variable_set(environment),
-                                    job_builtins("orders", "prod", "prod-session", std::nullopt), {}};
+  const SubstitutionContext context{
+      "prod", variable_set(environment), job_builtins("orders", "prod", "prod-session", std::nullopt), {}};
   auto rendered = render_job("orders", spec, context).value();
   CHECK(rendered.clear.args[3] == "s3cr3t");
   CHECK(rendered.masked.args[3] == "******");
@@ -246,13 +268,15 @@ TEST_CASE("drift: a changed variable or job field differs from the release", "[c
   auto changed = spec;
   changed.parallelism = 8;
   context.variables = variables;
-  CHECK(job_drift("orders", changed, context, released).fields == std::vector<std::string>{"spec.parallelism"});
+  CHECK(job_drift("orders", changed, context, released).fields ==
+        std::vector<std::string>{"spec.parallelism"});
 }
 
 TEST_CASE("undefined variables are warned about at apply time", "[core][validation]") {
-  auto manifests = parse(std::string(base) + "---\napiVersion: sp/v1\nkind: Job\nmetadata: {name: other}\n"
-                                             "spec: {cluster: prod-session, artifact: {jar: \"${jar.dir}/x.jar\"}}\n");
+  auto manifests =
+      parse(std::string(base) + "---\napiVersion: sp/v1\nkind: Job\nmetadata: {name: other}\n"
+                                "spec: {cluster: prod-session, artifact: {jar: \"${jar.dir}/x.jar\"}}\n");
   const auto warnings = undefined_variable_warnings(manifests, {});
-  CHECK(warnings == std::vector<std::string>{"job other: spec.artifact.jar: undefined variable jar.dir in environment prod"});
+  CHECK(warnings == std::vector<std::string>{
+                        "job other: spec.artifact.jar: undefined variable jar.dir in environment prod"});
 }
-

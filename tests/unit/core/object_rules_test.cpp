@@ -36,7 +36,8 @@ TEST_CASE("once secret, always secret, and a missing description is kept", "[cor
   CHECK(updated_variable(std::nullopt, "v", false, std::nullopt) == VariableSpec{"v", false, ""});
   CHECK(updated_variable(VariableSpec{"a", false, "d"}, "b", true, "e") == VariableSpec{"b", true, "e"});
   EnvironmentSpec current{{{"token", secret}, {"plain", {"p", false, ""}}}};
-  EnvironmentSpec desired{{{"token", {"t2", false, ""}}, {"plain", {"p2", false, ""}}, {"new", {"n", false, ""}}}};
+  EnvironmentSpec desired{
+      {{"token", {"t2", false, ""}}, {"plain", {"p2", false, ""}}, {"new", {"n", false, ""}}}};
   keep_secret_flags(desired, &current);
   CHECK(desired.variables["token"].secret);
   CHECK_FALSE(desired.variables["plain"].secret);
@@ -49,10 +50,13 @@ TEST_CASE("objects in use are not removed", "[core][objects]") {
   cluster.flink = "flink-1.20";
   JobSpec job;
   job.cluster = "session";
-  Manifest cluster_manifest{.kind = ObjectKind::cluster, .name = "session", .environment = "prod", .spec = cluster};
+  Manifest cluster_manifest{
+      .kind = ObjectKind::cluster, .name = "session", .environment = "prod", .spec = cluster};
   Manifest job_manifest{.kind = ObjectKind::job, .name = "orders", .environment = "prod", .spec = job};
-  Manifest flink_manifest{.kind = ObjectKind::flink, .name = "flink-1.20", .spec = FlinkSpec{"/opt/flink", "1.20.5"}};
-  for (const auto& manifest : {cluster_manifest, job_manifest, flink_manifest}) objects.emplace(key_of(manifest), manifest);
+  Manifest flink_manifest{
+      .kind = ObjectKind::flink, .name = "flink-1.20", .spec = FlinkSpec{"/opt/flink", "1.20.5"}};
+  for (const auto& manifest : {cluster_manifest, job_manifest, flink_manifest})
+    objects.emplace(key_of(manifest), manifest);
   auto flink = check_removal(key_of(flink_manifest), objects);
   REQUIRE_FALSE(flink);
   CHECK(flink.error().kind() == ErrorKind::refused);

@@ -10,7 +10,8 @@ TEST_CASE("build command values are split into words without a shell", "[core][p
   CHECK(split_build_command({"mvn", "package"}).value() == Words{"mvn", "package"});
   CHECK(split_build_command({"mvn -B  clean package -DskipTests"}).value() ==
         Words{"mvn", "-B", "clean", "package", "-DskipTests"});
-  CHECK(split_build_command({"sh -c 'echo $HOME | tr a b'"}).value() == Words{"sh", "-c", "echo $HOME | tr a b"});
+  CHECK(split_build_command({"sh -c 'echo $HOME | tr a b'"}).value() ==
+        Words{"sh", "-c", "echo $HOME | tr a b"});
   CHECK(split_build_command({R"(echo "a \"b\"" c\ d '')"}).value() == Words{"echo", "a \"b\"", "c d", ""});
   CHECK(split_build_command({}).value().empty());
   auto unbalanced = split_build_command({"echo 'oops"});
@@ -19,7 +20,8 @@ TEST_CASE("build command values are split into words without a shell", "[core][p
 }
 
 TEST_CASE("project names are safe directory names", "[core][project]") {
-  for (const char* good : {"orders", "orders-enrich", "a.b_c-1", "X"}) CHECK(validate_project_name(good).has_value());
+  for (const char* good : {"orders", "orders-enrich", "a.b_c-1", "X"})
+    CHECK(validate_project_name(good).has_value());
   for (const char* bad : {"", "1abc", "../x", "a/b", ".hidden", "a b", "-x"}) {
     INFO(bad);
     CHECK_FALSE(validate_project_name(bad).has_value());

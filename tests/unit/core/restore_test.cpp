@@ -30,7 +30,8 @@ PathChecker disk(std::map<std::string, PathStatus> paths) {
   return [paths](const std::string& path) {
     auto it = paths.find(path);
     if (it == paths.end()) return PathCheck{PathStatus::invalid, "directory does not exist"};
-    return PathCheck{it->second, it->second == PathStatus::unverified ? "scheme not checked" : "_metadata readable"};
+    return PathCheck{it->second,
+                     it->second == PathStatus::unverified ? "scheme not checked" : "_metadata readable"};
   };
 }
 
@@ -61,12 +62,14 @@ TEST_CASE("the newest valid point wins, whatever its kind", "[core][restore]") {
   CHECK(decision.candidates[1].verdict == Verdict::not_tried);
 }
 
-TEST_CASE("a cancelled job restores its newer retained checkpoint, not the older savepoint", "[core][restore]") {
+TEST_CASE("a cancelled job restores its newer retained checkpoint, not the older savepoint",
+          "[core][restore]") {
   RestoreFacts facts{{point(1, PointKind::stop_savepoint, 20, "file:///sp/sv"),
                       point(2, PointKind::checkpoint, 1, "file:///cp/run2/chk-3", 2, 3)},
                      true};
-  auto decision = decide_restore(automatic(), facts,
-                                 disk({{"file:///sp/sv", PathStatus::valid}, {"file:///cp/run2/chk-3", PathStatus::valid}}));
+  auto decision = decide_restore(
+      automatic(), facts,
+      disk({{"file:///sp/sv", PathStatus::valid}, {"file:///cp/run2/chk-3", PathStatus::valid}}));
   REQUIRE(decision.action == Action::restore);
   CHECK(decision.chosen->path == "file:///cp/run2/chk-3");
 }
@@ -76,8 +79,9 @@ TEST_CASE("checkpoint ids are never compared across runs", "[core][restore]") {
   RestoreFacts facts{{point(1, PointKind::checkpoint, 60, "file:///cp/r1/chk-90", 1, 90),
                       point(2, PointKind::checkpoint, 2, "file:///cp/r2/chk-1", 2, 1)},
                      true};
-  auto decision = decide_restore(automatic(), facts,
-                                 disk({{"file:///cp/r1/chk-90", PathStatus::valid}, {"file:///cp/r2/chk-1", PathStatus::valid}}));
+  auto decision = decide_restore(
+      automatic(), facts,
+      disk({{"file:///cp/r1/chk-90", PathStatus::valid}, {"file:///cp/r2/chk-1", PathStatus::valid}}));
   REQUIRE(decision.chosen);
   CHECK(decision.chosen->path == "file:///cp/r2/chk-1");
 }
@@ -116,7 +120,8 @@ TEST_CASE("points already invalid or disposed are skipped without looking", "[co
 }
 
 TEST_CASE("no valid point after earlier runs: refuse and list what was tried", "[core][restore]") {
-  RestoreFacts facts{{point(1, PointKind::savepoint, 30, "file:///sp/x"), point(2, PointKind::checkpoint, 5, "file:///cp/y")},
+  RestoreFacts facts{{point(1, PointKind::savepoint, 30, "file:///sp/x"),
+                      point(2, PointKind::checkpoint, 5, "file:///cp/y")},
                      true};
   auto decision = decide_restore(automatic(), facts, disk({}));
   CHECK(decision.action == Action::refuse);
@@ -159,14 +164,16 @@ TEST_CASE("state.maxAge refuses an old point unless --allow-old-state", "[core][
 
 TEST_CASE("other schemes are accepted as unverified", "[core][restore]") {
   RestoreFacts facts{{point(1, PointKind::checkpoint, 1, "hdfs:///flink/cp/chk-1")}, true};
-  auto decision = decide_restore(automatic(), facts, disk({{"hdfs:///flink/cp/chk-1", PathStatus::unverified}}));
+  auto decision =
+      decide_restore(automatic(), facts, disk({{"hdfs:///flink/cp/chk-1", PathStatus::unverified}}));
   REQUIRE(decision.action == Action::restore);
   CHECK(decision.unverified);
   CHECK(decision.reason.find("unverified") != std::string::npos);
 }
 
 TEST_CASE("an explicit restore path is still validated", "[core][restore]") {
-  RestoreRequest request{.mode = RestoreMode::explicit_path, .explicit_path = "file:///sp/given", .now_ms = now};
+  RestoreRequest request{
+      .mode = RestoreMode::explicit_path, .explicit_path = "file:///sp/given", .now_ms = now};
   auto missing = decide_restore(request, {}, disk({}));
   CHECK(missing.action == Action::refuse);
   CHECK(missing.reason.find("file:///sp/given is not valid") != std::string::npos);
@@ -177,8 +184,9 @@ TEST_CASE("an explicit restore path is still validated", "[core][restore]") {
 }
 
 TEST_CASE("equal completion times are ordered by id, newest recorded first", "[core][restore]") {
-  auto ordered = newest_first({point(1, PointKind::checkpoint, 5, "a"), point(2, PointKind::savepoint, 5, "b"),
-                               point(3, PointKind::checkpoint, 1, "c")});
+  auto ordered =
+      newest_first({point(1, PointKind::checkpoint, 5, "a"), point(2, PointKind::savepoint, 5, "b"),
+                    point(3, PointKind::checkpoint, 1, "c")});
   CHECK(ordered[0].id == 3);
   CHECK(ordered[1].id == 2);
   CHECK(ordered[2].id == 1);

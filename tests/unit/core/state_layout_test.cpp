@@ -78,8 +78,8 @@ TEST_CASE("the submitted configuration adds state.root directories and pipeline.
   CHECK(configuration["execution.checkpointing.savepoint-dir"] == dirs.savepoints);
   CHECK(configuration["pipeline.name"] == "orders");
   // The job's own settings win, in either spelling.
-  auto own = submission_configuration({{"state.checkpoints.dir", "file:/mine"}, {"pipeline.name", "Orders v2"}},
-                                      dirs, "orders");
+  auto own = submission_configuration(
+      {{"state.checkpoints.dir", "file:/mine"}, {"pipeline.name", "Orders v2"}}, dirs, "orders");
   CHECK(own["state.checkpoints.dir"] == "file:/mine");
   CHECK_FALSE(own.contains("execution.checkpointing.dir"));
   CHECK(own["execution.checkpointing.savepoint-dir"] == dirs.savepoints);

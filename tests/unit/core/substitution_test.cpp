@@ -20,7 +20,9 @@ SubstitutionContext sample_context() {
       {"unicode", {"grüße ✓", false}},
       {"looks.like.ref", {"${a}", false}},
   };
-  context.builtins = {{"sp.job", "orders-enrich"}, {"sp.env", "prod"}, {"sp.cluster", "prod-session"},
+  context.builtins = {{"sp.job", "orders-enrich"},
+                      {"sp.env", "prod"},
+                      {"sp.cluster", "prod-session"},
                       {"sp.release", std::nullopt}};
   context.process_env = sp::util::fixed_env({{"CI_TOKEN", "tok"}, {"EMPTY_ENV", ""}});
   return context;
@@ -48,12 +50,12 @@ TEST_CASE("substitution resolves references, escapes and fallbacks", "[core][sub
       {"${missing:-fallback}", "fallback", "fallback"}, // undefined takes the fallback
       {"${missing:-}", "", ""},                         // empty fallback
       {"${missing:-http://h:8080/x}", "http://h:8080/x", "http://h:8080/x"}, // ':' in a fallback
-      {"${missing:-{\"k\":1}}", "{\"k\":1}", "{\"k\":1}"},                    // balanced '}' in a fallback
+      {"${missing:-{\"k\":1}}", "{\"k\":1}", "{\"k\":1}"},                   // balanced '}' in a fallback
       {"${missing:-a{b}c}d", "a{b}cd", "a{b}cd"},
       {"${missing:-$${x}}", "${x}", "${x}"}, // the escape works inside a fallback
       {"${missing:-:-}", ":-", ":-"},
-      {"$${a}", "${a}", "${a}"},             // literal
-      {"$$${a}", "$${a}", "$${a}"},          // leftmost match: '$' then the escape
+      {"$${a}", "${a}", "${a}"},    // literal
+      {"$$${a}", "$${a}", "$${a}"}, // leftmost match: '$' then the escape
       {"$", "$", "$"},
       {"$$", "$$", "$$"},
       {"$a {a} $ {a}", "$a {a} $ {a}", "$a {a} $ {a}"},
@@ -134,10 +136,11 @@ TEST_CASE("every missing name is reported at once, with its field", "[core][subs
   const auto error = resolver.error("rendering job orders-enrich in environment prod", "job orders-enrich");
   REQUIRE(error.has_value());
   CHECK(error->kind() == ErrorKind::refused);
-  CHECK(error->why() == "3 problems:\n"
-                        "  job orders-enrich: spec.args[3]: undefined variable group.id in environment prod\n"
-                        "  job orders-enrich: spec.args[3]: undefined variable topic in environment prod\n"
-                        "  job orders-enrich: spec.state.savepointDir: environment variable NOT_SET is not set");
+  CHECK(error->why() ==
+        "3 problems:\n"
+        "  job orders-enrich: spec.args[3]: undefined variable group.id in environment prod\n"
+        "  job orders-enrich: spec.args[3]: undefined variable topic in environment prod\n"
+        "  job orders-enrich: spec.state.savepointDir: environment variable NOT_SET is not set");
   CHECK(error->hint().find("sp var set NAME VALUE --env prod") != std::string::npos);
 }
 
@@ -172,12 +175,14 @@ TEST_CASE("built-ins: unknown ones are errors, unavailable ones take a fallback"
   resolver.resolve("url", "${sp.jobb}");
   resolver.resolve("url", "${sp.cluster}");
   REQUIRE(resolver.problems().size() == 2);
-  CHECK(resolver.problems()[0].message == "unknown built-in sp.jobb (known: sp.job, sp.env, sp.cluster, sp.release)");
+  CHECK(resolver.problems()[0].message ==
+        "unknown built-in sp.jobb (known: sp.job, sp.env, sp.cluster, sp.release)");
   CHECK(resolver.problems()[0].kind == ErrorKind::usage);
   CHECK(resolver.problems()[1].message == "built-in sp.cluster has no value here");
 }
 
-TEST_CASE("the resolver reports which variables were used and whether any is secret", "[core][substitution]") {
+TEST_CASE("the resolver reports which variables were used and whether any is secret",
+          "[core][substitution]") {
   const auto context = sample_context();
   Resolver resolver(context);
   resolver.resolve("spec.args[0]", "${a}");

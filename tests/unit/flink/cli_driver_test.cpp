@@ -70,7 +70,8 @@ TEST_CASE("allowNonRestoredState means nothing without a restore", "[flink][cli]
   CHECK(joined(cli_run_argv(invocation)).find(" -n") == std::string::npos);
 }
 
-TEST_CASE("the -D options come from the cluster, then the job, then the target, each key once", "[flink][cli]") {
+TEST_CASE("the -D options come from the cluster, then the job, then the target, each key once",
+          "[flink][cli]") {
   auto invocation = remote({2, 2, 1});
   invocation.cluster_configuration = {
       {"rest.port", "1"}, {"execution.checkpointing.interval", "1m"}, {"a", "cluster"}};
@@ -297,5 +298,6 @@ TEST_CASE("the target and -D options of each cluster type", "[flink][cli]") {
                                            {"kubernetes.namespace", "streaming"}});
   cluster.type = sp::core::ClusterType::kubernetes_application;
   CHECK(deployment_target_options(cluster, CliTarget::kubernetes_application, "orders", "orders") ==
-        std::map<std::string, std::string>{{"kubernetes.cluster-id", "orders"}, {"kubernetes.namespace", "streaming"}});
+        std::map<std::string, std::string>{{"kubernetes.cluster-id", "orders"},
+                                           {"kubernetes.namespace", "streaming"}});
 }

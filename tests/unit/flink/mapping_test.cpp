@@ -63,7 +63,8 @@ TEST_CASE("run bodies: programArgsList always, the restore field by dialect", "[
 }
 
 TEST_CASE("malformed and unexpected bodies are errors, never crashes", "[flink][mapping]") {
-  for (std::string body : {"", "{", "[]", "null", "{\"jobs\": 3}", "{\"jobs\": [{\"jid\": 1}]}", "<html>502</html>"}) {
+  for (std::string body :
+       {"", "{", "[]", "null", "{\"jobs\": 3}", "{\"jobs\": [{\"jid\": 1}]}", "<html>502</html>"}) {
     CAPTURE(body);
     CHECK_FALSE(parse_jobs_overview(body).has_value());
   }
@@ -74,7 +75,8 @@ TEST_CASE("malformed and unexpected bodies are errors, never crashes", "[flink][
   CHECK(error_summary("") == "(empty answer)");
 }
 
-TEST_CASE("an answer sp cannot use is external, naming the request and the problem in words", "[flink][mapping]") {
+TEST_CASE("an answer sp cannot use is external, naming the request and the problem in words",
+          "[flink][mapping]") {
   // What was asked, what came back, and the words the error must hold.
   struct Case {
     std::string request;
@@ -88,7 +90,8 @@ TEST_CASE("an answer sp cannot use is external, naming the request and the probl
   const std::vector<Case> cases{
       {"GET /jobs/overview", kept(parse_jobs_overview(R"({"jobs": [{"jid": 1)")), "it is not valid JSON"},
       {"GET /jobs/overview", kept(parse_jobs_overview("[]")), "expected a JSON object"},
-      {"GET /jobs/overview", kept(parse_jobs_overview(R"({"jobs": 3})")), "a field has another type than Flink's"},
+      {"GET /jobs/overview", kept(parse_jobs_overview(R"({"jobs": 3})")),
+       "a field has another type than Flink's"},
       {"GET /jobs/overview", kept(parse_jobs_overview(R"({"other": []})")), "no jobs list"},
       {"GET /jobs/:id/checkpoints", kept(parse_checkpoints(R"({"counts": {"failed": "x"}})")),
        "a field has another type than Flink's"},
@@ -96,7 +99,8 @@ TEST_CASE("an answer sp cannot use is external, naming the request and the probl
       {"GET /config", kept(parse_config_version(R"({"flink-version": "banana"})")), "is not a version"},
       {"GET /jobs/:id/savepoints/:triggerid", kept(parse_operation_status(R"({"status": {}})")), "id"},
       {"GET /jobmanager/config", kept(parse_jobmanager_config(R"({})")), "expected a JSON array"},
-      {"GET /jobs/:id/checkpoints/config", kept(parse_checkpoint_config("<html>502</html>")), "not valid JSON"},
+      {"GET /jobs/:id/checkpoints/config", kept(parse_checkpoint_config("<html>502</html>")),
+       "not valid JSON"},
       {"POST /jars/upload", kept(parse_uploaded_jar_id(R"({"status": "success", "filename": 3})")),
        "filename is not a string"},
   };
@@ -107,7 +111,7 @@ TEST_CASE("an answer sp cannot use is external, naming the request and the probl
     CHECK(outcome.error().doing() == "reading " + request);
     CHECK(outcome.error().why().starts_with("the JobManager's answer is not the JSON Flink sends: "));
     CHECK(outcome.error().why().find(detail) != std::string::npos);
-    CHECK(outcome.error().why().find("requested type") == std::string::npos); // not simdjson's words
+    CHECK(outcome.error().why().find("requested type") == std::string::npos);  // not simdjson's words
     CHECK(outcome.error().why().find("[json.exception") == std::string::npos); // nor nlohmann's tag
   }
   // A stack trace of the wrong type is no root cause, and no crash either.
@@ -137,7 +141,8 @@ TEST_CASE("recorded responses map the same way on 1.20 and 2.x", "[flink][mappin
     CHECK(checkpoints.counts.completed >= 2);
     REQUIRE(checkpoints.latest_completed);
     CHECK(checkpoints.latest_completed->external_path.value().starts_with("file:"));
-    CHECK(checkpoints.latest_completed->completion_time_ms.value() >= checkpoints.latest_completed->trigger_time_ms);
+    CHECK(checkpoints.latest_completed->completion_time_ms.value() >=
+          checkpoints.latest_completed->trigger_time_ms);
     CHECK_FALSE(checkpoints.restored.has_value());
 
     auto restored = parse_checkpoints(fixture(version, "job-checkpoints-restored.json")).value();
@@ -158,7 +163,8 @@ TEST_CASE("recorded responses map the same way on 1.20 and 2.x", "[flink][mappin
     CHECK(completed.location.value().find("savepoint-") != std::string::npos);
     auto stopped = parse_operation_status(fixture(version, "stop-status-completed.json")).value();
     CHECK(stopped.state == OperationStatus::State::completed);
-    auto failed = parse_operation_status(fixture(version, "error-savepoint-finished-job-status.json")).value();
+    auto failed =
+        parse_operation_status(fixture(version, "error-savepoint-finished-job-status.json")).value();
     CHECK(failed.state == OperationStatus::State::failed);
     CHECK(failed.failure_cause.value().find("Could not find Flink job") != std::string::npos);
 
@@ -171,7 +177,8 @@ TEST_CASE("recorded responses map the same way on 1.20 and 2.x", "[flink][mappin
 
     CHECK(parse_run_job_id(fixture(version, "jar-run.json")).value().size() == 32);
     CHECK(parse_root_cause(fixture(version, "job-exceptions-failed.json")).value() ==
-          "java.lang.IllegalStateException: sp-example-job: failing on purpose after 40 records (--fail-after)");
+          "java.lang.IllegalStateException: sp-example-job: failing on purpose after 40 records "
+          "(--fail-after)");
     CHECK(error_summary(fixture(version, "error-run-fail-at-start.json")) ==
           "java.lang.IllegalStateException: sp-example-job: failing at start on purpose (--fail-at-start)");
     CHECK(error_summary(fixture(version, "error-job-not-found.json")).find("Could not find Flink job") !=
@@ -179,7 +186,8 @@ TEST_CASE("recorded responses map the same way on 1.20 and 2.x", "[flink][mappin
   }
 }
 
-TEST_CASE("a stopped job's history lists its stop-savepoint with its checkpoint id", "[flink][mapping][fixtures]") {
+TEST_CASE("a stopped job's history lists its stop-savepoint with its checkpoint id",
+          "[flink][mapping][fixtures]") {
   auto stats = parse_checkpoints(fixture("1.20.5", "job-checkpoints-stopped.json")).value();
   REQUIRE_FALSE(stats.history.empty());
   CHECK(stats.history.front().is_savepoint);

@@ -34,5 +34,6 @@ TEST_CASE("adopt by id refuses an ended job and reports an unknown one", "[ops][
   auto unknown = choose_job_to_adopt(cluster_jobs(), "orders", std::string("zz"));
   REQUIRE_FALSE(unknown);
   CHECK(unknown.error().kind() == sp::ErrorKind::not_found);
-  CHECK(choose_job_to_adopt(cluster_jobs(), "payments", std::nullopt).error().kind() == sp::ErrorKind::not_found);
+  CHECK(choose_job_to_adopt(cluster_jobs(), "payments", std::nullopt).error().kind() ==
+        sp::ErrorKind::not_found);
 }

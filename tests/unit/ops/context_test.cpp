@@ -40,7 +40,8 @@ core::ClusterSpec cluster_with_header_env(std::optional<std::string> name) {
 
 TEST_CASE("a cluster's auth header comes from the variable it names, or is refused", "[ops][context]") {
   Fixture fixture;
-  CHECK(cluster_authorization(fixture.context, cluster_with_header_env(std::nullopt)).value() == std::nullopt);
+  CHECK(cluster_authorization(fixture.context, cluster_with_header_env(std::nullopt)).value() ==
+        std::nullopt);
   CHECK(cluster_authorization(fixture.context, cluster_with_header_env("JM_AUTH")).value() == "Bearer abc");
 
   auto unset = cluster_authorization(fixture.context, cluster_with_header_env("JM_UNSET"));
@@ -49,7 +50,8 @@ TEST_CASE("a cluster's auth header comes from the variable it names, or is refus
   CHECK(unset.error().why() == "environment variable JM_UNSET is not set");
 }
 
-TEST_CASE("a JobManager client is not opened without its auth header, and sends it when set", "[ops][context]") {
+TEST_CASE("a JobManager client is not opened without its auth header, and sends it when set",
+          "[ops][context]") {
   Fixture fixture;
   auto refused = JobManager::open(fixture.context, cluster_with_header_env("JM_UNSET"), "http://jm:8081");
   REQUIRE_FALSE(refused);

@@ -6,10 +6,10 @@
 #include "sp/core/job.hpp"
 #include "sp/core/object_rules.hpp"
 #include "sp/core/project.hpp"
-#include "sp/store/environments.hpp"
-#include "sp/store/projects.hpp"
 #include "sp/store/builds.hpp"
+#include "sp/store/environments.hpp"
 #include "sp/store/locks.hpp"
+#include "sp/store/projects.hpp"
 #include "sp/store/store.hpp"
 
 #include "support/temp_dir.hpp"
@@ -46,7 +46,8 @@ core::Manifest project(const std::string& name, std::chrono::milliseconds timeou
 
 TEST_CASE("create_object refuses an object that exists, and apply changes it", "[ops][objects]") {
   Fixture f;
-  REQUIRE(ops::create_object(f.database, project("orders", std::chrono::milliseconds(1500)), f.actor, "adding"));
+  REQUIRE(
+      ops::create_object(f.database, project("orders", std::chrono::milliseconds(1500)), f.actor, "adding"));
   CHECK(store::find_project(f.database, "orders")->spec.timeout == std::chrono::seconds(2));
   auto again = ops::create_object(f.database, project("orders", std::chrono::seconds(5)), f.actor, "adding");
   REQUIRE_FALSE(again);
@@ -65,10 +66,11 @@ TEST_CASE("apply writes nothing when one object is invalid", "[ops][objects]") {
   core::JobSpec job;
   job.cluster = "missing";
   job.artifact.jar = "/x.jar";
-  auto plan = ops::apply_objects(f.database,
-                                 {project("orders", std::chrono::seconds(5)),
-                                  {.kind = core::ObjectKind::job, .name = "j", .environment = "default", .spec = job}},
-                                 f.actor);
+  auto plan = ops::apply_objects(
+      f.database,
+      {project("orders", std::chrono::seconds(5)),
+       {.kind = core::ObjectKind::job, .name = "j", .environment = "default", .spec = job}},
+      f.actor);
   REQUIRE_FALSE(plan);
   CHECK(plan.error().kind() == ErrorKind::not_found);
   CHECK_FALSE(store::find_project(f.database, "orders"));
@@ -81,10 +83,11 @@ TEST_CASE("a cluster with jobs and a Flink with clusters are not removed", "[ops
   core::JobSpec job;
   job.cluster = "session";
   job.artifact.jar = "/x.jar";
-  REQUIRE(ops::apply_objects(f.database,
-                             {{.kind = core::ObjectKind::cluster, .name = "session", .environment = "default", .spec = cluster},
-                              {.kind = core::ObjectKind::job, .name = "orders", .environment = "default", .spec = job}},
-                             f.actor));
+  REQUIRE(ops::apply_objects(
+      f.database,
+      {{.kind = core::ObjectKind::cluster, .name = "session", .environment = "default", .spec = cluster},
+       {.kind = core::ObjectKind::job, .name = "orders", .environment = "default", .spec = job}},
+      f.actor));
   const core::ObjectKey key{core::ObjectKind::cluster, "default", "session"};
   auto refused = ops::remove_object(f.database, key, f.actor);
   REQUIRE_FALSE(refused);
@@ -105,9 +108,12 @@ TEST_CASE("variables: once secret always secret, names checked, events without v
   REQUIRE(update);
   CHECK(update->spec.secret);
   CHECK(update->spec.description == "the token");
-  CHECK(ops::set_variable(f.database, "default", "sp.job", "x", false, {}, f.actor).error().kind() == ErrorKind::usage);
-  CHECK(ops::set_variable(f.database, "nowhere", "a", "x", false, {}, f.actor).error().kind() == ErrorKind::not_found);
-  auto statement = f.database.prepare("SELECT count(*) FROM events WHERE message LIKE '%n3w%' OR message LIKE '%s3cr3t%'");
+  CHECK(ops::set_variable(f.database, "default", "sp.job", "x", false, {}, f.actor).error().kind() ==
+        ErrorKind::usage);
+  CHECK(ops::set_variable(f.database, "nowhere", "a", "x", false, {}, f.actor).error().kind() ==
+        ErrorKind::not_found);
+  auto statement =
+      f.database.prepare("SELECT count(*) FROM events WHERE message LIKE '%n3w%' OR message LIKE '%s3cr3t%'");
   statement.step();
   CHECK(statement.int64(0) == 0);
   REQUIRE(ops::unset_variable(f.database, "default", "token", f.actor));
@@ -122,7 +128,8 @@ TEST_CASE("environments: created once, deleted only when empty", "[ops][objects]
   core::ClusterSpec cluster;
   cluster.url = "http://jm:8081";
   REQUIRE(ops::apply_objects(
-      f.database, {{.kind = core::ObjectKind::cluster, .name = "c", .environment = "prod", .spec = cluster}}, f.actor));
+      f.database, {{.kind = core::ObjectKind::cluster, .name = "c", .environment = "prod", .spec = cluster}},
+      f.actor));
   CHECK(ops::delete_environment(f.database, "prod", f.actor).error().kind() == ErrorKind::refused);
   REQUIRE(ops::remove_object(f.database, {core::ObjectKind::cluster, "prod", "c"}, f.actor));
   CHECK(ops::delete_environment(f.database, "prod", f.actor));
@@ -137,17 +144,17 @@ TEST_CASE("a project is removed with its workspace unless a build holds its lock
   std::ofstream(workspace / "pom.xml") << "<project/>";
   const core::LockHolder other{"ci", "runner", 42};
   {
-    auto lock = store::ScopedLock::acquire(f.database, store::project_lock_name("orders"), other, {1'000, 100'000},
-                                           [](std::int64_t) { return true; });
+    auto lock = store::ScopedLock::acquire(f.database, store::project_lock_name("orders"), other,
+                                           {1'000, 100'000}, [](std::int64_t) { return true; });
     REQUIRE(lock);
-    auto refused = ops::remove_project(f.database, "orders", workspace, {"tester", "host", 1},
-                                       [](std::int64_t) { return true; }, f.actor);
+    auto refused = ops::remove_project(
+        f.database, "orders", workspace, {"tester", "host", 1}, [](std::int64_t) { return true; }, f.actor);
     REQUIRE_FALSE(refused);
     CHECK(refused.error().kind() == ErrorKind::refused);
     CHECK(std::filesystem::exists(workspace));
   }
-  REQUIRE(ops::remove_project(f.database, "orders", workspace, {"tester", "host", 1},
-                              [](std::int64_t) { return true; }, f.actor));
+  REQUIRE(ops::remove_project(
+      f.database, "orders", workspace, {"tester", "host", 1}, [](std::int64_t) { return true; }, f.actor));
   CHECK_FALSE(store::find_project(f.database, "orders"));
   CHECK_FALSE(std::filesystem::exists(workspace));
 }

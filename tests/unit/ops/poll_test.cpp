@@ -49,7 +49,8 @@ TEST_CASE("poll_until asks at its interval until an answer comes", "[ops][poll]"
   CHECK(fake.sleeps == expected_sleeps);
 }
 
-TEST_CASE("poll_until gives up once the wait has passed, after a last attempt at the deadline", "[ops][poll]") {
+TEST_CASE("poll_until gives up once the wait has passed, after a last attempt at the deadline",
+          "[ops][poll]") {
   FakeClock fake;
   std::vector<std::int64_t> asked_at;
   auto answer = ops::poll_until(fake.clock(), 1s, 400ms, [&]() -> std::optional<int> {

@@ -1,7 +1,7 @@
 // start_job against a scripted JobManager and a real temporary database: the
 // refusal paths must never reach Flink, and a restore must send the chosen path.
-#include "sp/ops/start.hpp"
 #include "sp/core/state_layout.hpp"
+#include "sp/ops/start.hpp"
 #include "sp/store/environments.hpp"
 #include "sp/store/jobs.hpp"
 #include "sp/store/releases.hpp"
@@ -61,15 +61,21 @@ struct Fixture {
     job.spec = spec;
     job.cluster_name = "local";
     job.cluster.url = jm;
-    release = {0, job.job_id, std::nullopt, spec.artifact.jar.value(), "digest", "{}", "fp", std::string("j.jar"), 0};
+    release = {0,        job.job_id, std::nullopt, spec.artifact.jar.value(),
+               "digest", "{}",       "fp",         std::string("j.jar"),
+               0};
     release.id = store::insert_release(database, release);
     flink.answer("GET", std::string(jm) + "/config", 200, R"({"flink-version":"1.20.5"})");
-    flink.answer("GET", std::string(jm) + "/jars", 200, R"({"files":[{"id":"j.jar","name":"job.jar","uploaded":1}]})");
+    flink.answer("GET", std::string(jm) + "/jars", 200,
+                 R"({"files":[{"id":"j.jar","name":"job.jar","uploaded":1}]})");
   }
 
   std::int64_t previous_run(const std::string& flink_id) {
-    return store::insert_run(database, {.job_id = job.job_id, .flink_job_id = flink_id, .rest_url = jm,
-                                        .state = "RUNNING", .started_at = 1});
+    return store::insert_run(database, {.job_id = job.job_id,
+                                        .flink_job_id = flink_id,
+                                        .rest_url = jm,
+                                        .state = "RUNNING",
+                                        .started_at = 1});
   }
 
   bool submitted() const {
@@ -82,8 +88,9 @@ struct Fixture {
 TEST_CASE("start refuses a job whose last run is still alive, without submitting", "[ops][start]") {
   Fixture f;
   f.previous_run("aaaa");
-  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
-                 R"({"jobs":[{"jid":"aaaa","name":"orders","state":"RUNNING","start-time":1,"end-time":-1}]})");
+  f.flink.answer(
+      "GET", std::string(jm) + "/jobs/overview", 200,
+      R"({"jobs":[{"jid":"aaaa","name":"orders","state":"RUNNING","start-time":1,"end-time":-1}]})");
   auto result = ops::start_job(f.context, f.job, f.release, {});
   REQUIRE_FALSE(result);
   CHECK(result.error().kind() == ErrorKind::refused);
@@ -95,8 +102,11 @@ TEST_CASE("start refuses a job that ran before when no point is valid, without s
   Fixture f;
   const auto run = f.previous_run("aaaa");
   store::end_run(f.database, run, "CANCELED", 2);
-  store::record_restore_point(f.database, {.job_id = f.job.job_id, .run_id = run, .flink_checkpoint_id = 3,
-                                           .path = "file:" + (f.dir / "gone/chk-3").string(), .completion_time = 5,
+  store::record_restore_point(f.database, {.job_id = f.job.job_id,
+                                           .run_id = run,
+                                           .flink_checkpoint_id = 3,
+                                           .path = "file:" + (f.dir / "gone/chk-3").string(),
+                                           .completion_time = 5,
                                            .recorded_at = 5});
   auto result = ops::start_job(f.context, f.job, f.release, {});
   REQUIRE_FALSE(result);
@@ -118,21 +128,30 @@ TEST_CASE("start records the last run's live checkpoint and restores it with NO_
                              {"jid":"bbbb","name":"orders","state":"RUNNING","start-time":10,"end-time":-1}]})");
   f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200,
                  nlohmann::json{{"counts", {{"completed", 7}}},
-                                {"latest", {{"completed", {{"id", 7}, {"status", "COMPLETED"}, {"is_savepoint", false},
-                                                           {"external_path", path}, {"trigger_timestamp", 8},
-                                                           {"latest_ack_timestamp", 9}}}}}}
+                                {"latest",
+                                 {{"completed",
+                                   {{"id", 7},
+                                    {"status", "COMPLETED"},
+                                    {"is_savepoint", false},
+                                    {"external_path", path},
+                                    {"trigger_timestamp", 8},
+                                    {"latest_ack_timestamp", 9}}}}}}
                      .dump());
   f.flink.answer("POST", std::string(jm) + "/jars/j.jar/run", 200, R"({"jobid":"bbbb"})");
-  f.flink.answer("GET", std::string(jm) + "/jobs/bbbb/checkpoints", 200,
-                 nlohmann::json{{"latest", {{"restored", {{"id", 7}, {"restore_timestamp", 11},
-                                                          {"is_savepoint", false}, {"external_path", path}}}}}}
-                     .dump());
+  f.flink.answer(
+      "GET", std::string(jm) + "/jobs/bbbb/checkpoints", 200,
+      nlohmann::json{
+          {"latest",
+           {{"restored",
+             {{"id", 7}, {"restore_timestamp", 11}, {"is_savepoint", false}, {"external_path", path}}}}}}
+          .dump());
   auto result = ops::start_job(f.context, f.job, f.release, {});
   REQUIRE(result);
   CHECK(result->flink_job_id == "bbbb");
   CHECK(result->restore_verified == true);
   CHECK(result->jar_reused);
-  const auto run_request = std::ranges::find_if(f.flink.requests, [](const auto& r) { return r.method == "POST"; });
+  const auto run_request =
+      std::ranges::find_if(f.flink.requests, [](const auto& r) { return r.method == "POST"; });
   auto body = nlohmann::json::parse(run_request->body);
   CHECK(body["savepointPath"] == path);
   CHECK(body["claimMode"] == "NO_CLAIM");
@@ -149,8 +168,8 @@ void empty_cluster(Fixture& f, const std::filesystem::path& checkpoints) {
   std::filesystem::create_directories(checkpoints);
   f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, R"({"jobs":[]})");
   f.flink.answer("GET", std::string(jm) + "/jobmanager/config", 200,
-                 nlohmann::json::array({{{"key", "execution.checkpointing.dir"},
-                                         {"value", "file://" + checkpoints.string()}}})
+                 nlohmann::json::array(
+                     {{{"key", "execution.checkpointing.dir"}, {"value", "file://" + checkpoints.string()}}})
                      .dump());
 }
 
@@ -209,11 +228,18 @@ TEST_CASE("a recorded checkpoint subsumed by a newer chk-N of its run is replace
   store::end_run(f.database, run, "CANCELED", 2);
   const auto run_dir = f.dir / "checkpoints" / "aaaa";
   make_checkpoint(f.dir / "savepoints" / "savepoint-aaaa-1");
-  store::record_restore_point(f.database, {.job_id = f.job.job_id, .run_id = 1, .kind = core::PointKind::savepoint,
-                                           .path = "file:" + (f.dir / "savepoints" / "savepoint-aaaa-1").string(),
-                                           .completion_time = 3, .recorded_at = 3});
-  store::record_restore_point(f.database, {.job_id = f.job.job_id, .run_id = run, .flink_checkpoint_id = 3,
-                                           .path = "file:" + (run_dir / "chk-3").string(), .completion_time = 5,
+  store::record_restore_point(f.database,
+                              {.job_id = f.job.job_id,
+                               .run_id = 1,
+                               .kind = core::PointKind::savepoint,
+                               .path = "file:" + (f.dir / "savepoints" / "savepoint-aaaa-1").string(),
+                               .completion_time = 3,
+                               .recorded_at = 3});
+  store::record_restore_point(f.database, {.job_id = f.job.job_id,
+                                           .run_id = run,
+                                           .flink_checkpoint_id = 3,
+                                           .path = "file:" + (run_dir / "chk-3").string(),
+                                           .completion_time = 5,
                                            .recorded_at = 5});
   make_checkpoint(run_dir / "chk-5");
   std::filesystem::create_directories(run_dir / "chk-6"); // in progress: no _metadata
@@ -223,13 +249,15 @@ TEST_CASE("a recorded checkpoint subsumed by a newer chk-N of its run is replace
   CHECK(plan->decision.chosen->path == "file:" + (run_dir / "chk-5").string());
   CHECK(plan->decision.warning.empty());
   const auto points = store::restore_points_of_job(f.database, f.job.job_id);
-  const auto subsumed = std::ranges::find(points, "file:" + (run_dir / "chk-3").string(), &core::KnownPoint::path);
+  const auto subsumed =
+      std::ranges::find(points, "file:" + (run_dir / "chk-3").string(), &core::KnownPoint::path);
   REQUIRE(subsumed != points.end());
   CHECK_FALSE(subsumed->valid);
   CHECK(subsumed->invalid_reason.find("subsumed by") != std::string::npos);
 }
 
-TEST_CASE("a run directory that cannot be read refuses the start with exit 5 and marks nothing", "[ops][start]") {
+TEST_CASE("a run directory that cannot be read refuses the start with exit 5 and marks nothing",
+          "[ops][start]") {
   Fixture f;
   const auto run = f.previous_run("aaaa");
   store::end_run(f.database, run, "CANCELED", 2);
@@ -249,8 +277,12 @@ TEST_CASE("a run directory that cannot be read refuses the start with exit 5 and
     }
   };
   f.context.make_storage = [](const core::ClusterSpec&) { return std::make_unique<FailingStorage>(); };
-  store::record_restore_point(f.database, {.job_id = f.job.job_id, .run_id = run, .flink_checkpoint_id = 3,
-                                           .path = "file:/cp/aaaa/chk-3", .completion_time = 5, .recorded_at = 5});
+  store::record_restore_point(f.database, {.job_id = f.job.job_id,
+                                           .run_id = run,
+                                           .flink_checkpoint_id = 3,
+                                           .path = "file:/cp/aaaa/chk-3",
+                                           .completion_time = 5,
+                                           .recorded_at = 5});
   auto result = ops::start_job(f.context, f.job, f.release, {});
   REQUIRE_FALSE(result);
   CHECK(result.error().kind() == ErrorKind::unreachable);
@@ -263,8 +295,12 @@ TEST_CASE("a job already running on the cluster under sp's id for it is refused,
   empty_cluster(f, f.dir / "checkpoints");
   const auto theirs = core::flink_job_id_for("dev", "orders", 123'456);
   f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
-                 nlohmann::json{{"jobs", {{{"jid", theirs}, {"name", "orders"}, {"state", "RUNNING"},
-                                           {"start-time", 1}, {"end-time", -1}}}}}
+                 nlohmann::json{{"jobs",
+                                 {{{"jid", theirs},
+                                   {"name", "orders"},
+                                   {"state", "RUNNING"},
+                                   {"start-time", 1},
+                                   {"end-time", -1}}}}}
                      .dump());
   auto result = ops::start_job(f.context, f.job, f.release, {});
   REQUIRE_FALSE(result);
@@ -298,13 +334,16 @@ TEST_CASE("a SUBMITTING run left by a killed sp is settled by the next command",
   Fixture f;
   empty_cluster(f, f.dir / "checkpoints");
   const auto id = core::flink_job_id_for("dev", "orders", 500'000);
-  const auto run = store::insert_run(f.database, {.job_id = f.job.job_id, .flink_job_id = id, .rest_url = jm,
-                                                  .state = "SUBMITTING", .started_at = 1});
+  const auto run = store::insert_run(
+      f.database,
+      {.job_id = f.job.job_id, .flink_job_id = id, .rest_url = jm, .state = "SUBMITTING", .started_at = 1});
   SECTION("Flink has it: it is the run, and it is running") {
-    f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
-                   nlohmann::json{{"jobs", {{{"jid", id}, {"name", "orders"}, {"state", "RUNNING"},
-                                             {"start-time", 1}, {"end-time", -1}}}}}
-                       .dump());
+    f.flink.answer(
+        "GET", std::string(jm) + "/jobs/overview", 200,
+        nlohmann::json{
+            {"jobs",
+             {{{"jid", id}, {"name", "orders"}, {"state", "RUNNING"}, {"start-time", 1}, {"end-time", -1}}}}}
+            .dump());
     auto result = ops::start_job(f.context, f.job, f.release, {});
     REQUIRE_FALSE(result);
     CHECK(result.error().kind() == ErrorKind::refused);
@@ -320,8 +359,10 @@ TEST_CASE("a SUBMITTING run left by a killed sp is settled by the next command",
 
 TEST_CASE("discovery: a JobManager answering 5xx or garbage is 'cannot check', never a first start",
           "[ops][start][discovery]") {
-  for (const auto& [status, body] : std::vector<std::pair<long, std::string>>{
-           {500, R"({"errors":["Internal server error."]})"}, {200, "<html>not json"}, {200, R"({"jobs":7})"}}) {
+  for (const auto& [status, body] :
+       std::vector<std::pair<long, std::string>>{{500, R"({"errors":["Internal server error."]})"},
+                                                 {200, "<html>not json"},
+                                                 {200, R"({"jobs":7})"}}) {
     Fixture f;
     empty_cluster(f, f.dir / "checkpoints");
     f.flink.answer("GET", std::string(jm) + "/jobs/overview", status, body);
@@ -333,11 +374,13 @@ TEST_CASE("discovery: a JobManager answering 5xx or garbage is 'cannot check', n
   }
 }
 
-TEST_CASE("discovery: two running jobs of the job's name are refused, naming both", "[ops][start][discovery]") {
+TEST_CASE("discovery: two running jobs of the job's name are refused, naming both",
+          "[ops][start][discovery]") {
   Fixture f;
   empty_cluster(f, f.dir / "checkpoints");
-  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
-                 R"({"jobs":[{"jid":"a8f3c0de12345678a8f3c0de12345678","name":"orders","state":"RUNNING","start-time":1,"end-time":-1},
+  f.flink.answer(
+      "GET", std::string(jm) + "/jobs/overview", 200,
+      R"({"jobs":[{"jid":"a8f3c0de12345678a8f3c0de12345678","name":"orders","state":"RUNNING","start-time":1,"end-time":-1},
                              {"jid":"b8f3c0de12345678a8f3c0de12345678","name":"orders","state":"RUNNING","start-time":2,"end-time":-1}]})");
   auto result = ops::start_job(f.context, f.job, f.release, {});
   REQUIRE_FALSE(result);
@@ -347,14 +390,17 @@ TEST_CASE("discovery: two running jobs of the job's name are refused, naming bot
   CHECK_FALSE(f.submitted());
 }
 
-TEST_CASE("discovery: another environment's instance of the same job is not this job", "[ops][start][discovery]") {
+TEST_CASE("discovery: another environment's instance of the same job is not this job",
+          "[ops][start][discovery]") {
   Fixture f;
   empty_cluster(f, f.dir / "checkpoints");
   const auto prod = core::flink_job_id_for("prod", "orders", 100'000);
-  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
-                 nlohmann::json{{"jobs", {{{"jid", prod}, {"name", "orders"}, {"state", "RUNNING"},
-                                           {"start-time", 1}, {"end-time", -1}}}}}
-                     .dump());
+  f.flink.answer(
+      "GET", std::string(jm) + "/jobs/overview", 200,
+      nlohmann::json{
+          {"jobs",
+           {{{"jid", prod}, {"name", "orders"}, {"state", "RUNNING"}, {"start-time", 1}, {"end-time", -1}}}}}
+          .dump());
   make_checkpoint(f.dir / "checkpoints" / prod / "chk-4");
   auto plan = ops::plan_start(f.context, f.job, {}, /*record=*/false);
   REQUIRE(plan);
@@ -379,8 +425,9 @@ TEST_CASE("discovery: a directory with thousands of checkpoints finds the newest
 TEST_CASE("a job id the cluster already has is refused as such, and the run is not history", "[ops][start]") {
   Fixture f;
   empty_cluster(f, f.dir / "checkpoints");
-  f.flink.answer("POST", std::string(jm) + "/jars/j.jar/run", 500,
-                 R"({"errors":["org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\nCaused by: org.apache.flink.runtime.client.DuplicateJobSubmissionException: Job has already been submitted."]})");
+  f.flink.answer(
+      "POST", std::string(jm) + "/jars/j.jar/run", 500,
+      R"({"errors":["org.apache.flink.runtime.rest.handler.RestHandlerException: Could not execute application.\nCaused by: org.apache.flink.runtime.client.DuplicateJobSubmissionException: Job has already been submitted."]})");
   auto result = ops::start_job(f.context, f.job, f.release, {});
   REQUIRE_FALSE(result);
   CHECK(result.error().kind() == ErrorKind::refused);

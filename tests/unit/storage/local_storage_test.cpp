@@ -20,9 +20,12 @@ TEST_CASE("file: points need their _metadata and other schemes are unverified", 
   std::filesystem::create_directories(dir / "chk-3");
   std::filesystem::create_directories(dir / "chk-4");
   std::ofstream(dir / "chk-3" / "_metadata") << "x";
-  CHECK(storage::check_restore_point(*storage, "file:" + (dir / "chk-3").string()).status == PathStatus::valid);
-  CHECK(storage::check_restore_point(*storage, "file://" + (dir / "chk-3").string()).status == PathStatus::valid);
-  CHECK(storage::check_restore_point(*storage, (dir / "chk-3" / "_metadata").string()).status == PathStatus::valid);
+  CHECK(storage::check_restore_point(*storage, "file:" + (dir / "chk-3").string()).status ==
+        PathStatus::valid);
+  CHECK(storage::check_restore_point(*storage, "file://" + (dir / "chk-3").string()).status ==
+        PathStatus::valid);
+  CHECK(storage::check_restore_point(*storage, (dir / "chk-3" / "_metadata").string()).status ==
+        PathStatus::valid);
   auto empty = storage::check_restore_point(*storage, "file:" + (dir / "chk-4").string());
   CHECK(empty.status == PathStatus::invalid);
   CHECK(empty.detail.find("_metadata is missing") != std::string::npos);

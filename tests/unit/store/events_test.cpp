@@ -21,8 +21,14 @@ TEST_CASE("a job's events come newest first, ties newest recorded first", "[stor
   const auto orders = store::upsert_job(database, environment, "orders", {}, spec, 0).second;
   const auto billing = store::upsert_job(database, environment, "billing", {}, spec, 0).second;
   auto event = [&](std::int64_t job, std::int64_t time, const std::string& kind) {
-    store::record_event(database, {.time_ms = time, .job_id = job, .subject_kind = "job", .subject = "prod/x",
-                                   .kind = kind, .actor = "alice", .host = "h1", .message = kind + " message"});
+    store::record_event(database, {.time_ms = time,
+                                   .job_id = job,
+                                   .subject_kind = "job",
+                                   .subject = "prod/x",
+                                   .kind = kind,
+                                   .actor = "alice",
+                                   .host = "h1",
+                                   .message = kind + " message"});
   };
   event(orders, 10, "started");
   event(orders, 30, "stopped");

@@ -27,9 +27,13 @@ TEST_CASE("runs: insert, latest, live, end", "[store][runs]") {
   auto database = open_store({dir.path()}, OpenMode::create_missing).value();
   const auto job = insert_job(database);
   CHECK_FALSE(job_has_runs(database, job));
-  const auto first = insert_run(database, {.job_id = job, .flink_job_id = "a1", .rest_url = "http://jm:1", .state = "RUNNING", .started_at = 10});
+  const auto first = insert_run(
+      database,
+      {.job_id = job, .flink_job_id = "a1", .rest_url = "http://jm:1", .state = "RUNNING", .started_at = 10});
   end_run(database, first, "CANCELED", 20);
-  const auto second = insert_run(database, {.job_id = job, .flink_job_id = "b2", .rest_url = "http://jm:1", .state = "RUNNING", .started_at = 30});
+  const auto second = insert_run(
+      database,
+      {.job_id = job, .flink_job_id = "b2", .rest_url = "http://jm:1", .state = "RUNNING", .started_at = 30});
   CHECK(job_has_runs(database, job));
   CHECK(latest_run(database, job)->id == second);
   auto live = live_runs(database);
@@ -47,10 +51,17 @@ TEST_CASE("restore points are deduplicated by run and checkpoint id, never by id
   sp::test::TempDir dir;
   auto database = open_store({dir.path()}, OpenMode::create_missing).value();
   const auto job = insert_job(database);
-  const auto run1 = insert_run(database, {.job_id = job, .rest_url = "u", .state = "RUNNING", .started_at = 1});
-  const auto run2 = insert_run(database, {.job_id = job, .rest_url = "u", .state = "RUNNING", .started_at = 2});
-  NewRestorePoint point{.job_id = job, .run_id = run1, .kind = PointKind::checkpoint, .flink_checkpoint_id = 1,
-                        .path = "file:/cp/r1/chk-1", .completion_time = 100, .recorded_at = 100};
+  const auto run1 =
+      insert_run(database, {.job_id = job, .rest_url = "u", .state = "RUNNING", .started_at = 1});
+  const auto run2 =
+      insert_run(database, {.job_id = job, .rest_url = "u", .state = "RUNNING", .started_at = 2});
+  NewRestorePoint point{.job_id = job,
+                        .run_id = run1,
+                        .kind = PointKind::checkpoint,
+                        .flink_checkpoint_id = 1,
+                        .path = "file:/cp/r1/chk-1",
+                        .completion_time = 100,
+                        .recorded_at = 100};
   auto first = record_restore_point(database, point);
   CHECK(first.created);
   auto again = record_restore_point(database, point);
@@ -73,9 +84,14 @@ TEST_CASE("a point reported again by path is the same point and gains its checkp
   sp::test::TempDir dir;
   auto database = open_store({dir.path()}, OpenMode::create_missing).value();
   const auto job = insert_job(database);
-  const auto run = insert_run(database, {.job_id = job, .rest_url = "u", .state = "RUNNING", .started_at = 1});
-  NewRestorePoint stop{.job_id = job, .run_id = run, .kind = PointKind::stop_savepoint,
-                       .path = "file:/sp/savepoint-1", .completion_time = 100, .recorded_at = 100};
+  const auto run =
+      insert_run(database, {.job_id = job, .rest_url = "u", .state = "RUNNING", .started_at = 1});
+  NewRestorePoint stop{.job_id = job,
+                       .run_id = run,
+                       .kind = PointKind::stop_savepoint,
+                       .path = "file:/sp/savepoint-1",
+                       .completion_time = 100,
+                       .recorded_at = 100};
   const auto first = record_restore_point(database, stop);
   NewRestorePoint seen_later = stop;
   seen_later.kind = PointKind::savepoint;

@@ -8,8 +8,8 @@
 #include <sys/stat.h>
 
 #include <fstream>
-#include <unistd.h>
 #include <sstream>
+#include <unistd.h>
 
 using namespace sp::store;
 using sp::test::TempDir;
@@ -24,7 +24,7 @@ std::string file_bytes(const std::filesystem::path& path) {
 }
 
 unsigned mode_of(const std::filesystem::path& path) {
-  struct stat info {};
+  struct stat info{};
   REQUIRE(::stat(path.c_str(), &info) == 0);
   return info.st_mode & 0777U;
 }
@@ -83,7 +83,9 @@ TEST_CASE("an empty SQLite file (schema 0) is migrated forward", "[store]") {
 TEST_CASE("reopening a current database changes nothing", "[store]") {
   TempDir dir;
   const HomeLayout home{dir.path()};
-  { REQUIRE(open_store(home, OpenMode::create_missing).has_value()); }
+  {
+    REQUIRE(open_store(home, OpenMode::create_missing).has_value());
+  }
   auto again = open_store(home, OpenMode::existing);
   REQUIRE(again.has_value());
   CHECK(again->pragma_int("user_version") == latest_schema_version());
@@ -145,7 +147,8 @@ TEST_CASE("an unwritable place for SP_HOME is a clear error", "[store]") {
     return;
   }
   TempDir dir;
-  std::filesystem::permissions(dir.path(), std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
+  std::filesystem::permissions(dir.path(),
+                               std::filesystem::perms::owner_read | std::filesystem::perms::owner_exec);
   auto made = ensure_home({dir / "home"});
   REQUIRE_FALSE(made.has_value());
   CHECK(std::string(made.error().what()).find("Permission denied") != std::string::npos);

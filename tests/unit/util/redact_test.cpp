@@ -6,7 +6,8 @@ using sp::util::redact_urls;
 
 TEST_CASE("URL credentials are masked, everything else is kept", "[util][redact]") {
   const std::vector<std::pair<std::string, std::string>> cases{
-      {"https://alice:s3cret@git.example.com/org/repo.git", "https://alice:******@git.example.com/org/repo.git"},
+      {"https://alice:s3cret@git.example.com/org/repo.git",
+       "https://alice:******@git.example.com/org/repo.git"},
       {"https://ghp_token123@github.com/o/r", "https://******@github.com/o/r"},
       {"http://user:p%40ss@host:8080", "http://user:******@host:8080"},
       {"ssh://git@host/repo.git", "ssh://git@host/repo.git"},

@@ -32,7 +32,8 @@ TEST_CASE("durations are printed so they read back the same", "[util][time]") {
   CHECK(format_duration(90s) == "1m30s");
   CHECK(format_duration(30min) == "30m");
   CHECK(format_duration(25h) == "1d1h");
-  for (std::chrono::milliseconds d : {1ms, 61000ms, 3601001ms, 86400000ms}) CHECK(parse_duration(format_duration(d)).value() == d);
+  for (std::chrono::milliseconds d : {1ms, 61000ms, 3601001ms, 86400000ms})
+    CHECK(parse_duration(format_duration(d)).value() == d);
 }
 
 TEST_CASE("timestamps are ISO 8601 in UTC", "[util][time]") {

@@ -57,15 +57,17 @@ struct Fixture {
   test::FakeTransport flink;
   test::FakeConcurrentHttp http{flink};
   std::int64_t now = 1'000'000;
-  ops::OpsContext context{.database = database,
-                          .make_transport = [this](const net::TransportSettings&) {
-                            return std::unique_ptr<net::HttpTransport>(); // the cycle must not use single requests
-                          },
-                          .clock = {[this] { return now; }, [this](std::chrono::milliseconds d) { now += d.count(); }},
-                          .env = util::fixed_env({}),
-                          .actor = {"watcher", "host", 1},
-                          .pid_alive = [](std::int64_t) { return true; },
-                          .progress = {}};
+  ops::OpsContext context{
+      .database = database,
+      .make_transport =
+          [this](const net::TransportSettings&) {
+            return std::unique_ptr<net::HttpTransport>(); // the cycle must not use single requests
+          },
+      .clock = {[this] { return now; }, [this](std::chrono::milliseconds d) { now += d.count(); }},
+      .env = util::fixed_env({}),
+      .actor = {"watcher", "host", 1},
+      .pid_alive = [](std::int64_t) { return true; },
+      .progress = {}};
   std::int64_t environment = store::ensure_environment(database, "prod", 0).first;
 
   Fixture() {
@@ -84,8 +86,9 @@ struct Fixture {
     spec.artifact.jar = "/x.jar";
     spec.alerts = {"ops"};
     const auto job = store::upsert_job(database, environment, name, {}, spec, 0).second;
-    return store::insert_run(database,
-                             {.job_id = job, .flink_job_id = flink_id, .rest_url = jm, .state = "RUNNING", .started_at = 1});
+    return store::insert_run(
+        database,
+        {.job_id = job, .flink_job_id = flink_id, .rest_url = jm, .state = "RUNNING", .started_at = 1});
   }
 
   std::int64_t count(const std::string& sql) {
@@ -107,7 +110,8 @@ TEST_CASE("a cycle asks each JobManager once for its overview and each running j
   Fixture f;
   f.job_with_run("a", "aaaa");
   f.job_with_run("b", "bbbb");
-  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, overview({{"aaaa", "RUNNING"}, {"bbbb", "RUNNING"}}));
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
+                 overview({{"aaaa", "RUNNING"}, {"bbbb", "RUNNING"}}));
   f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200, checkpoints(3));
   f.flink.answer("GET", std::string(jm) + "/jobs/bbbb/checkpoints", 200, checkpoints(5));
   watch::Watcher watcher(f.context, f.http, {}, nullptr);
@@ -140,8 +144,9 @@ TEST_CASE("a failed job ends its run, records the transition and queues one aler
   Fixture f;
   const auto run = f.job_with_run("a", "aaaa");
   f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, overview({{"aaaa", "FAILED"}}));
-  f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/exceptions", 200,
-                 R"j({"root-exception":"java.lang.RuntimeException: boom\n\tat x.y(Z.java:1)","exceptionHistory":{"entries":[]}})j");
+  f.flink.answer(
+      "GET", std::string(jm) + "/jobs/aaaa/exceptions", 200,
+      R"j({"root-exception":"java.lang.RuntimeException: boom\n\tat x.y(Z.java:1)","exceptionHistory":{"entries":[]}})j");
   watch::Watcher watcher(f.context, f.http, {}, nullptr);
   auto report = watcher.run_cycle();
   CHECK(report.alerts == 1);
@@ -181,7 +186,8 @@ TEST_CASE("an unreachable JobManager is one alert after N cycles, and one more w
   CHECK(f.count("SELECT count(*) FROM runs WHERE state = 'UNREACHABLE' AND ended_at IS NULL") == 2);
   CHECK(f.count("SELECT count(*) FROM alerts WHERE kind = 'jobmanager-unreachable'") == 1);
 
-  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, overview({{"aaaa", "RUNNING"}, {"bbbb", "RUNNING"}}));
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
+                 overview({{"aaaa", "RUNNING"}, {"bbbb", "RUNNING"}}));
   f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200, checkpoints(1));
   f.flink.answer("GET", std::string(jm) + "/jobs/bbbb/checkpoints", 200, checkpoints(1));
   watcher.run_cycle();
@@ -197,8 +203,11 @@ TEST_CASE("malformed JSON, HTTP errors and odd shapes are counted as errors and 
   Fixture f;
   const auto run = f.job_with_run("a", "aaaa");
   watch::Watcher watcher(f.context, f.http, {}, nullptr);
-  for (const auto& [status, body] : std::vector<std::pair<long, std::string>>{
-           {200, "{\"jobs\": [{\"jid\": 1"}, {500, "<html>oops</html>"}, {200, "{\"jobs\": 3}"}, {200, "[]"}}) {
+  for (const auto& [status, body] :
+       std::vector<std::pair<long, std::string>>{{200, "{\"jobs\": [{\"jid\": 1"},
+                                                 {500, "<html>oops</html>"},
+                                                 {200, "{\"jobs\": 3}"},
+                                                 {200, "[]"}}) {
     CAPTURE(body);
     f.flink.answer("GET", std::string(jm) + "/jobs/overview", status, body);
     auto report = watcher.run_cycle();

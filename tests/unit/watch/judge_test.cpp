@@ -23,7 +23,8 @@ RunSighting silent() {
   return sighting;
 }
 
-flink::CheckpointStats stats(std::int64_t completed, std::int64_t failed, std::optional<std::int64_t> completed_at) {
+flink::CheckpointStats stats(std::int64_t completed, std::int64_t failed,
+                             std::optional<std::int64_t> completed_at) {
   flink::CheckpointStats result;
   result.counts.total = completed + failed;
   result.counts.completed = completed;
@@ -76,7 +77,8 @@ TEST_CASE("a finished or cancelled job ends its run without an alert", "[watch][
   }
 }
 
-TEST_CASE("a JobManager that stops answering makes its runs UNREACHABLE after N polls, once", "[watch][judge]") {
+TEST_CASE("a JobManager that stops answering makes its runs UNREACHABLE after N polls, once",
+          "[watch][judge]") {
   WatchPolicy policy;
   policy.unreachable_after = 3;
   core::RunMemory memory = running();
@@ -99,7 +101,8 @@ TEST_CASE("a JobManager that stops answering makes its runs UNREACHABLE after N 
   CHECK(back.events[0].kind == "recovered");
 }
 
-TEST_CASE("a job the JobManager no longer lists is LOST after N answers, and counts as failed", "[watch][judge]") {
+TEST_CASE("a job the JobManager no longer lists is LOST after N answers, and counts as failed",
+          "[watch][judge]") {
   WatchPolicy policy;
   policy.missing_after = 2;
   RunSighting not_listed;
@@ -126,7 +129,8 @@ TEST_CASE("Flink restarting more often than the threshold alerts once", "[watch]
   CHECK(alerts == std::vector<std::size_t>{0, 0, 1, 0});
 }
 
-TEST_CASE("failing checkpoints alert when they start failing and clear when one completes", "[watch][judge]") {
+TEST_CASE("failing checkpoints alert when they start failing and clear when one completes",
+          "[watch][judge]") {
   core::RunMemory memory = running();
   auto sighting = answered("RUNNING");
   sighting.checkpoints = stats(3, 0, 900);

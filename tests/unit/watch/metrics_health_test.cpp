@@ -22,12 +22,16 @@ TEST_CASE("metrics are Prometheus text with escaped labels and ages relative to 
   const std::string text = prometheus_text(report, 10'000, 7);
   CHECK(text.find("sp_job_up{environment=\"prod\",job=\"orders \\\"eu\\\"\",cluster=\"session\"} 1\n") !=
         std::string::npos);
-  CHECK(text.find("sp_job_up{environment=\"prod\",job=\"billing\",cluster=\"session\"} 0\n") != std::string::npos);
-  CHECK(text.find("sp_job_state{environment=\"prod\",job=\"billing\",state=\"UNREACHABLE\"} 1\n") != std::string::npos);
-  CHECK(text.find("sp_job_last_checkpoint_age_seconds{environment=\"prod\",job=\"orders \\\"eu\\\"\"} 6.000\n") !=
+  CHECK(text.find("sp_job_up{environment=\"prod\",job=\"billing\",cluster=\"session\"} 0\n") !=
+        std::string::npos);
+  CHECK(text.find("sp_job_state{environment=\"prod\",job=\"billing\",state=\"UNREACHABLE\"} 1\n") !=
+        std::string::npos);
+  CHECK(text.find(
+            "sp_job_last_checkpoint_age_seconds{environment=\"prod\",job=\"orders \\\"eu\\\"\"} 6.000\n") !=
         std::string::npos);
   CHECK(text.find("job=\"billing\"} 6") == std::string::npos); // no checkpoint: no age series
-  CHECK(text.find("sp_job_restarts{environment=\"prod\",job=\"orders \\\"eu\\\"\"} 1\n") != std::string::npos);
+  CHECK(text.find("sp_job_restarts{environment=\"prod\",job=\"orders \\\"eu\\\"\"} 1\n") !=
+        std::string::npos);
   CHECK(text.find("sp_jobmanager_up{cluster=\"session\",url=\"http://jm:8081\"} 1\n") != std::string::npos);
   CHECK(text.find("sp_watch_cycle_duration_seconds 0.250\n") != std::string::npos);
   CHECK(text.find("sp_watch_poll_errors_total 7\n") != std::string::npos);
@@ -61,7 +65,8 @@ JobCondition job(const std::string& name, bool live, const std::string& state,
 } // namespace
 
 TEST_CASE("check: running jobs under a live watcher are ok", "[watch][health]") {
-  auto findings = assess(watcher_at(100'000), {job("a", true, "RUNNING"), job("b", false, "CANCELED")}, 105'000);
+  auto findings =
+      assess(watcher_at(100'000), {job("a", true, "RUNNING"), job("b", false, "CANCELED")}, 105'000);
   CHECK(worst(findings) == Health::ok);
   CHECK(findings.size() == 3);
 }
@@ -71,7 +76,8 @@ TEST_CASE("check: failed, lost and unreachable jobs are critical, checkpoint tro
   CHECK(worst(assess(watcher_at(0), {job("a", false, "FAILED")}, 1000)) == Health::critical);
   CHECK(worst(assess(watcher_at(0), {job("a", false, "LOST")}, 1000)) == Health::critical);
   CHECK(worst(assess(watcher_at(0), {job("a", true, "UNREACHABLE")}, 1000)) == Health::critical);
-  CHECK(worst(assess(watcher_at(0), {job("a", true, "RUNNING", core::CheckpointHealth::failing)}, 1000)) == Health::warning);
+  CHECK(worst(assess(watcher_at(0), {job("a", true, "RUNNING", core::CheckpointHealth::failing)}, 1000)) ==
+        Health::warning);
   CHECK(worst(assess(watcher_at(0), {job("a", true, "RESTARTING")}, 1000)) == Health::warning);
 }
 
