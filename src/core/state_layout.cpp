@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <span>
 
 namespace sp::core {
 
@@ -20,7 +21,7 @@ bool is_hex(std::string_view text) {
 }
 
 std::optional<std::string> first_of(const std::map<std::string, std::string>& configuration,
-                                    const std::vector<std::string_view>& keys) {
+                                    std::span<const std::string_view> keys) {
   for (const auto key : keys) {
     if (auto it = configuration.find(std::string(key)); it != configuration.end() && !it->second.empty()) {
       return it->second;
@@ -30,17 +31,11 @@ std::optional<std::string> first_of(const std::map<std::string, std::string>& co
 }
 
 bool has_any(const std::map<std::string, std::string>& configuration,
-             const std::vector<std::string_view>& keys) {
+             std::span<const std::string_view> keys) {
   return first_of(configuration, keys).has_value();
 }
 
 } // namespace
-
-// The new names first: where both are set, Flink 1.20 reads the new one.
-const std::vector<std::string_view> checkpoint_dir_keys{"execution.checkpointing.dir",
-                                                        "state.checkpoints.dir"};
-const std::vector<std::string_view> savepoint_dir_keys{"execution.checkpointing.savepoint-dir",
-                                                       "state.savepoints.dir"};
 
 std::string job_key(std::string_view environment, std::string_view job) {
   util::Sha256 digest;

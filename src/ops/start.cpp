@@ -58,9 +58,8 @@ Result<bool> verify_restore(const OpsContext& context, flink::RestClient& rest,
   auto restored = poll_until(context.clock, std::min(wait, restore_check_wait), 500ms,
                              [&]() -> std::optional<std::string> {
                                auto stats = rest.checkpoints(flink_job_id);
-                               if (stats && stats->restored && stats->restored->external_path)
-                                 return *stats->restored->external_path;
-                               return std::nullopt;
+                               if (!stats || !stats->restored) return std::nullopt;
+                               return stats->restored->external_path;
                              });
   if (!restored) return false;
   return normalized_restore_location(*restored) == normalized_restore_location(chosen);
@@ -133,7 +132,7 @@ Error submission_failed(const OpsContext& context, const JobTarget& job, std::in
   store::end_run(context.database, run_id, std::string(core::run_state::not_submitted),
                  context.clock.now_ms());
   record_job_event(context, job, "start-failed", error.what());
-  const std::string why = error.why();
+  const std::string& why = error.why();
   if (why.find("already") != std::string::npos && why.find("submitted") != std::string::npos) {
     return Error(ErrorKind::refused, doing(job),
                  fmt::format("the cluster already has a Flink job with id {}: {}", flink_job_id, why),

@@ -17,6 +17,7 @@
 // so both carry the identity too.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -70,8 +71,11 @@ std::optional<std::string> checkpoint_dir_in(const std::map<std::string, std::st
 std::optional<std::string> savepoint_dir_in(const std::map<std::string, std::string>& configuration);
 
 // The keys both Flink lines read for the two directories, old and new names.
-extern const std::vector<std::string_view> checkpoint_dir_keys;
-extern const std::vector<std::string_view> savepoint_dir_keys;
+// The new names first: where both are set, Flink 1.20 reads the new one.
+inline constexpr std::array<std::string_view, 2> checkpoint_dir_keys{"execution.checkpointing.dir",
+                                                                     "state.checkpoints.dir"};
+inline constexpr std::array<std::string_view, 2> savepoint_dir_keys{"execution.checkpointing.savepoint-dir",
+                                                                    "state.savepoints.dir"};
 
 // With a cluster's `state.root`: <root>/<env>/<job>/checkpoints and .../savepoints.
 struct StateDirectories {
