@@ -54,7 +54,7 @@ void print_cycle(const Invocation& invocation, const watch::CycleReport& report)
   switch (invocation.settings.output) {
   case core::OutputFormat::json:
     // One line per cycle (JSON lines), flushed, so a pipe sees each cycle as it ends.
-    invocation.out << cycle_data(report).dump() << std::endl;
+    invocation.out << cycle_data(report).dump() << '\n' << std::flush;
     return;
   case core::OutputFormat::yaml:
     invocation.print({cycle_data(report), {}});
@@ -64,8 +64,8 @@ void print_cycle(const Invocation& invocation, const watch::CycleReport& report)
   }
   const std::string when = util::format_utc(report.started_at);
   for (const auto& note : report.notes) {
-    invocation.out << fmt::format("{}  {:<28} {:<22} {}", when, note.subject, note.kind, note.message)
-                   << std::endl;
+    invocation.out << fmt::format("{}  {:<28} {:<22} {}", when, note.subject, note.kind, note.message) << '\n'
+                   << std::flush;
   }
   if (invocation.verbose) {
     invocation.err << fmt::format(

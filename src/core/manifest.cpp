@@ -59,6 +59,7 @@ std::string_view kind_noun(ObjectKind kind) { return kinds[static_cast<std::size
 const std::vector<std::string>& kind_names() {
   static const std::vector<std::string> names = [] {
     std::vector<std::string> all;
+    all.reserve(kinds.size());
     for (const auto& entry : kinds) all.emplace_back(entry.name);
     return all;
   }();
