@@ -1,5 +1,6 @@
 #include "sp/build/artifacts.hpp"
 
+#include "sp/util/file.hpp"
 #include "sp/util/sha256.hpp"
 
 #include <fcntl.h>
@@ -58,49 +59,25 @@ Result<core::ArtifactInfo> store_artifact(const std::filesystem::path& source,
   const std::string doing = "storing artifact " + source.string();
   if (auto made = make_private_directories(destination_dir); !made) return std::unexpected(made.error());
   const auto destination = destination_dir / source.filename();
-  const auto partial = destination_dir / ("." + source.filename().string() + ".partial");
-
-  const int in = ::open(source.c_str(), O_RDONLY | O_CLOEXEC);
-  if (in < 0) return std::unexpected(io_error(doing, errno));
-  const int out = ::open(partial.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (out < 0) {
-    const int saved = errno;
-    ::close(in);
-    return std::unexpected(io_error(doing + " to " + partial.string(), saved));
-  }
+  const util::Fd in(::open(source.c_str(), O_RDONLY | O_CLOEXEC));
+  if (!in.valid()) return std::unexpected(io_error(doing, errno));
+  auto out = util::AtomicFile::create(destination, 0600);
+  if (!out) return std::unexpected(out.error().within(doing));
+  // Hashed while copied, so the recorded digest is of the bytes stored.
   util::Sha256 hash;
   std::uint64_t size = 0;
   std::array<char, 1 << 16> buffer{};
-  int failure = 0;
   for (;;) {
-    const ssize_t n = ::read(in, buffer.data(), buffer.size());
+    const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
     if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      failure = errno;
-      break;
-    }
+    if (n < 0) return std::unexpected(io_error(doing, errno));
     if (n == 0) break;
-    hash.update(buffer.data(), static_cast<std::size_t>(n));
-    size += static_cast<std::uint64_t>(n);
-    for (ssize_t written = 0; written < n;) {
-      const ssize_t w = ::write(out, buffer.data() + written, static_cast<std::size_t>(n - written));
-      if (w < 0 && errno == EINTR) continue;
-      if (w < 0) {
-        failure = errno;
-        break;
-      }
-      written += w;
-    }
-    if (failure != 0) break;
+    const std::string_view chunk(buffer.data(), static_cast<std::size_t>(n));
+    hash.update(chunk.data(), chunk.size());
+    size += chunk.size();
+    if (auto written = out->write(chunk); !written) return std::unexpected(written.error().within(doing));
   }
-  ::close(in);
-  if (failure == 0 && ::fsync(out) != 0) failure = errno;
-  if (::close(out) != 0 && failure == 0) failure = errno;
-  if (failure == 0 && ::rename(partial.c_str(), destination.c_str()) != 0) failure = errno;
-  if (failure != 0) {
-    ::unlink(partial.c_str());
-    return std::unexpected(io_error(doing + " to " + destination.string(), failure));
-  }
+  if (auto committed = out->commit(); !committed) return std::unexpected(committed.error().within(doing));
   return core::ArtifactInfo{destination.string(), hash.hex(), size};
 }
 

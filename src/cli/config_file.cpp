@@ -1,14 +1,11 @@
 #include "config_file.hpp"
 
+#include "sp/util/file.hpp"
+
 #include <yaml-cpp/yaml.h>
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <unistd.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -53,10 +50,6 @@ core::ConfigFile load_config_file(const std::filesystem::path& path) {
   }
   return config;
 }
-
-} // namespace sp::cli
-
-namespace sp::cli {
 
 namespace {
 
@@ -131,24 +124,9 @@ void write_config_environment(const std::filesystem::path& path, const std::stri
     if (error) throw Error(ErrorKind::failure, doing, error.message());
     std::filesystem::permissions(path.parent_path(), std::filesystem::perms::owner_all, error);
   }
-  const auto temporary =
-      path.parent_path() / (path.filename().string() + ".tmp." + std::to_string(::getpid()));
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-  if (fd < 0) throw Error(ErrorKind::failure, doing, std::strerror(errno));
-  const std::string content = with_config_value(text, "environment", environment);
-  const ssize_t n = ::write(fd, content.data(), content.size());
-  const bool written = n == static_cast<ssize_t>(content.size());
-  // A short write sets no errno: name it, rather than print a stale one.
-  const std::string short_write = n >= 0 && !written ? "the disk took only part of the file" : "";
-  const bool synced = written && ::fsync(fd) == 0;
-  const int saved = errno;
-  ::close(fd);
-  errno = saved;
-  if (!written || !synced || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const std::string why = short_write.empty() ? std::strerror(errno) : short_write;
-    std::filesystem::remove(temporary, error);
-    throw Error(ErrorKind::failure, doing, why);
-  }
+  // 0600: the config file may name a database URL with credentials in it.
+  value_or_throw(
+      util::write_file_atomically(path, with_config_value(text, "environment", environment), 0600));
 }
 
 } // namespace sp::cli

@@ -1,6 +1,7 @@
 #include "sp/watch/loop.hpp"
 
 #include "sp/store/locks.hpp"
+#include "sp/util/file.hpp"
 #include "sp/watch/metrics.hpp"
 
 #include <algorithm>
@@ -44,8 +45,9 @@ Result<void> run_watch(const ops::OpsContext& context, net::ConcurrentHttp& http
     CycleReport report = watcher.run_cycle();
     poll_errors_total += report.errors;
     if (options.metrics_file) {
-      auto written = write_file_atomically(
-          *options.metrics_file, prometheus_text(report, context.clock.now_ms(), poll_errors_total));
+      // Readable by the scraper's user: the file holds job names, no secrets.
+      auto written = util::write_file_atomically(
+          *options.metrics_file, prometheus_text(report, context.clock.now_ms(), poll_errors_total), 0644);
       if (!written && hooks.warn) hooks.warn(written.error().what());
     }
     if (hooks.on_cycle) hooks.on_cycle(report);

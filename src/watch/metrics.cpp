@@ -4,12 +4,6 @@
 
 #include <fmt/format.h>
 
-#include <cerrno>
-#include <cstdio>
-#include <cstring>
-#include <fcntl.h>
-#include <unistd.h>
-
 namespace sp::watch {
 
 namespace {
@@ -77,31 +71,6 @@ std::string prometheus_text(const CycleReport& report, std::int64_t now_ms, std:
   out += fmt::format("sp_watch_last_cycle_timestamp_seconds {:.3f}\n",
                      static_cast<double>(report.started_at) / 1000.0);
   return out;
-}
-
-Result<void> write_file_atomically(const std::filesystem::path& path, const std::string& text) {
-  const std::string doing = "writing " + path.string();
-  const auto temporary = path.parent_path() / ("." + path.filename().string() + ".tmp");
-  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) return fail(ErrorKind::failure, doing, std::strerror(errno));
-  std::size_t written = 0;
-  while (written < text.size()) {
-    const auto n = ::write(fd, text.data() + written, text.size() - written);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int saved = errno;
-      ::close(fd);
-      ::unlink(temporary.c_str());
-      return fail(ErrorKind::failure, doing, std::strerror(saved));
-    }
-    written += static_cast<std::size_t>(n);
-  }
-  if (::close(fd) != 0 || std::rename(temporary.c_str(), path.c_str()) != 0) {
-    const int saved = errno;
-    ::unlink(temporary.c_str());
-    return fail(ErrorKind::failure, doing, std::strerror(saved));
-  }
-  return {};
 }
 
 } // namespace sp::watch

@@ -2,12 +2,7 @@
 #include "sp/watch/health.hpp"
 #include "sp/watch/metrics.hpp"
 
-#include "support/temp_dir.hpp"
-
 #include <catch2/catch.hpp>
-
-#include <fstream>
-#include <sstream>
 
 using namespace sp;
 using namespace sp::watch;
@@ -36,19 +31,6 @@ TEST_CASE("metrics are Prometheus text with escaped labels and ages relative to 
   CHECK(text.find("sp_watch_cycle_duration_seconds 0.250\n") != std::string::npos);
   CHECK(text.find("sp_watch_poll_errors_total 7\n") != std::string::npos);
   CHECK(text.find("# TYPE sp_watch_poll_errors_total counter\n") != std::string::npos);
-}
-
-TEST_CASE("the metrics file is replaced whole", "[watch][metrics]") {
-  test::TempDir dir;
-  const auto path = dir / "sp.prom";
-  REQUIRE(write_file_atomically(path, "first\n"));
-  REQUIRE(write_file_atomically(path, "second\n"));
-  std::ifstream in(path);
-  std::stringstream text;
-  text << in.rdbuf();
-  CHECK(text.str() == "second\n");
-  CHECK_FALSE(std::filesystem::exists(dir / ".sp.prom.tmp"));
-  CHECK_FALSE(write_file_atomically(dir / "missing" / "sp.prom", "x"));
 }
 
 namespace {
