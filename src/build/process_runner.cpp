@@ -1,5 +1,6 @@
 #include "sp/build/process.hpp"
 
+#include "sp/util/file.hpp"
 #include "sp/util/time.hpp"
 
 #include <fcntl.h>
@@ -100,22 +101,6 @@ private:
   bool set_here_ = false;
 };
 
-class FileDescriptor {
-public:
-  explicit FileDescriptor(int fd = -1) : fd_(fd) {}
-  FileDescriptor(const FileDescriptor&) = delete;
-  FileDescriptor& operator=(const FileDescriptor&) = delete;
-  ~FileDescriptor() { reset(); }
-  int get() const { return fd_; }
-  void reset() {
-    if (fd_ >= 0) ::close(fd_);
-    fd_ = -1;
-  }
-
-private:
-  int fd_;
-};
-
 bool group_has_members(pid_t group) { return ::kill(-group, 0) == 0 || errno == EPERM; }
 
 // What the child reports through the exec-error pipe when it cannot start.
@@ -148,15 +133,193 @@ struct StartFailure {
   ::_exit(127);
 }
 
-// Reads what is available now without waiting.
-void drain(int fd, const ProcessRequest& request, std::array<char, 8192>& buffer) {
-  pollfd entry{fd, POLLIN, 0};
-  while (::poll(&entry, 1, 0) > 0) {
-    const ssize_t n = ::read(fd, buffer.data(), buffer.size());
-    if (n <= 0) return;
-    if (request.on_output) request.on_output({buffer.data(), static_cast<std::size_t>(n)});
+// The pipes between sp and the child. The write end of `input` is
+// non-blocking and fed between reads of the output, so a child that fills
+// its output pipe before it reads stdin, or never reads it, cannot deadlock us.
+struct ChildPipes {
+  util::Fd output_read, output_write; // the child's stdout and stderr, interleaved
+  util::Fd error_read, error_write;   // a StartFailure, or EOF on a successful exec
+  util::Fd input_read, input_write;   // only when the request has input
+};
+
+Result<void> open_pipe(util::Fd& read_end, util::Fd& write_end, const std::string& doing) {
+  std::array<int, 2> ends{-1, -1};
+  if (::pipe2(ends.data(), O_CLOEXEC) != 0) {
+    return fail(ErrorKind::failure, doing, std::string("creating a pipe: ") + std::strerror(errno));
   }
+  read_end = util::Fd(ends[0]);
+  write_end = util::Fd(ends[1]);
+  return {};
 }
+
+Result<ChildPipes> open_pipes(const ProcessRequest& request, const std::string& doing) {
+  ChildPipes pipes;
+  if (auto made = open_pipe(pipes.output_read, pipes.output_write, doing); !made)
+    return std::unexpected(made.error());
+  if (auto made = open_pipe(pipes.error_read, pipes.error_write, doing); !made)
+    return std::unexpected(made.error());
+  if (request.input) {
+    if (auto made = open_pipe(pipes.input_read, pipes.input_write, doing); !made) {
+      return std::unexpected(made.error());
+    }
+    ::fcntl(pipes.input_write.get(), F_SETFL, O_NONBLOCK);
+  }
+  return pipes;
+}
+
+// Waits for the exec-error pipe: it closes on a successful exec; data means
+// the child could not enter its directory or exec the program.
+Result<void> confirm_started(pid_t child, const util::Fd& error_read, const ProcessRequest& request,
+                             const std::string& doing) {
+  StartFailure failure{};
+  ssize_t got = 0;
+  do {
+    got = ::read(error_read.get(), &failure, sizeof failure);
+  } while (got < 0 && errno == EINTR);
+  if (got != static_cast<ssize_t>(sizeof failure)) return {};
+  int status = 0;
+  ::waitpid(child, &status, 0);
+  if (failure.stage == 'd') {
+    return fail(ErrorKind::external, doing,
+                "cannot enter " + request.working_directory.string() + ": " + std::strerror(failure.error));
+  }
+  return fail(ErrorKind::external, doing, std::strerror(failure.error),
+              "check that " + request.argv.front() + " is installed and on PATH");
+}
+
+// A started child, watched until it and its process group are gone: feeds
+// its input, passes its output on, ends the group on timeout or interrupt
+// (SIGTERM, then SIGKILL after the grace), and reaps it.
+class Supervision {
+public:
+  Supervision(const ProcessRequest& request, pid_t child, Clock::time_point started, ChildPipes& pipes)
+      : request_(request), child_(child), started_(started), pipes_(pipes),
+        unwritten_(request.input ? std::string_view(*request.input) : std::string_view()) {
+    result_.pid = child;
+    if (request.input && unwritten_.empty()) pipes_.input_write.reset(); // nothing to send: EOF at once
+  }
+
+  ProcessResult run() {
+    for (;;) {
+      const auto now = Clock::now();
+      end_group_when_due(now);
+      if (over(now)) {
+        // Whatever still holds the pipe has left the group (or is a zombie
+        // nobody reaps): take what is buffered and stop.
+        drain_output();
+        return result_;
+      }
+      exchange_io();
+      reap();
+    }
+  }
+
+private:
+  void signal_group(int signal) {
+    ::kill(-child_, signal);
+    (signal == SIGKILL ? kill_sent_ : term_sent_) = Clock::now();
+  }
+
+  // SIGTERM to the group on interrupt, on timeout, or when the command is
+  // over but something it started lingers (no build process outlives its
+  // build); SIGKILL once the grace has passed.
+  void end_group_when_due(Clock::time_point now) {
+    if (!reaped_ && !term_sent_) {
+      if (interrupt_signal != 0) {
+        result_.ending = ProcessResult::Ending::interrupted;
+        signal_group(SIGTERM);
+      } else if (request_.timeout.count() > 0 && now >= started_ + request_.timeout) {
+        result_.ending = ProcessResult::Ending::timed_out;
+        signal_group(SIGTERM);
+      }
+    }
+    group_alive_ = group_has_members(child_);
+    if (reaped_ && group_alive_ && !term_sent_) signal_group(SIGTERM);
+    if (term_sent_ && !kill_sent_ && now >= *term_sent_ + request_.kill_grace) signal_group(SIGKILL);
+  }
+
+  bool over(Clock::time_point now) const {
+    return reaped_ && (!group_alive_ || (kill_sent_ && now >= *kill_sent_ + std::chrono::seconds(1)));
+  }
+
+  // One short poll (100 ms keeps the timeout and reaping prompt) over the
+  // output and, while there is input left, the input pipe.
+  void exchange_io() {
+    std::array<pollfd, 2> entries{};
+    nfds_t watched = 0;
+    if (output_open_) entries[watched++] = {pipes_.output_read.get(), POLLIN, 0};
+    if (pipes_.input_write.valid()) entries[watched++] = {pipes_.input_write.get(), POLLOUT, 0};
+    if (watched == 0) {
+      ::usleep(20'000);
+      return;
+    }
+    if (::poll(entries.data(), watched, 100) <= 0) return;
+    for (nfds_t i = 0; i < watched; ++i) {
+      if (entries[i].revents == 0) continue;
+      if (entries[i].fd == pipes_.input_write.get()) {
+        feed_input();
+      } else {
+        read_output();
+      }
+    }
+  }
+
+  void feed_input() {
+    const ssize_t n = ::write(pipes_.input_write.get(), unwritten_.data(), unwritten_.size());
+    if (n > 0) unwritten_.remove_prefix(static_cast<std::size_t>(n));
+    // All sent, or the child closed its stdin (EPIPE): either way we are done feeding.
+    if (unwritten_.empty() || (n < 0 && errno != EINTR && errno != EAGAIN)) pipes_.input_write.reset();
+  }
+
+  void read_output() {
+    const ssize_t n = ::read(pipes_.output_read.get(), buffer_.data(), buffer_.size());
+    if (n > 0) pass_on(static_cast<std::size_t>(n));
+    if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) output_open_ = false;
+  }
+
+  // Reads what is available now without waiting.
+  void drain_output() {
+    pollfd entry{pipes_.output_read.get(), POLLIN, 0};
+    while (::poll(&entry, 1, 0) > 0) {
+      const ssize_t n = ::read(pipes_.output_read.get(), buffer_.data(), buffer_.size());
+      if (n <= 0) return;
+      pass_on(static_cast<std::size_t>(n));
+    }
+  }
+
+  void pass_on(std::size_t size) {
+    if (request_.on_output) request_.on_output({buffer_.data(), size});
+  }
+
+  // Reaps the command and any orphans of its group re-parented to us.
+  void reap() {
+    int status = 0;
+    for (pid_t done = 0; (done = ::waitpid(-child_, &status, WNOHANG)) > 0;) {
+      if (done != child_) continue;
+      reaped_ = true;
+      result_.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started_);
+      if (WIFEXITED(status)) {
+        result_.exit_code = WEXITSTATUS(status);
+      } else if (WIFSIGNALED(status)) {
+        result_.signal = WTERMSIG(status);
+        if (result_.ending == ProcessResult::Ending::exited) result_.ending = ProcessResult::Ending::signaled;
+      }
+    }
+  }
+
+  const ProcessRequest& request_;
+  const pid_t child_;
+  const Clock::time_point started_;
+  ChildPipes& pipes_;
+  std::string_view unwritten_;
+  ProcessResult result_;
+  bool reaped_ = false;
+  bool group_alive_ = true;
+  bool output_open_ = true;
+  std::optional<Clock::time_point> term_sent_;
+  std::optional<Clock::time_point> kill_sent_;
+  std::array<char, 8192> buffer_{};
+};
 
 class PosixProcessRunner final : public ProcessRunner {
 public:
@@ -169,140 +332,33 @@ Result<ProcessResult> PosixProcessRunner::run(const ProcessRequest& request) {
   const std::string doing = "running " + request.argv.front();
   std::vector<std::string> words = request.argv; // stable storage for the char* array
   std::vector<char*> argv;
+  argv.reserve(words.size() + 1);
   for (auto& word : words) argv.push_back(word.data());
   argv.push_back(nullptr);
   const std::string directory = request.working_directory.string();
+  auto pipes = open_pipes(request, doing);
+  if (!pipes) return std::unexpected(pipes.error());
 
-  std::array<int, 2> output{-1, -1};
-  std::array<int, 2> exec_error{-1, -1};
-  if (::pipe2(output.data(), O_CLOEXEC) != 0) {
-    return fail(ErrorKind::failure, doing, std::string("creating a pipe: ") + std::strerror(errno));
-  }
-  FileDescriptor output_read(output[0]), output_write(output[1]);
-  if (::pipe2(exec_error.data(), O_CLOEXEC) != 0) {
-    return fail(ErrorKind::failure, doing, std::string("creating a pipe: ") + std::strerror(errno));
-  }
-  FileDescriptor error_read(exec_error[0]), error_write(exec_error[1]);
-  // The input pipe's write end is non-blocking and fed from the loop below,
-  // between reads of the output: a child that fills its output pipe before
-  // reading stdin, or never reads it, cannot deadlock us.
-  std::array<int, 2> input{-1, -1};
-  if (request.input && ::pipe2(input.data(), O_CLOEXEC) != 0) {
-    return fail(ErrorKind::failure, doing, std::string("creating a pipe: ") + std::strerror(errno));
-  }
-  FileDescriptor input_read(input[0]), input_write(input[1]);
-  if (request.input) ::fcntl(input_write.get(), F_SETFL, O_NONBLOCK);
   std::optional<SigpipeIgnored> sigpipe_ignored;
   if (request.input) sigpipe_ignored.emplace();
-  std::string_view unwritten = request.input ? std::string_view(*request.input) : std::string_view();
-
-  InterruptGuard interrupts;
+  const InterruptGuard interrupts;
   const SubreaperScope adopting(request.adopt_orphans);
   const pid_t parent = ::getpid();
   const auto started = Clock::now();
   const pid_t child = ::fork();
   if (child < 0) return fail(ErrorKind::failure, doing, std::string("fork: ") + std::strerror(errno));
   if (child == 0) {
-    exec_child(directory.c_str(), argv.data(), input_read.get(), output_write.get(), error_write.get(),
-               parent);
+    exec_child(directory.c_str(), argv.data(), pipes->input_read.get(), pipes->output_write.get(),
+               pipes->error_write.get(), parent);
   }
   ::setpgid(child, child); // both sides set it, so no kill can race the child's own call
-  output_write.reset();
-  error_write.reset();
-  input_read.reset();
-  if (request.input && unwritten.empty()) input_write.reset(); // nothing to send: EOF at once
-
-  // The exec-error pipe closes on a successful exec; data means it failed.
-  StartFailure failure{};
-  ssize_t got = 0;
-  do {
-    got = ::read(error_read.get(), &failure, sizeof failure);
-  } while (got < 0 && errno == EINTR);
-  if (got == static_cast<ssize_t>(sizeof failure)) {
-    int status = 0;
-    ::waitpid(child, &status, 0);
-    if (failure.stage == 'd') {
-      return fail(ErrorKind::external, doing,
-                  "cannot enter " + directory + ": " + std::strerror(failure.error));
-    }
-    return fail(ErrorKind::external, doing, std::strerror(failure.error),
-                "check that " + request.argv.front() + " is installed and on PATH");
+  pipes->output_write.reset();
+  pipes->error_write.reset();
+  pipes->input_read.reset();
+  if (auto confirmed = confirm_started(child, pipes->error_read, request, doing); !confirmed) {
+    return std::unexpected(confirmed.error());
   }
-
-  ProcessResult result;
-  result.pid = child;
-  bool reaped = false;
-  bool output_open = true;
-  std::optional<Clock::time_point> term_sent;
-  std::optional<Clock::time_point> kill_sent;
-  const auto deadline = started + request.timeout;
-  std::array<char, 8192> buffer{};
-
-  const auto signal_group = [&](int signal) {
-    ::kill(-child, signal);
-    (signal == SIGKILL ? kill_sent : term_sent) = Clock::now();
-  };
-
-  for (;;) {
-    const auto now = Clock::now();
-    if (!reaped && !term_sent) {
-      if (interrupt_signal != 0) {
-        result.ending = ProcessResult::Ending::interrupted;
-        signal_group(SIGTERM);
-      } else if (request.timeout.count() > 0 && now >= deadline) {
-        result.ending = ProcessResult::Ending::timed_out;
-        signal_group(SIGTERM);
-      }
-    }
-    // The command is over but something it started lingers in its group:
-    // end it too, so no build process outlives the build.
-    const bool group_alive = group_has_members(child);
-    if (reaped && group_alive && !term_sent) signal_group(SIGTERM);
-    if (term_sent && !kill_sent && now >= *term_sent + request.kill_grace) signal_group(SIGKILL);
-
-    if (reaped && (!group_alive || (kill_sent && now >= *kill_sent + std::chrono::seconds(1)))) {
-      // Whatever still holds the pipe now has left the group (or is a zombie
-      // nobody reaps): take what is buffered and stop.
-      drain(output_read.get(), request, buffer);
-      break;
-    }
-
-    std::array<pollfd, 2> entries{};
-    nfds_t watched = 0;
-    if (output_open) entries[watched++] = {output_read.get(), POLLIN, 0};
-    if (input_write.get() >= 0) entries[watched++] = {input_write.get(), POLLOUT, 0};
-    if (watched == 0) {
-      ::usleep(20'000);
-    } else if (::poll(entries.data(), watched, 100) > 0) { // short ticks keep the timeout and reaping prompt
-      for (nfds_t i = 0; i < watched; ++i) {
-        if (entries[i].revents == 0) continue;
-        if (entries[i].fd == input_write.get()) {
-          const ssize_t n = ::write(input_write.get(), unwritten.data(), unwritten.size());
-          if (n > 0) unwritten.remove_prefix(static_cast<std::size_t>(n));
-          // All sent, or the child closed its stdin (EPIPE): either way we are done feeding.
-          if (unwritten.empty() || (n < 0 && errno != EINTR && errno != EAGAIN)) input_write.reset();
-          continue;
-        }
-        const ssize_t n = ::read(output_read.get(), buffer.data(), buffer.size());
-        if (n > 0 && request.on_output) request.on_output({buffer.data(), static_cast<std::size_t>(n)});
-        if (n == 0 || (n < 0 && errno != EINTR && errno != EAGAIN)) output_open = false;
-      }
-    }
-    // Reaps the command and any orphans of its group re-parented to us.
-    int status = 0;
-    for (pid_t done = 0; (done = ::waitpid(-child, &status, WNOHANG)) > 0;) {
-      if (done != child) continue;
-      reaped = true;
-      result.elapsed = std::chrono::duration_cast<milliseconds>(Clock::now() - started);
-      if (WIFEXITED(status)) {
-        result.exit_code = WEXITSTATUS(status);
-      } else if (WIFSIGNALED(status)) {
-        result.signal = WTERMSIG(status);
-        if (result.ending == ProcessResult::Ending::exited) result.ending = ProcessResult::Ending::signaled;
-      }
-    }
-  }
-  return result;
+  return Supervision(request, child, started, *pipes).run();
 }
 
 } // namespace
