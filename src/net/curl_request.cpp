@@ -1,5 +1,7 @@
 #include "curl_request.hpp"
 
+#include "sp/util/redact.hpp"
+
 #include <fmt/format.h>
 
 namespace sp::net {
@@ -9,19 +11,6 @@ namespace {
 std::size_t append_body(char* data, std::size_t size, std::size_t count, void* target) {
   static_cast<std::string*>(target)->append(data, size * count);
   return size * count;
-}
-
-// The URL without query and credentials, for messages.
-std::string printable(const std::string& url) {
-  std::string shown = url.substr(0, url.find('?'));
-  if (auto scheme = shown.find("://"); scheme != std::string::npos) {
-    const auto at = shown.find('@', scheme);
-    const auto slash = shown.find('/', scheme + 3);
-    if (at != std::string::npos && (slash == std::string::npos || at < slash)) {
-      shown = shown.substr(0, scheme + 3) + "***@" + shown.substr(at + 1);
-    }
-  }
-  return shown;
 }
 
 // A local file that cannot be read is our failure; everything else is the
@@ -41,7 +30,7 @@ extern "C" int report_upload(void* data, curl_off_t /*download_total*/, curl_off
 } // namespace
 
 std::string describe_request(const HttpRequest& request) {
-  return fmt::format("{} {}", request.method, printable(request.url));
+  return fmt::format("{} {}", request.method, util::url_for_messages(request.url));
 }
 
 EasyHandle make_easy_handle() {

@@ -2,6 +2,7 @@
 
 #include "sp/core/mail.hpp"
 #include "sp/flink/cli_driver.hpp"
+#include "sp/util/redact.hpp"
 #include "sp/util/time.hpp"
 
 #include "build_info.hpp"
@@ -45,17 +46,6 @@ Result<std::optional<std::string>> variable(const OpsContext& context, const std
   return value;
 }
 
-// scheme://host[:port] of a URL: webhook paths often carry the token
-// (chat services put it there), so only the origin may be shown.
-std::string origin_of(const std::string& url) {
-  const auto scheme = url.find("://");
-  if (scheme == std::string::npos) return "the configured url";
-  const auto start = scheme + 3;
-  std::string authority = url.substr(start, url.find_first_of("/?#", start) - start);
-  if (const auto at = authority.rfind('@'); at != std::string::npos) authority.erase(0, at + 1);
-  return url.substr(0, start) + authority;
-}
-
 // The start of a receiver's answer, safe to print on a terminal.
 std::string first_line(const std::string& text) {
   std::string line = text.substr(0, text.find('\n'));
@@ -71,7 +61,7 @@ bool worth_retrying(long status) { return status == 429 || status >= 500; }
 Result<void> deliver_webhook(const OpsContext& context, const core::AlertChannelSpec& channel,
                              const core::Alert& alert) {
   if (!channel.url) return fail(ErrorKind::usage, "posting to the webhook", "the channel has no url");
-  const std::string doing = "posting to " + origin_of(*channel.url);
+  const std::string doing = "posting to " + util::url_origin(*channel.url);
   auto authorization = variable(context, channel.header_env, "headerEnv");
   if (!authorization) return std::unexpected(authorization.error());
   auto transport = context.make_transport(settings_with(webhook_timeouts));

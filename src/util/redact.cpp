@@ -60,4 +60,18 @@ std::string redact_urls(std::string_view text) {
   return out;
 }
 
+std::string url_for_messages(std::string_view url) { return redact_urls(url.substr(0, url.find('?'))); }
+
+std::string url_origin(std::string_view url) {
+  const std::size_t marker = url.find("://");
+  if (marker == std::string_view::npos || marker == 0) return std::string(redacted);
+  const std::size_t authority_start = marker + 3;
+  std::size_t authority_end = authority_start;
+  while (authority_end < url.size() && !ends_authority(url[authority_end])) ++authority_end;
+  std::string_view authority = url.substr(authority_start, authority_end - authority_start);
+  if (const std::size_t at = authority.rfind('@'); at != std::string_view::npos)
+    authority.remove_prefix(at + 1);
+  return std::string(url.substr(0, authority_start)) + std::string(authority);
+}
+
 } // namespace sp::util

@@ -15,4 +15,13 @@ inline constexpr std::string_view redacted = "******";
 // Text without URLs comes back unchanged, so this is safe on any message.
 std::string redact_urls(std::string_view text);
 
+// One URL as a message may show it: credentials masked as redact_urls does
+// and the query dropped (tokens and signatures travel there).
+std::string url_for_messages(std::string_view url);
+
+// Only scheme://host[:port] of a URL, for destinations whose path is the
+// secret (a chat webhook's token is its path). Without a scheme nothing can
+// be told apart, so nothing is shown: "******".
+std::string url_origin(std::string_view url);
+
 } // namespace sp::util

@@ -94,7 +94,7 @@ TEST_CASE("a refused connection is unreachable, named without credentials or que
   REQUIRE_FALSE(outcomes.results[0].has_value());
   const auto& error = outcomes.results[0].error();
   CHECK(error.kind() == ErrorKind::unreachable);
-  CHECK(error.doing() == "GET http://***@127.0.0.1:1/jobs/overview");
+  CHECK(error.doing() == "GET http://alice:******@127.0.0.1:1/jobs/overview");
   CHECK(std::string(error.what()).find("secret") == std::string::npos);
   CHECK(std::string(error.what()).find("abc") == std::string::npos);
 }
