@@ -237,9 +237,8 @@ void add_stop_target(CLI::App* command, StopFlags& flags) {
   command->add_option("--wait", flags.wait, "how long to wait for Flink (default 2m)")->type_name("DURATION");
 }
 
-} // namespace
-
-void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
+// plan, release, start: the way into a run.
+void add_start_commands(CLI::App& job, Action& chosen) {
   {
     auto flags = std::make_shared<StartFlags>();
     auto* command = job.add_subcommand("plan", "what `start` would do now, and why (no side effects)");
@@ -269,6 +268,10 @@ void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
     command->add_flag("--dry-run", flags->dry_run, "print the decision and change nothing");
     command->callback([&chosen, flags] { chosen = [flags](Invocation& i) { return run_start(i, *flags); }; });
   }
+}
+
+// stop, savepoint, cancel: the way out of a run, and its state.
+void add_stop_commands(CLI::App& job, Action& chosen) {
   {
     auto flags = std::make_shared<StopFlags>();
     auto* command =
@@ -294,6 +297,10 @@ void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
     flags->cancel = true;
     command->callback([&chosen, flags] { chosen = [flags](Invocation& i) { return run_stop(i, *flags); }; });
   }
+}
+
+// adopt, restart: taking over a run, and replacing one.
+void add_takeover_commands(CLI::App& job, Action& chosen) {
   {
     struct AdoptFlags {
       std::string job;
@@ -320,6 +327,14 @@ void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
     command->callback(
         [&chosen, flags] { chosen = [flags](Invocation& i) { return run_restart(i, *flags); }; });
   }
+}
+
+} // namespace
+
+void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
+  add_start_commands(job, chosen);
+  add_stop_commands(job, chosen);
+  add_takeover_commands(job, chosen);
 }
 
 } // namespace sp::cli
