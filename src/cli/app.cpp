@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include <iostream>
+#include <memory>
 #include <optional>
 
 namespace sp::cli {
@@ -105,39 +106,55 @@ int run_parsed(const GlobalFlags& flags, const Action& action, const util::EnvLo
   return action(invocation);
 }
 
-} // namespace
-
-int run(const std::vector<std::string>& args, const util::EnvLookup& env, Streams streams) {
+// What CLI11 builds and binds for one invocation. Not movable (CLI11's
+// options point into it), so it lives behind a pointer.
+struct CommandLine {
   CLI::App app{"sp operates Apache Flink jobs: build, release, start with restore, stop, watch.", "sp"};
-  app.require_subcommand(1);
-  app.fallthrough();
   GlobalFlags flags;
-  add_global_flags(app, flags);
   Action chosen;
-  add_all_commands(app, chosen);
+  bool whole = false; // every command group, not only the invoked one
+};
 
-  // The shell scripts' and documentation checks' entry points: outside the
-  // parsed tree, so no word they are given is taken as a flag of sp itself.
-  if (!args.empty() && args.front() == "__complete") {
-    print_completion(app, std::vector<std::string>(args.begin() + 1, args.end()), env, streams.out);
-    return 0;
+// The first word of `args` that is not a global flag or a global flag's
+// value: the top-level command. None when help is asked for, which lists
+// the whole tree.
+std::optional<std::string_view> invoked_word(const CLI::App& root, const std::vector<std::string>& args) {
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const std::string& arg = args[i];
+    if (arg == "-h" || arg == "--help" || arg == "--help-all") return std::nullopt;
+    if (!arg.starts_with("-")) return arg;
+    if (arg.find('=') != std::string::npos || (!arg.starts_with("--") && arg.size() > 2)) continue;
+    const CLI::Option* option = root.get_option_no_throw(arg);
+    if (option != nullptr && option->get_items_expected_min() > 0) ++i; // its value
   }
-  if (!args.empty() && args.front() == "__commands") {
-    print_command_list(app, streams.out);
-    return 0;
-  }
+  return std::nullopt;
+}
 
+std::unique_ptr<CommandLine> make_command_line(const std::vector<std::string>& args, bool whole) {
+  auto line = std::make_unique<CommandLine>();
+  line->app.require_subcommand(1);
+  line->app.fallthrough();
+  add_global_flags(line->app, line->flags);
+  const auto word = whole ? std::nullopt : invoked_word(line->app, args);
+  line->whole = !word || !add_command_group(line->app, line->chosen, *word);
+  if (line->whole) add_all_commands(line->app, line->chosen);
+  return line;
+}
+
+// Parses `args` into `line`; an exit code when there is nothing to run
+// (help shown, or a usage error printed).
+std::optional<int> parse(CommandLine& line, const std::vector<std::string>& args, const Streams& streams) {
   try {
     std::vector<std::string> reversed(args.rbegin(), args.rend()); // CLI11 consumes from the back
-    app.parse(reversed);
+    line.app.parse(reversed);
   } catch (const CLI::CallForHelp&) {
-    streams.out << app.help();
+    streams.out << line.app.help();
     return 0;
   } catch (const CLI::CallForAllHelp&) {
-    streams.out << app.help("", CLI::AppFormatMode::All);
+    streams.out << line.app.help("", CLI::AppFormatMode::All);
     return 0;
   } catch (const CLI::ParseError& error) {
-    if (auto unknown = unknown_command_error(app, args)) {
+    if (auto unknown = unknown_command_error(line.app, args)) {
       print_error(streams.err, *unknown);
     } else {
       print_error(streams.err,
@@ -145,9 +162,37 @@ int run(const std::vector<std::string>& args, const util::EnvLookup& env, Stream
     }
     return exit_code(ErrorKind::usage);
   }
+  return std::nullopt;
+}
+
+} // namespace
+
+int run(const std::vector<std::string>& args, const util::EnvLookup& env, Streams streams) {
+  // The shell scripts' and documentation checks' entry points: outside the
+  // parsed tree, so no word they are given is taken as a flag of sp itself.
+  if (!args.empty() && (args.front() == "__complete" || args.front() == "__commands")) {
+    const auto line = make_command_line(args, true);
+    if (args.front() == "__complete") {
+      print_completion(line->app, std::vector<std::string>(args.begin() + 1, args.end()), env, streams.out);
+    } else {
+      print_command_list(line->app, streams.out);
+    }
+    return 0;
+  }
+
+  auto line = make_command_line(args, false);
+  try {
+    std::vector<std::string> reversed(args.rbegin(), args.rend());
+    line->app.parse(reversed);
+  } catch (const CLI::Error&) {
+    // Help, or a mistake: answered from the whole tree, so help lists every
+    // command and a mistyped word is matched against all of them.
+    line = make_command_line(args, true);
+    if (auto ended = parse(*line, args, streams)) return *ended;
+  }
 
   try {
-    return run_parsed(flags, chosen, env, streams);
+    return run_parsed(line->flags, line->chosen, env, streams);
   } catch (const Error& error) {
     print_error(streams.err, error);
     return exit_code(error.kind());

@@ -7,6 +7,8 @@
 
 #include <CLI/CLI.hpp>
 
+#include <string_view>
+
 namespace sp::cli {
 
 void add_init_command(CLI::App& root, Action& chosen);
@@ -33,5 +35,8 @@ void add_watch_command(CLI::App& root, Action& chosen);
 void add_check_command(CLI::App& root, Action& chosen);
 // Adds every command group above, in the order `sp --help` lists them.
 void add_all_commands(CLI::App& root, Action& chosen);
+// Adds only the group of this top-level word ("job", "version"): building
+// the whole tree is most of a quick command's start-up. False for any other word.
+bool add_command_group(CLI::App& root, Action& chosen, std::string_view name);
 
 } // namespace sp::cli
