@@ -289,6 +289,12 @@ public:
 
 GitLibrary::GitLibrary() { git_libgit2_init(); }
 
+std::string libgit2_version() {
+  int major = 0, minor = 0, patch = 0;
+  git_libgit2_version(&major, &minor, &patch);
+  return std::to_string(major) + "." + std::to_string(minor) + "." + std::to_string(patch);
+}
+
 GitLibrary::~GitLibrary() { git_libgit2_shutdown(); }
 
 std::unique_ptr<SourceFetcher> make_git_fetcher(const GitLibrary& /*library*/) {

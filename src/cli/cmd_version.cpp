@@ -3,26 +3,24 @@
 #include "build_info.hpp"
 #include "commands.hpp"
 
+#include "sp/build/source.hpp"
+#include "sp/net/http.hpp"
+#include "sp/store/database.hpp"
+
 #include <CLI/Version.hpp>
-#include <curl/curl.h>
 #include <fmt/format.h>
-#include <git2.h>
-#include <sqlite3.h>
 
 namespace sp::cli {
 
 namespace {
 
 View version_view() {
-  int git_major = 0, git_minor = 0, git_patch = 0;
-  git_libgit2_version(&git_major, &git_minor, &git_patch);
-  const curl_version_info_data* curl = curl_version_info(CURLVERSION_NOW);
-
+  const net::CurlVersion curl = net::libcurl_version();
   Data libraries = Data::object();
-  libraries["sqlite"] = sqlite3_libversion();
-  libraries["libcurl"] = curl->version;
-  libraries["tls"] = curl->ssl_version != nullptr ? curl->ssl_version : "none";
-  libraries["libgit2"] = fmt::format("{}.{}.{}", git_major, git_minor, git_patch);
+  libraries["sqlite"] = store::sqlite_version();
+  libraries["libcurl"] = curl.version;
+  libraries["tls"] = curl.tls;
+  libraries["libgit2"] = build::libgit2_version();
   libraries["yaml_cpp"] = build_info::yaml_cpp_version;
   libraries["fmt"] = fmt::format("{}.{}.{}", FMT_VERSION / 10000, FMT_VERSION / 100 % 100, FMT_VERSION % 100);
   libraries["nlohmann_json"] = fmt::format("{}.{}.{}", NLOHMANN_JSON_VERSION_MAJOR,

@@ -26,6 +26,11 @@ std::unique_ptr<HttpTransport> make_curl_transport(const TransportSettings& sett
 }
 
 CurlGlobal::CurlGlobal() { curl_global_init(CURL_GLOBAL_DEFAULT); }
+
+CurlVersion libcurl_version() {
+  const curl_version_info_data* info = curl_version_info(CURLVERSION_NOW);
+  return {info->version, info->ssl_version != nullptr ? info->ssl_version : "none"};
+}
 CurlGlobal::~CurlGlobal() { curl_global_cleanup(); }
 
 } // namespace sp::net

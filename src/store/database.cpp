@@ -11,6 +11,8 @@
 
 namespace sp::store {
 
+std::string sqlite_version() { return sqlite3_libversion(); }
+
 namespace {
 
 Error sql_error(const Database& database, std::string_view doing) {

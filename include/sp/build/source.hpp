@@ -50,6 +50,9 @@ public:
   ~GitLibrary();
 };
 
+// "1.5.1": the libgit2 this binary runs with, for `sp version`.
+std::string libgit2_version();
+
 // The libgit2 fetcher; `library` must outlive it.
 std::unique_ptr<SourceFetcher> make_git_fetcher(const GitLibrary& library);
 

@@ -88,6 +88,13 @@ std::unique_ptr<ConcurrentHttp> make_curl_multi(const TransportSettings& setting
 // libcurl, one easy handle reused across requests so connections are kept alive.
 std::unique_ptr<HttpTransport> make_curl_transport(const TransportSettings& settings);
 
+// The libcurl this binary runs with and its TLS library, for `sp version`.
+struct CurlVersion {
+  std::string version; // "7.88.1"
+  std::string tls;     // "OpenSSL/3.0.17", or "none"
+};
+CurlVersion libcurl_version();
+
 // Keeps libcurl's global state alive for the scope of a command that uses HTTP.
 class CurlGlobal {
 public:

@@ -19,6 +19,9 @@ namespace sp::store {
 
 class Statement;
 
+// The SQLite library this binary runs with ("3.40.1"), for `sp version`.
+std::string sqlite_version();
+
 class Database {
 public:
   enum class Access { read_write, create };
