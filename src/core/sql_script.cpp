@@ -23,6 +23,17 @@ Error script_error(const std::string& source, SqlPosition at, const std::string&
 
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
+// Moves `at` past one byte of text: a line break starts a line, a UTF-8
+// continuation byte is part of the character before it.
+void advance(SqlPosition& at, char c) {
+  if (c == '\n' || c == '\r') {
+    ++at.line;
+    at.column = 1;
+  } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
+    ++at.column;
+  }
+}
+
 // Cuts a script at the semicolons that are outside quotes, backticks and
 // comments, keeping each statement's position.
 class Lexer {
@@ -64,12 +75,7 @@ private:
     if (c == '\r' && i_ < text_.size() && text_[i_] == '\n') return; // the LF that follows counts
     if (keep && !start_ && !is_space(c)) start_ = position_;
     if (keep) current_ += c == '\r' ? '\n' : c;
-    if (c == '\n' || c == '\r') {
-      ++position_.line;
-      position_.column = 1;
-    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) { // not a UTF-8 continuation byte
-      ++position_.column;
-    }
+    advance(position_, c);
   }
 
   // `/*+ hints */` stay (Flink reads them); other comments become the line
@@ -176,15 +182,7 @@ bool words_are(const std::vector<Word>& words, std::initializer_list<std::string
 // The position of `offset` in a statement that starts at `start`.
 SqlPosition position_in(const RawStatement& statement, std::size_t offset) {
   SqlPosition at = statement.at;
-  for (std::size_t i = 0; i < offset && i < statement.text.size(); ++i) {
-    const char c = statement.text[i];
-    if (c == '\n') {
-      ++at.line;
-      at.column = 1;
-    } else if ((static_cast<unsigned char>(c) & 0xC0) != 0x80) {
-      ++at.column;
-    }
-  }
+  for (std::size_t i = 0; i < offset && i < statement.text.size(); ++i) advance(at, statement.text[i]);
   return at;
 }
 
