@@ -26,7 +26,7 @@ std::vector<core::Manifest> load(const Invocation& invocation, const FileOptions
 
 Data object_record(const core::PlannedObject& object) {
   Data record = Data::object();
-  record["kind"] = std::string(core::kind_name(object.desired.kind));
+  record["kind"] = std::string(core::to_string(object.desired.kind));
   record["name"] = object.desired.name;
   record["environment"] = object.desired.environment.empty() ? Data() : Data(object.desired.environment);
   record["result"] = std::string(core::to_string(object.outcome));

@@ -1,32 +1,28 @@
 #include "sp/core/alert_channel.hpp"
 
+#include "sp/util/enum_names.hpp"
+
 #include <nlohmann/json.hpp>
 
 namespace sp::core {
 
 namespace {
+
+constexpr util::EnumNames<AlertChannelType, 3> type_names{{
+    {AlertChannelType::webhook, "webhook"},
+    {AlertChannelType::command, "command"},
+    {AlertChannelType::email, "email"},
+}};
+
 void put(nlohmann::ordered_json& json, const char* key, const std::optional<std::string>& value) {
   if (value) json[key] = *value;
 }
 } // namespace
 
-std::string_view to_string(AlertChannelType type) {
-  switch (type) {
-  case AlertChannelType::webhook:
-    return "webhook";
-  case AlertChannelType::command:
-    return "command";
-  case AlertChannelType::email:
-    return "email";
-  }
-  return "webhook";
-}
+std::string_view to_string(AlertChannelType type) { return util::name_of(type_names, type); }
 
 std::optional<AlertChannelType> alert_channel_type_from_string(std::string_view text) {
-  if (text == "webhook") return AlertChannelType::webhook;
-  if (text == "command") return AlertChannelType::command;
-  if (text == "email") return AlertChannelType::email;
-  return std::nullopt;
+  return util::value_named(type_names, text);
 }
 
 const std::vector<std::string>& alert_kinds() {

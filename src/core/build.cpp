@@ -1,24 +1,23 @@
 #include "sp/core/build.hpp"
 
+#include "sp/util/enum_names.hpp"
+
 namespace sp::core {
 
-std::string_view to_string(BuildStatus status) {
-  switch (status) {
-  case BuildStatus::building:
-    return "building";
-  case BuildStatus::success:
-    return "success";
-  case BuildStatus::failed:
-    return "failed";
-  }
-  return "failed";
-}
+namespace {
 
-Result<BuildStatus> parse_build_status(std::string_view text) {
-  if (text == "building") return BuildStatus::building;
-  if (text == "success") return BuildStatus::success;
-  if (text == "failed") return BuildStatus::failed;
-  return fail(ErrorKind::failure, "reading a build status", "unknown status '" + std::string(text) + "'");
+constexpr util::EnumNames<BuildStatus, 3> status_names{{
+    {BuildStatus::building, "building"},
+    {BuildStatus::success, "success"},
+    {BuildStatus::failed, "failed"},
+}};
+
+} // namespace
+
+std::string_view to_string(BuildStatus status) { return util::name_of(status_names, status); }
+
+std::optional<BuildStatus> build_status_from_string(std::string_view text) {
+  return util::value_named(status_names, text);
 }
 
 } // namespace sp::core

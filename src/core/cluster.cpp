@@ -1,5 +1,7 @@
 #include "sp/core/cluster.hpp"
 
+#include "sp/util/enum_names.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -10,12 +12,17 @@ namespace sp::core {
 
 namespace {
 
-constexpr std::array<std::pair<ClusterType, std::string_view>, 5> type_names{{
+constexpr util::EnumNames<ClusterType, 5> type_names{{
     {ClusterType::remote, "remote"},
     {ClusterType::yarn_session, "yarn-session"},
     {ClusterType::yarn_application, "yarn-application"},
     {ClusterType::kubernetes_session, "kubernetes-session"},
     {ClusterType::kubernetes_application, "kubernetes-application"},
+}};
+
+constexpr util::EnumNames<SubmitDriver, 2> driver_names{{
+    {SubmitDriver::rest, "rest"},
+    {SubmitDriver::cli, "cli"},
 }};
 
 void put(nlohmann::ordered_json& json, const char* key, const std::optional<std::string>& value) {
@@ -24,27 +31,14 @@ void put(nlohmann::ordered_json& json, const char* key, const std::optional<std:
 
 } // namespace
 
-std::string_view to_string(ClusterType type) {
-  for (const auto& [known, name] : type_names) {
-    if (known == type) return name;
-  }
-  return "remote";
-}
+std::string_view to_string(ClusterType type) { return util::name_of(type_names, type); }
 
 std::optional<ClusterType> cluster_type_from_string(std::string_view text) {
-  for (const auto& [type, name] : type_names) {
-    if (name == text) return type;
-  }
-  return std::nullopt;
+  return util::value_named(type_names, text);
 }
 
 const std::vector<std::string>& cluster_type_names() {
-  static const std::vector<std::string> names = [] {
-    std::vector<std::string> all;
-    all.reserve(type_names.size());
-    for (const auto& entry : type_names) all.emplace_back(entry.second);
-    return all;
-  }();
+  static const std::vector<std::string> names = util::names_in(type_names);
   return names;
 }
 
@@ -52,12 +46,10 @@ bool is_application_mode(ClusterType type) {
   return type == ClusterType::yarn_application || type == ClusterType::kubernetes_application;
 }
 
-std::string_view to_string(SubmitDriver driver) { return driver == SubmitDriver::cli ? "cli" : "rest"; }
+std::string_view to_string(SubmitDriver driver) { return util::name_of(driver_names, driver); }
 
 std::optional<SubmitDriver> submit_driver_from_string(std::string_view text) {
-  if (text == "rest") return SubmitDriver::rest;
-  if (text == "cli") return SubmitDriver::cli;
-  return std::nullopt;
+  return util::value_named(driver_names, text);
 }
 
 SubmitDriver default_submit_driver(ClusterType type) {

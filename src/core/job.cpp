@@ -1,36 +1,37 @@
 #include "sp/core/job.hpp"
 
+#include "sp/util/enum_names.hpp"
 #include "sp/util/time.hpp"
 
 #include <nlohmann/json.hpp>
 
 namespace sp::core {
 
-std::string_view to_string(RestorePolicy policy) { return policy == RestorePolicy::none ? "none" : "latest"; }
+namespace {
+
+constexpr util::EnumNames<RestorePolicy, 2> restore_names{{
+    {RestorePolicy::latest, "latest"},
+    {RestorePolicy::none, "none"},
+}};
+
+constexpr util::EnumNames<StopMode, 3> stop_names{{
+    {StopMode::savepoint, "savepoint"},
+    {StopMode::drain, "drain"},
+    {StopMode::cancel, "cancel"},
+}};
+
+} // namespace
+
+std::string_view to_string(RestorePolicy policy) { return util::name_of(restore_names, policy); }
 
 std::optional<RestorePolicy> restore_policy_from_string(std::string_view text) {
-  if (text == "latest") return RestorePolicy::latest;
-  if (text == "none") return RestorePolicy::none;
-  return std::nullopt;
+  return util::value_named(restore_names, text);
 }
 
-std::string_view to_string(StopMode mode) {
-  switch (mode) {
-  case StopMode::savepoint:
-    return "savepoint";
-  case StopMode::drain:
-    return "drain";
-  case StopMode::cancel:
-    return "cancel";
-  }
-  return "savepoint";
-}
+std::string_view to_string(StopMode mode) { return util::name_of(stop_names, mode); }
 
 std::optional<StopMode> stop_mode_from_string(std::string_view text) {
-  if (text == "savepoint") return StopMode::savepoint;
-  if (text == "drain") return StopMode::drain;
-  if (text == "cancel") return StopMode::cancel;
-  return std::nullopt;
+  return util::value_named(stop_names, text);
 }
 
 nlohmann::ordered_json to_json(const JobSpec& spec) {

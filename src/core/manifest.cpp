@@ -52,7 +52,7 @@ nlohmann::ordered_json spec_json(const Manifest& manifest, bool mask_secrets, bo
 
 } // namespace
 
-std::string_view kind_name(ObjectKind kind) { return kinds[static_cast<std::size_t>(kind)].name; }
+std::string_view to_string(ObjectKind kind) { return kinds[static_cast<std::size_t>(kind)].name; }
 
 std::string_view kind_noun(ObjectKind kind) { return kinds[static_cast<std::size_t>(kind)].noun; }
 
@@ -66,7 +66,7 @@ const std::vector<std::string>& kind_names() {
   return names;
 }
 
-std::optional<ObjectKind> kind_from_name(std::string_view text) {
+std::optional<ObjectKind> object_kind_from_string(std::string_view text) {
   for (const auto& entry : kinds) {
     if (entry.name == text) return entry.kind;
   }
@@ -115,8 +115,8 @@ std::optional<SourceLocation> location_of(const Manifest& manifest, const std::s
 }
 
 std::string ObjectKey::to_string() const {
-  if (environment.empty()) return fmt::format("{} {}", kind_name(kind), name);
-  return fmt::format("{} {} (environment {})", kind_name(kind), name, environment);
+  if (environment.empty()) return fmt::format("{} {}", core::to_string(kind), name);
+  return fmt::format("{} {} (environment {})", core::to_string(kind), name, environment);
 }
 
 ObjectKey key_of(const Manifest& manifest) {
@@ -130,7 +130,7 @@ nlohmann::ordered_json to_manifest_json(const Manifest& manifest, bool mask_secr
   if (manifest.kind == ObjectKind::job) metadata.update(to_json(manifest.job_metadata));
   nlohmann::ordered_json json = nlohmann::ordered_json::object();
   json["apiVersion"] = std::string(api_version);
-  json["kind"] = std::string(kind_name(manifest.kind));
+  json["kind"] = std::string(core::to_string(manifest.kind));
   json["metadata"] = std::move(metadata);
   json["spec"] = spec_json(manifest, mask_secrets, false);
   return json;

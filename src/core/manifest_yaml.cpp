@@ -60,7 +60,7 @@ ObjectSpec empty_spec(ObjectKind kind) {
 std::optional<ObjectKind> read_kind(ObjectReader& top) {
   auto text = top.string("kind", Need::required);
   if (!text) return std::nullopt;
-  if (auto kind = kind_from_name(*text)) return kind;
+  if (auto kind = object_kind_from_string(*text)) return kind;
   std::string message = "unknown kind";
   if (auto near = util::nearest(*text, kind_names())) {
     message += fmt::format(" (did you mean {}?)", *near);
@@ -77,7 +77,7 @@ void read_metadata(ObjectReader& metadata, Manifest& manifest) {
     manifest.environment = metadata.string("environment").value_or("");
   } else if (metadata.has("environment")) {
     metadata.report("environment", fmt::format("{} objects are global: they belong to no environment",
-                                               kind_name(manifest.kind)));
+                                               core::to_string(manifest.kind)));
   }
   if (manifest.kind == ObjectKind::job) manifest.job_metadata = detail::read_job_metadata(metadata);
   metadata.finish();

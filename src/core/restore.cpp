@@ -1,5 +1,7 @@
 #include "sp/core/restore.hpp"
 
+#include "sp/util/enum_names.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -7,6 +9,12 @@
 namespace sp::core {
 
 namespace {
+
+constexpr util::EnumNames<PointKind, 3> point_kind_names{{
+    {PointKind::checkpoint, "checkpoint"},
+    {PointKind::savepoint, "savepoint"},
+    {PointKind::stop_savepoint, "stop-savepoint"},
+}};
 
 using Verdict = CandidateOutcome::Verdict;
 
@@ -173,23 +181,10 @@ RestoreDecision decide_explicit(const RestoreRequest& request, const RestoreFact
 
 } // namespace
 
-std::string to_string(PointKind kind) {
-  switch (kind) {
-  case PointKind::checkpoint:
-    return "checkpoint";
-  case PointKind::savepoint:
-    return "savepoint";
-  case PointKind::stop_savepoint:
-    return "stop-savepoint";
-  }
-  return "checkpoint";
-}
+std::string_view to_string(PointKind kind) { return util::name_of(point_kind_names, kind); }
 
-std::optional<PointKind> point_kind_from_string(const std::string& text) {
-  if (text == "checkpoint") return PointKind::checkpoint;
-  if (text == "savepoint") return PointKind::savepoint;
-  if (text == "stop-savepoint") return PointKind::stop_savepoint;
-  return std::nullopt;
+std::optional<PointKind> point_kind_from_string(std::string_view text) {
+  return util::value_named(point_kind_names, text);
 }
 
 std::optional<std::string> local_path_of(const std::string& path) {

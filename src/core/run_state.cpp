@@ -1,13 +1,12 @@
 #include "sp/core/run_state.hpp"
 
-#include <array>
-#include <utility>
+#include "sp/util/enum_names.hpp"
 
 namespace sp::core {
 
 namespace {
 
-constexpr std::array<std::pair<CheckpointHealth, std::string_view>, 3> health_names{{
+constexpr util::EnumNames<CheckpointHealth, 3> health_names{{
     {CheckpointHealth::ok, "ok"},
     {CheckpointHealth::failing, "failing"},
     {CheckpointHealth::stale, "stale"},
@@ -15,18 +14,10 @@ constexpr std::array<std::pair<CheckpointHealth, std::string_view>, 3> health_na
 
 } // namespace
 
-std::string_view to_string(CheckpointHealth health) {
-  for (const auto& [known, name] : health_names) {
-    if (known == health) return name;
-  }
-  return "ok";
-}
+std::string_view to_string(CheckpointHealth health) { return util::name_of(health_names, health); }
 
 std::optional<CheckpointHealth> checkpoint_health_from_string(std::string_view text) {
-  for (const auto& [health, name] : health_names) {
-    if (name == text) return health;
-  }
-  return std::nullopt;
+  return util::value_named(health_names, text);
 }
 
 } // namespace sp::core

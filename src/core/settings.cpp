@@ -1,8 +1,17 @@
 #include "sp/core/settings.hpp"
 
+#include "sp/util/enum_names.hpp"
+#include "sp/util/strings.hpp"
+
 namespace sp::core {
 
 namespace {
+
+constexpr util::EnumNames<OutputFormat, 3> format_names{{
+    {OutputFormat::table, "table"},
+    {OutputFormat::json, "json"},
+    {OutputFormat::yaml, "yaml"},
+}};
 std::optional<std::string> non_empty(std::optional<std::string> value) {
   if (value && value->empty()) return std::nullopt;
   return value;
@@ -38,12 +47,10 @@ std::optional<std::filesystem::path> config_file_path(const util::EnvLookup& env
   return std::nullopt;
 }
 
-Result<OutputFormat> parse_output_format(const std::string& text) {
-  if (text == "table") return OutputFormat::table;
-  if (text == "json") return OutputFormat::json;
-  if (text == "yaml") return OutputFormat::yaml;
-  return fail(ErrorKind::usage, "reading the output format", "unknown format '" + text + "'",
-              "use one of: table, json, yaml");
+std::string_view to_string(OutputFormat format) { return util::name_of(format_names, format); }
+
+std::optional<OutputFormat> output_format_from_string(std::string_view text) {
+  return util::value_named(format_names, text);
 }
 
 Result<Settings> resolve_settings(const FlagValues& flags, const util::EnvLookup& env,
@@ -58,8 +65,11 @@ Result<Settings> resolve_settings(const FlagValues& flags, const util::EnvLookup
 
   const std::string output =
       flags.output.value_or(non_empty(env("SP_OUTPUT")).value_or(config.output.value_or("table")));
-  auto format = parse_output_format(output);
-  if (!format) return std::unexpected(format.error());
+  const auto format = output_format_from_string(output);
+  if (!format) {
+    return fail(ErrorKind::usage, "reading the output format", "unknown format '" + output + "'",
+                "use one of: " + util::join(util::names_in(format_names), ", "));
+  }
   settings.output = *format;
 
   settings.color =

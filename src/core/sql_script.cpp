@@ -1,5 +1,7 @@
 #include "sp/core/sql_script.hpp"
 
+#include "sp/util/enum_names.hpp"
+
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -186,17 +188,17 @@ SqlPosition position_in(const RawStatement& statement, std::size_t offset) {
   return at;
 }
 
-constexpr std::array<std::pair<std::string_view, SqlStatementKind>, 10> kind_names{{
-    {"SET", SqlStatementKind::set},
-    {"RESET", SqlStatementKind::reset},
-    {"CREATE", SqlStatementKind::create},
-    {"DROP", SqlStatementKind::drop},
-    {"ALTER", SqlStatementKind::alter},
-    {"USE", SqlStatementKind::use},
-    {"LOAD", SqlStatementKind::load},
-    {"UNLOAD", SqlStatementKind::unload},
-    {"ADD JAR", SqlStatementKind::add_jar},
-    {"INSERT", SqlStatementKind::insert},
+constexpr util::EnumNames<SqlStatementKind, 10> kind_names{{
+    {SqlStatementKind::set, "SET"},
+    {SqlStatementKind::reset, "RESET"},
+    {SqlStatementKind::create, "CREATE"},
+    {SqlStatementKind::drop, "DROP"},
+    {SqlStatementKind::alter, "ALTER"},
+    {SqlStatementKind::use, "USE"},
+    {SqlStatementKind::load, "LOAD"},
+    {SqlStatementKind::unload, "UNLOAD"},
+    {SqlStatementKind::add_jar, "ADD JAR"},
+    {SqlStatementKind::insert, "INSERT"},
 }};
 
 constexpr std::string_view allowed_kinds =
@@ -257,7 +259,7 @@ Result<void> read_set_or_reset(SqlStatement& statement, std::size_t keyword_end,
 Result<SqlStatement> classify(const RawStatement& raw, const std::string& source) {
   const auto words = leading_words(raw.text, 2);
   SqlStatement statement{.text = raw.text, .at = raw.at};
-  for (const auto& [name, kind] : kind_names) {
+  for (const auto& [kind, name] : kind_names) {
     const bool two_words = name == "ADD JAR";
     if (two_words ? !words_are(words, {"ADD", "JAR"}) : !words_are(words, {name})) continue;
     statement.kind = kind;
@@ -354,12 +356,7 @@ std::optional<RawStatement> after_prefix(const RawStatement& raw, std::size_t pr
 
 } // namespace
 
-std::string_view to_string(SqlStatementKind kind) {
-  for (const auto& [name, value] : kind_names) {
-    if (value == kind) return name;
-  }
-  return "?";
-}
+std::string_view to_string(SqlStatementKind kind) { return util::name_of(kind_names, kind); }
 
 std::size_t SqlScript::insert_count() const {
   return static_cast<std::size_t>(

@@ -1,6 +1,7 @@
 #include "sp/flink/cli_driver.hpp"
 
 #include "sp/flink/mapping.hpp"
+#include "sp/util/enum_names.hpp"
 
 #include <fmt/format.h>
 
@@ -13,7 +14,7 @@ namespace sp::flink {
 
 namespace {
 
-constexpr std::array<std::pair<CliTarget, std::string_view>, 5> target_names{{
+constexpr util::EnumNames<CliTarget, 5> target_names{{
     {CliTarget::remote, "remote"},
     {CliTarget::yarn_session, "yarn-session"},
     {CliTarget::yarn_application, "yarn-application"},
@@ -127,12 +128,7 @@ std::optional<UrlParts> split_url(std::string_view url) {
 
 } // namespace
 
-std::string_view to_string(CliTarget target) {
-  for (const auto& [known, name] : target_names) {
-    if (known == target) return name;
-  }
-  return "remote";
-}
+std::string_view to_string(CliTarget target) { return util::name_of(target_names, target); }
 
 bool is_application_target(CliTarget target) {
   return target == CliTarget::yarn_application || target == CliTarget::kubernetes_application;

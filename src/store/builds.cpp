@@ -17,7 +17,11 @@ BuildRow read_row(const Statement& row) {
   BuildRow build;
   build.id = row.int64(0);
   build.project_id = row.int64(1);
-  build.status = value_or_throw(core::parse_build_status(row.text(2)));
+  const auto status = core::build_status_from_string(row.text(2));
+  if (!status)
+    throw Error(ErrorKind::failure, "reading build " + std::to_string(build.id),
+                "unknown status '" + row.text(2) + "'");
+  build.status = *status;
   build.ref = row.text(3);
   const auto command = nlohmann::json::parse(row.text(4), nullptr, false);
   if (command.is_array()) {

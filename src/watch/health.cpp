@@ -2,6 +2,7 @@
 
 #include "sp/core/restore.hpp"
 #include "sp/core/run_state.hpp"
+#include "sp/util/enum_names.hpp"
 
 #include <fmt/format.h>
 
@@ -12,17 +13,17 @@ namespace sp::watch {
 using core::CheckpointHealth;
 namespace run_state = core::run_state;
 
-std::string_view to_string(Health health) {
-  switch (health) {
-  case Health::ok:
-    return "ok";
-  case Health::warning:
-    return "warning";
-  case Health::critical:
-    return "critical";
-  }
-  return "critical";
-}
+namespace {
+
+constexpr util::EnumNames<Health, 3> health_names{{
+    {Health::ok, "ok"},
+    {Health::warning, "warning"},
+    {Health::critical, "critical"},
+}};
+
+} // namespace
+
+std::string_view to_string(Health health) { return util::name_of(health_names, health); }
 
 namespace {
 

@@ -4,6 +4,7 @@
 #include "sp/util/error.hpp"
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -13,7 +14,7 @@ enum class BuildStatus { building, success, failed };
 
 std::string_view to_string(BuildStatus status);
 // The inverse of to_string; anything else is a failure (a corrupt row).
-Result<BuildStatus> parse_build_status(std::string_view text);
+std::optional<BuildStatus> build_status_from_string(std::string_view text);
 
 // The commit a build checked out.
 struct CommitInfo {

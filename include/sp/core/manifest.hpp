@@ -33,12 +33,12 @@ using ObjectSpec =
     std::variant<EnvironmentSpec, FlinkSpec, ProjectSpec, AlertChannelSpec, ClusterSpec, JobSpec>;
 
 // "Environment", "Flink", ..., as `kind:` spells them.
-std::string_view kind_name(ObjectKind kind);
+std::string_view to_string(ObjectKind kind);
 // Lower-case singular ("alert-channel"), for events and messages.
 std::string_view kind_noun(ObjectKind kind);
 const std::vector<std::string>& kind_names();
 // Exact `kind:` spelling only.
-std::optional<ObjectKind> kind_from_name(std::string_view text);
+std::optional<ObjectKind> object_kind_from_string(std::string_view text);
 // Forgiving spelling for the command line: any case, plural, with or without '-'/'_'.
 std::optional<ObjectKind> kind_from_argument(std::string_view text);
 // Clusters and jobs belong to an environment; the other kinds are global.

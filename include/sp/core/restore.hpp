@@ -9,14 +9,15 @@
 #include <functional>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sp::core {
 
 enum class PointKind { checkpoint, savepoint, stop_savepoint };
 
-std::string to_string(PointKind kind);
-std::optional<PointKind> point_kind_from_string(const std::string& text);
+std::string_view to_string(PointKind kind);
+std::optional<PointKind> point_kind_from_string(std::string_view text);
 
 // A restore point as sp knows it.
 struct KnownPoint {

@@ -45,7 +45,8 @@ Result<std::filesystem::path> resolve_home(const std::optional<std::string>& fla
 // Path of the user config file, or nullopt when neither XDG_CONFIG_HOME nor HOME is set.
 std::optional<std::filesystem::path> config_file_path(const util::EnvLookup& env);
 
-Result<OutputFormat> parse_output_format(const std::string& text);
+std::string_view to_string(OutputFormat format);
+std::optional<OutputFormat> output_format_from_string(std::string_view text);
 
 // Colour is on only on a terminal, and off with --no-color, NO_COLOR (any
 // value, see no-color.org) or `color: false` in the config file.

@@ -207,8 +207,8 @@ TEST_CASE("stored JSON is read as strictly as files", "[core][manifest]") {
 }
 
 TEST_CASE("kind names for files and for the command line", "[core][manifest]") {
-  CHECK(kind_from_name("AlertChannel") == ObjectKind::alert_channel);
-  CHECK_FALSE(kind_from_name("job").has_value());
+  CHECK(object_kind_from_string("AlertChannel") == ObjectKind::alert_channel);
+  CHECK_FALSE(object_kind_from_string("job").has_value());
   CHECK(kind_from_argument("job") == ObjectKind::job);
   CHECK(kind_from_argument("Jobs") == ObjectKind::job);
   CHECK(kind_from_argument("alert-channels") == ObjectKind::alert_channel);
