@@ -3,6 +3,7 @@
 #include "commands.hpp"
 #include "job_support.hpp"
 
+#include "sp/core/drift.hpp"
 #include "sp/core/environment.hpp"
 #include "sp/core/render.hpp"
 #include "sp/ops/observe.hpp"
@@ -18,17 +19,6 @@
 namespace sp::cli {
 
 namespace {
-
-// Drift: the job rendered now differs from its latest release's configuration.
-bool has_drifted(const store::JobRow& job, const core::VariableSet& variables, const Invocation& invocation,
-                 const std::string& release_fingerprint) {
-  const core::SubstitutionContext context{
-      job.environment, variables,
-      core::job_builtins(job.name, job.environment, job.spec.cluster, std::nullopt), invocation.env};
-  auto rendered = core::render_job(job.name, job.spec, context);
-  if (!rendered) return true; // a job that no longer renders has drifted
-  return ops::config_fingerprint(core::to_json(rendered->clear).dump()) != release_fingerprint;
-}
 
 int run_list(Invocation& invocation, bool all_environments) {
   auto database = open_existing_store(invocation);
@@ -50,7 +40,11 @@ int run_list(Invocation& invocation, bool all_environments) {
         }
       }
       if (auto full = store::find_job(database, job.environment, job.name)) {
-        drift = has_drifted(*full, entry->second, invocation, *summary.release_fingerprint);
+        const core::SubstitutionContext context{
+            full->environment, entry->second,
+            core::job_builtins(full->name, full->environment, full->spec.cluster, std::nullopt),
+            invocation.env};
+        drift = core::job_drift(full->name, full->spec, context, *summary.release_fingerprint).drifted;
       }
     }
     Data row = Data::object();

@@ -1,5 +1,6 @@
 #include "sp/ops/release.hpp"
 
+#include "sp/core/drift.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/store/builds.hpp"
 #include "sp/store/projects.hpp"
@@ -72,7 +73,7 @@ Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget
                                       std::optional<std::int64_t> build_id, bool dry_run) {
   auto artifact = resolve_artifact(context.database, job, build_id);
   if (!artifact) return std::unexpected(artifact.error());
-  const std::string fingerprint = config_fingerprint(rendered_clear);
+  const std::string fingerprint = core::config_fingerprint(rendered_clear);
   if (auto latest = store::latest_release(context.database, job.job_id);
       latest && latest->fingerprint == fingerprint && latest->artifact_sha256 == artifact->sha256) {
     return ReleaseOutcome{*latest, false};
@@ -94,8 +95,6 @@ Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget
   transaction.commit();
   return ReleaseOutcome{release, true};
 }
-
-std::string config_fingerprint(const std::string& rendered_clear) { return util::sha256_hex(rendered_clear); }
 
 Result<void> check_release_artifact(const store::ReleaseRow& release) {
   auto digest = util::sha256_file(release.artifact_path);

@@ -5,33 +5,30 @@
 
 #include "sp/core/render.hpp"
 
-#include <nlohmann/json_fwd.hpp>
-
 #include <string>
-#include <vector>
+#include <string_view>
 
 namespace sp::core {
 
-// What a release stores as its rendered configuration: the job spec with
-// every variable resolved (real values), in canonical JSON.
-nlohmann::ordered_json rendered_config(const Rendered<JobSpec>& rendered);
+// The digest a release records of its clear rendered configuration (the job
+// spec with every variable resolved, as canonical JSON). Only the digest is
+// stored, so secret values are not copied into releases, and drift can
+// still see a rotated secret.
+std::string config_fingerprint(std::string_view rendered_clear_json);
 
 struct Drift {
   bool drifted = false;
-  std::vector<std::string> fields; // the fields that differ, never their values
-  std::string reason;              // one line for humans; empty when not drifted
+  std::string reason; // one line for humans, never a value; empty when not drifted
 };
 
-// Compares two rendered configurations.
-Drift compare_rendered(const nlohmann::json& current, const nlohmann::json& released);
-
-// Renders the job as it is now (the context's builtins should carry the
-// release's own sp.release, so that built-in alone never counts as drift) and
-// compares it with the release's rendered configuration. A job that no
-// longer renders (a variable was removed) has drifted. ${env:...} values
-// come from the context's process environment: give it the one the release
-// was made with, or none, and expect ${env:...} jobs to show as drifted then.
+// Renders the job as it is now and compares its fingerprint with the
+// release's. Give the context the builtins the release was rendered with
+// (its own sp.release), so that built-in alone never counts as drift. A job
+// that no longer renders (a variable was removed) has drifted. ${env:...}
+// values come from the context's process environment: give it the one the
+// release was made with, or none, and expect ${env:...} jobs to show as
+// drifted then.
 Drift job_drift(const std::string& job, const JobSpec& spec, const SubstitutionContext& context,
-                const nlohmann::json& released);
+                std::string_view release_fingerprint);
 
 } // namespace sp::core

@@ -36,10 +36,6 @@ Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget
                                       const std::string& rendered_masked, const std::string& rendered_clear,
                                       std::optional<std::int64_t> build_id, bool dry_run);
 
-// The digest of a clear rendered configuration: what drift compares. The
-// database keeps only this digest, so secret values are not copied into releases.
-std::string config_fingerprint(const std::string& rendered_clear);
-
 // A release's jar must still be the file it was released with.
 Result<void> check_release_artifact(const store::ReleaseRow& release);
 
