@@ -1,6 +1,7 @@
 #include "sp/flink/rest_client.hpp"
 
 #include "sp/flink/mapping.hpp"
+#include "sp/util/redact.hpp"
 
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
@@ -36,8 +37,9 @@ Result<net::HttpResponse> RestClient::call(const std::string& method, const std:
 Result<std::string> RestClient::expect_ok(const std::string& doing, Result<net::HttpResponse> response) {
   if (!response) return std::unexpected(response.error().within(doing));
   if (response->status >= 200 && response->status < 300) return std::move(response->body);
-  const std::string why = fmt::format("JobManager {} answered HTTP {}: {}", base_url_, response->status,
-                                      error_summary(response->body));
+  // A JobManager URL may carry credentials (https://user:secret@host); messages never do.
+  const std::string why = fmt::format("JobManager {} answered HTTP {}: {}", util::url_for_messages(base_url_),
+                                      response->status, error_summary(response->body));
   if (response->status == 404) return fail(ErrorKind::not_found, doing, why);
   if (response->status == 401 || response->status == 403) {
     return fail(ErrorKind::external, doing, why, "check the cluster's auth.headerEnv");

@@ -63,3 +63,15 @@ TEST_CASE("requests carry the auth header and the documented bodies", "[flink][r
   CHECK(client.cancel("j1").has_value());
   CHECK(transport.requests.back().method == "PATCH");
 }
+
+TEST_CASE("a JobManager's answer is reported without the credentials of its URL", "[flink][rest]") {
+  FakeTransport transport;
+  RestClient client(transport, "https://ops:s3cret@jm.example:8443");
+  transport.answer("GET", "https://ops:s3cret@jm.example:8443/jobs/overview", 500, "boom");
+
+  auto failed = client.jobs_overview();
+  REQUIRE_FALSE(failed);
+  CHECK(failed.error().why().find("jm.example:8443") != std::string::npos);
+  CHECK(failed.error().why().find("s3cret") == std::string::npos);
+  CHECK(failed.error().why().find("ops:") == std::string::npos);
+}
