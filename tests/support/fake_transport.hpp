@@ -3,6 +3,7 @@
 
 #include "sp/net/http.hpp"
 
+#include <functional>
 #include <map>
 #include <string>
 #include <vector>
@@ -14,6 +15,9 @@ public:
   // "METHOD url" → response; a missing entry answers as if the host refused the connection.
   std::map<std::string, Result<net::HttpResponse>> answers;
   std::vector<net::HttpRequest> requests;
+  // Called with each request before it is answered: a test changes the
+  // answers here where Flink's would change (a savepoint listed once taken).
+  std::function<void(const net::HttpRequest&)> on_request;
 
   void answer(const std::string& method, const std::string& url, long status, std::string body) {
     answers.insert_or_assign(method + " " + url, net::HttpResponse{status, std::move(body)});
@@ -21,6 +25,7 @@ public:
 
   Result<net::HttpResponse> send(const net::HttpRequest& request) override {
     requests.push_back(request);
+    if (on_request) on_request(request);
     auto it = answers.find(request.method + " " + request.url);
     if (it == answers.end()) {
       return fail(ErrorKind::unreachable, request.method + " " + request.url, "Connection refused");
