@@ -57,11 +57,11 @@ std::optional<RestartOutcome> restart_failed_run(const ops::OpsContext& context,
   RestartOutcome outcome;
   std::optional<ops::LoadedJob> job;
   if (done >= policy.max_restarts) {
-    outcome = {false, store::auto_restart_failed_event,
+    outcome = {false, store::auto_restart_refused_event,
                fmt::format("not restarted: {} automatic restarts within {} already (restart.maxRestarts)",
                            done, core::describe_age(policy.window.count()))};
   } else if (auto loaded = ops::load_job(context.database, run.environment, run.job, context.env); !loaded) {
-    outcome = {false, store::auto_restart_failed_event, loaded.error().what()};
+    outcome = {false, store::auto_restart_refused_event, loaded.error().what()};
   } else {
     job = std::move(*loaded);
     outcome = attempt(context, run, *job, settings);

@@ -43,10 +43,14 @@ struct RecordedIds {
   std::int64_t savepoint = -1;
 };
 
-// Kinds of the events an automatic restart leaves, counted against maxRestarts.
+// Kinds of the events an automatic restart leaves. A restart and a failed
+// attempt count against maxRestarts; a refusal (the limit reached, the job
+// no longer loads) is not an attempt and never counts, or each refusal
+// would push the window on and keep the job down past it.
 inline constexpr const char* auto_restart_event = "auto-restart";
 inline constexpr const char* auto_restart_failed_event = "auto-restart-failed";
-// Restarts (or attempts) sp made for the job since `since_ms`.
+inline constexpr const char* auto_restart_refused_event = "auto-restart-refused";
+// Restarts and attempts sp made for the job since `since_ms`; refusals excluded.
 int auto_restarts_since(Database& database, std::int64_t job_id, std::int64_t since_ms);
 std::unordered_map<std::int64_t, RecordedIds> recorded_point_ids(Database& database);
 

@@ -15,7 +15,7 @@ namespace sp::watch {
 
 struct RestartOutcome {
   bool restarted = false;
-  std::string event_kind; // store::auto_restart_event or auto_restart_failed_event
+  std::string event_kind; // store::auto_restart_event, _failed_event or _refused_event
   std::string message;
 };
 
