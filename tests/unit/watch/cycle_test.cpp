@@ -222,3 +222,70 @@ TEST_CASE("malformed JSON, HTTP errors and odd shapes are counted as errors and 
   CHECK(store::find_run(f.database, run)->state == "RUNNING");
   CHECK(store::find_run(f.database, run)->poll_failures == 0);
 }
+
+TEST_CASE("a JobManager that stops answering is looked for, and its live runs follow it to where it moved",
+          "[watch][cycle][relocate]") {
+  Fixture f;
+  f.job_with_run("a", "aaaa");
+  f.job_with_run("b", "bbbb");
+  const std::string moved_to = "http://jm2:8082";
+  int asked = 0;
+  std::optional<std::string> answer; // where the relocator says the JobManager is
+  watch::Relocator relocator = [&](const store::WatchedRun& run) {
+    ++asked;
+    CHECK(run.rest_url == jm);
+    return answer;
+  };
+  watch::WatchSettings settings;
+  settings.policy.unreachable_after = 3;
+  watch::Watcher watcher(f.context, f.http, settings, relocator);
+
+  // Answering: the relocator is never asked.
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
+                 overview({{"aaaa", "RUNNING"}, {"bbbb", "RUNNING"}}));
+  f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200, checkpoints(1));
+  f.flink.answer("GET", std::string(jm) + "/jobs/bbbb/checkpoints", 200, checkpoints(1));
+  watcher.run_cycle();
+  CHECK(asked == 0);
+
+  // Silent, and nowhere better known: asked once for the JobManager, not per run; the runs stay.
+  f.flink.answers.clear();
+  watcher.run_cycle();
+  CHECK(asked == 1);
+  CHECK(f.count("SELECT count(*) FROM runs WHERE rest_url = 'http://jm:8081'") == 2);
+
+  // Found elsewhere: both live runs move in the cycle's write, and the next cycle asks there.
+  answer = moved_to;
+  auto report = watcher.run_cycle();
+  CHECK(asked == 2);
+  CHECK(std::ranges::any_of(report.notes, [](const auto& note) { return note.kind == "relocated"; }));
+  CHECK(f.count("SELECT count(*) FROM runs WHERE rest_url = 'http://jm2:8082' AND ended_at IS NULL") == 2);
+
+  f.flink.answer("GET", moved_to + "/jobs/overview", 200,
+                 overview({{"aaaa", "RUNNING"}, {"bbbb", "RUNNING"}}));
+  f.flink.answer("GET", moved_to + "/jobs/aaaa/checkpoints", 200, checkpoints(2));
+  f.flink.answer("GET", moved_to + "/jobs/bbbb/checkpoints", 200, checkpoints(2));
+  auto after = watcher.run_cycle();
+  CHECK(after.errors == 0);
+  CHECK(after.new_points == 2);
+  CHECK(asked == 2);
+  CHECK(f.requests_to("/jobs/overview") == 4); // one per cycle, the last at the new address
+  CHECK(f.count("SELECT count(*) FROM runs WHERE state = 'RUNNING'") == 2);
+  CHECK(f.count("SELECT count(*) FROM alerts WHERE kind = 'jobmanager-unreachable'") == 0);
+}
+
+TEST_CASE("a relocator answering the address the runs already have moves nothing",
+          "[watch][cycle][relocate]") {
+  Fixture f;
+  f.job_with_run("a", "aaaa");
+  watch::WatchSettings settings;
+  settings.policy.unreachable_after = 2;
+  watch::Watcher watcher(f.context, f.http, settings, [](const store::WatchedRun& run) {
+    return std::optional<std::string>(run.rest_url);
+  });
+  watcher.run_cycle();
+  auto report = watcher.run_cycle();
+  CHECK_FALSE(std::ranges::any_of(report.notes, [](const auto& note) { return note.kind == "relocated"; }));
+  CHECK(f.count("SELECT count(*) FROM runs WHERE state = 'UNREACHABLE' AND rest_url = 'http://jm:8081'") ==
+        1);
+}
