@@ -64,7 +64,7 @@ TEST_CASE("a GET carries sp's headers and any status comes back as a response", 
   CHECK(server.connections() == 1);                       // the connection was kept alive
 }
 
-TEST_CASE("POST and PATCH send their JSON body; a PATCH stays a PATCH", "[net][transport]") {
+TEST_CASE("POST and PATCH send their JSON body, and a PATCH stays a PATCH", "[net][transport]") {
   net::CurlGlobal curl;
   test::LoopbackHttp server([](const test::ReceivedRequest&) { return test::CannedResponse{202, "{}"}; });
   auto transport = net::make_curl_transport(settings());
