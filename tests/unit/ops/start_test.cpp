@@ -9,6 +9,7 @@
 #include "sp/store/store.hpp"
 
 #include "support/fake_transport.hpp"
+#include "support/scripted_context.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -23,29 +24,12 @@ namespace {
 
 constexpr const char* jm = "http://jm:8081";
 
-// Hands the shared fake to every JobManager client the operation creates.
-class Forwarding final : public net::HttpTransport {
-public:
-  explicit Forwarding(test::FakeTransport& target) : target_(target) {}
-  Result<net::HttpResponse> send(const net::HttpRequest& request) override { return target_.send(request); }
-
-private:
-  test::FakeTransport& target_;
-};
-
 struct Fixture {
   test::TempDir dir;
   store::Database database = store::open_store({dir.path()}, store::OpenMode::create_missing).value();
   test::FakeTransport flink;
   std::int64_t now = 1'000'000;
-  ops::OpsContext context{
-      .database = database,
-      .make_transport = [this](const net::TransportSettings&) { return std::make_unique<Forwarding>(flink); },
-      .clock = {[this] { return now += 100; }, [](std::chrono::milliseconds) {}},
-      .env = util::fixed_env({}),
-      .actor = {"tester", "host", 1},
-      .pid_alive = [](std::int64_t) { return true; },
-      .progress = {}};
+  ops::OpsContext context = test::scripted_context(database, flink, now);
   ops::JobTarget job;
   store::ReleaseRow release;
 

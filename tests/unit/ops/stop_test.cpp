@@ -9,6 +9,7 @@
 #include "sp/store/store.hpp"
 
 #include "support/fake_transport.hpp"
+#include "support/scripted_context.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -29,17 +30,7 @@ struct Fixture {
   store::Database database = store::open_store({dir.path()}, store::OpenMode::create_missing).value();
   test::FakeTransport flink;
   std::int64_t now = 1'000'000;
-  ops::OpsContext context{
-      .database = database,
-      .make_transport =
-          [this](const net::TransportSettings&) {
-            return std::make_unique<test::ForwardingTransport>(flink);
-          },
-      .clock = {[this] { return now; }, [this](std::chrono::milliseconds pause) { now += pause.count(); }},
-      .env = util::fixed_env({}),
-      .actor = {"tester", "host", 1},
-      .pid_alive = [](std::int64_t) { return true; },
-      .progress = {}};
+  ops::OpsContext context = test::scripted_context(database, flink, now);
   ops::JobTarget job;
   std::int64_t run_id = 0;
 

@@ -14,6 +14,7 @@
 #include "sp/store/store.hpp"
 
 #include "support/fake_transport.hpp"
+#include "support/scripted_context.hpp"
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
@@ -35,17 +36,7 @@ struct Fixture {
   store::Database database = store::open_store({dir.path()}, store::OpenMode::create_missing).value();
   test::FakeTransport flink;
   std::int64_t now = 100 * minute;
-  ops::OpsContext context{
-      .database = database,
-      .make_transport =
-          [this](const net::TransportSettings&) {
-            return std::make_unique<test::ForwardingTransport>(flink);
-          },
-      .clock = {[this] { return now; }, [this](std::chrono::milliseconds pause) { now += pause.count(); }},
-      .env = util::fixed_env({}),
-      .actor = {"watcher", "host", 1},
-      .pid_alive = [](std::int64_t) { return true; },
-      .progress = {}};
+  ops::OpsContext context = test::scripted_context(database, flink, now, "watcher");
   watch::WatchSettings settings{.restart_wait = 5s, .sp_version = "test"};
   std::int64_t job_id = 0;
   std::int64_t release_id = 0;
