@@ -56,4 +56,19 @@ std::string libgit2_version();
 // The libgit2 fetcher; `library` must outlive it.
 std::unique_ptr<SourceFetcher> make_git_fetcher(const GitLibrary& library);
 
+// So a SQL job can take its script from the commit its build pinned, not from
+// whatever the checkout holds now: read from the object database only, never
+// the work tree or the index (both change with the next checkout).
+// The bytes of `path` (relative to the repository root, '/'-separated) in the
+// tree of `commit` (a full or abbreviated SHA, at least 4 hex digits) of the
+// git repository at `repository_dir` (a checkout made by the fetcher: a work
+// tree with .git). Errors: repository missing or unreadable, commit unknown →
+// not_found; path absent from that commit's tree, or naming a directory,
+// submodule or symbolic link → not_found naming the path and the commit; a path
+// that escapes the root (`..`, absolute) or is empty, or a commit that is not
+// a SHA or is an ambiguous abbreviation → usage.
+Result<std::string> read_file_at_commit(const GitLibrary& library,
+                                        const std::filesystem::path& repository_dir,
+                                        const std::string& commit, const std::string& path);
+
 } // namespace sp::build
