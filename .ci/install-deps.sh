@@ -7,7 +7,7 @@ packages=(
   # build
   build-essential cmake ninja-build pkg-config git
   libcli11-dev libsqlite3-dev libyaml-cpp-dev libcurl4-openssl-dev libgit2-dev
-  libfmt-dev catch2 nlohmann-json3-dev libsimdjson-dev
+  libfmt-dev catch2 nlohmann-json3-dev libsimdjson-dev zlib1g-dev
   # tests: SQLite shell, Flink (Java, a Python venv for the PyPI distribution),
   # Maven for the example job, HTTP servers for fakes and benchmarks, fuzzing
   # (clang 19: clang 14 cannot compile GCC 12's std::expected),

@@ -11,6 +11,8 @@ find_package(nlohmann_json 3.10 REQUIRED CONFIG)
 # Parsing checkpoint statistics: the watch loop reads ~70 MB per
 # cycle at 10,000 jobs, where a nlohmann DOM costs more than the transport.
 find_package(simdjson 3 REQUIRED CONFIG)
+# gzip of a SQL job's script, so it fits one argument of the SQL runner.
+find_package(ZLIB 1.2 REQUIRED)
 pkg_check_modules(LIBGIT2 REQUIRED IMPORTED_TARGET libgit2>=1.5)
 if(SP_BUILD_TESTS)
   find_package(Catch2 2.13 REQUIRED CONFIG)
