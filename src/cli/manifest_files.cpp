@@ -38,6 +38,9 @@ void resolve_local_paths(std::vector<core::Manifest>& manifests, const std::file
     if (auto* project = std::get_if<core::ProjectSpec>(&manifest.spec); project && project->auth.ssh_key) {
       project->auth.ssh_key = core::absolute_local_path(*project->auth.ssh_key, base_dir);
     }
+    if (auto* job = std::get_if<core::JobSpec>(&manifest.spec); job && job->sql && job->sql->file) {
+      job->sql->file = core::absolute_local_path(*job->sql->file, base_dir);
+    }
   }
 }
 

@@ -20,6 +20,18 @@ constexpr util::EnumNames<StopMode, 3> stop_names{{
     {StopMode::cancel, "cancel"},
 }};
 
+nlohmann::ordered_json sql_json(const JobSql& sql) {
+  nlohmann::ordered_json json = nlohmann::ordered_json::object();
+  if (sql.file) json["file"] = *sql.file;
+  if (sql.inline_text) json["inline"] = *sql.inline_text;
+  if (sql.project) {
+    json["project"] = *sql.project;
+    json["build"] = sql.build;
+  }
+  if (sql.path) json["path"] = *sql.path;
+  return json;
+}
+
 } // namespace
 
 std::string_view to_string(RestorePolicy policy) { return util::name_of(restore_names, policy); }
@@ -37,13 +49,17 @@ std::optional<StopMode> stop_mode_from_string(std::string_view text) {
 nlohmann::ordered_json to_json(const JobSpec& spec) {
   nlohmann::ordered_json json = nlohmann::ordered_json::object();
   json["cluster"] = spec.cluster;
-  nlohmann::ordered_json artifact = nlohmann::ordered_json::object();
-  if (spec.artifact.project) {
-    artifact["project"] = *spec.artifact.project;
-    artifact["build"] = spec.artifact.build;
+  if (spec.sql) {
+    json["sql"] = sql_json(*spec.sql);
+  } else {
+    nlohmann::ordered_json artifact = nlohmann::ordered_json::object();
+    if (spec.artifact.project) {
+      artifact["project"] = *spec.artifact.project;
+      artifact["build"] = spec.artifact.build;
+    }
+    if (spec.artifact.jar) artifact["jar"] = *spec.artifact.jar;
+    json["artifact"] = std::move(artifact);
   }
-  if (spec.artifact.jar) artifact["jar"] = *spec.artifact.jar;
-  json["artifact"] = std::move(artifact);
   if (spec.entry_class) json["entryClass"] = *spec.entry_class;
   json["args"] = spec.args;
   if (spec.parallelism) json["parallelism"] = *spec.parallelism;

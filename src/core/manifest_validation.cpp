@@ -184,6 +184,31 @@ bool is_build_selector(const std::string& build) {
   return !build.empty() && error == std::errc() && end == build.data() + build.size() && id > 0;
 }
 
+// SPEC 14: a SQL job's script replaces the jar and its entry class; the
+// runner sp ships is the jar, and it takes no program arguments of the job's.
+void check_job_sql(Checker& check, const JobSpec& spec) {
+  const auto& sql = *spec.sql;
+  if (spec.artifact.project || spec.artifact.jar || spec.artifact.build != "latest") {
+    check.add("spec", "give artifact (a jar job) or sql (a SQL job), not both");
+  }
+  if (spec.entry_class) check.add("spec.entryClass", "a SQL job has no entry class: sp runs its own runner");
+  if (!spec.args.empty()) check.add("spec.args", "a SQL job takes no program arguments; use SET in the script");
+  const int forms = int(sql.file.has_value()) + int(sql.inline_text.has_value()) + int(sql.project.has_value());
+  if (forms != 1) {
+    check.add("spec.sql", "give exactly one of file, inline, or project with path");
+  } else if (sql.project) {
+    check.reference("spec.sql.project", "project", *sql.project, check.known_.projects);
+    if (!sql.path || sql.path->empty()) check.add("spec.sql.path", "project needs the path of the script in it");
+    if (!is_build_selector(sql.build)) check.add("spec.sql.build", "expected latest or a build id");
+  } else {
+    if (sql.path) check.add("spec.sql.path", "path goes with project");
+    if (sql.build != "latest") check.add("spec.sql.build", "build goes with project");
+    if (sql.inline_text && sql.inline_text->find_first_not_of(" \t\r\n") == std::string::npos) {
+      check.add("spec.sql.inline", "the script is empty");
+    }
+  }
+}
+
 void check_job(Checker& check, const JobSpec& spec) {
   const auto& environment = check.manifest_.environment;
   std::set<std::string> clusters_here;
@@ -196,8 +221,12 @@ void check_job(Checker& check, const JobSpec& spec) {
     check.reference("spec.cluster", "cluster", spec.cluster, clusters_here, " in environment " + environment);
   }
   const auto& artifact = spec.artifact;
-  if (artifact.project.has_value() == artifact.jar.has_value()) {
-    check.add("spec.artifact", "give either project (with an optional build) or jar");
+  if (spec.sql) {
+    check_job_sql(check, spec);
+  } else if (artifact.project.has_value() == artifact.jar.has_value()) {
+    check.add(artifact.project ? "spec.artifact" : "spec",
+              artifact.project ? "give either project (with an optional build) or jar"
+                               : "give artifact (a jar job) or sql (a SQL job)");
   } else if (artifact.project) {
     check.reference("spec.artifact.project", "project", *artifact.project, check.known_.projects);
     if (!is_build_selector(artifact.build)) check.add("spec.artifact.build", "expected latest or a build id");
@@ -299,21 +328,25 @@ std::vector<std::string> undefined_variable_warnings(const std::vector<Manifest>
   for (const auto& manifest : manifests) {
     if (!is_namespaced(manifest.kind)) continue;
     SubstitutionContext context{manifest.environment, variables[manifest.environment], {}, {}};
-    std::optional<Error> error;
+    std::string why; // every problem's lines
     if (manifest.kind == ObjectKind::job) {
       const auto& spec = std::get<JobSpec>(manifest.spec);
       context.builtins = job_builtins(manifest.name, manifest.environment, spec.cluster, std::nullopt);
-      if (auto rendered = render_job(manifest.name, spec, context); !rendered) error = rendered.error();
+      if (auto rendered = render_job(manifest.name, spec, context); !rendered) why = rendered.error().why();
+      // An inline script is rendered where it is read, so it is checked here on its own.
+      if (spec.sql && spec.sql->inline_text) {
+        if (auto sql = render_sql(manifest.name, "spec.sql.inline", *spec.sql->inline_text, context); !sql) {
+          why += "\n" + sql.error().why();
+        }
+      }
     } else {
       context.builtins = cluster_builtins(manifest.name, manifest.environment);
       if (auto rendered = render_cluster(manifest.name, std::get<ClusterSpec>(manifest.spec), context);
           !rendered) {
-        error = rendered.error();
+        why = rendered.error().why();
       }
     }
-    if (!error) continue;
     // Keep the undefined-variable lines; ${env:...} is only known at render time.
-    std::string why = error->why();
     std::size_t start = 0;
     while (start < why.size()) {
       const auto end = std::min(why.find('\n', start), why.size());

@@ -20,6 +20,8 @@ void walk(JobSpec& spec, const MutableVisitor& visit) {
   }
   if (spec.state.savepoint_dir) visit("spec.state.savepointDir", *spec.state.savepoint_dir);
   if (spec.artifact.jar) visit("spec.artifact.jar", *spec.artifact.jar);
+  if (spec.sql && spec.sql->file) visit("spec.sql.file", *spec.sql->file);
+  if (spec.sql && spec.sql->path) visit("spec.sql.path", *spec.sql->path);
 }
 
 void walk(ClusterSpec& spec, const MutableVisitor& visit) {
@@ -66,12 +68,30 @@ Result<Rendered<Spec>> render(const std::string& noun, const std::string& name, 
 
 } // namespace
 
-void for_each_template_field(const JobSpec& spec, const TemplateVisitor& visit) { visit_const(spec, visit); }
+// The inline script is a template too, but rendering leaves it as written:
+// sp renders a script where it reads it (render_sql), whatever its source.
+void for_each_template_field(const JobSpec& spec, const TemplateVisitor& visit) {
+  visit_const(spec, visit);
+  if (spec.sql && spec.sql->inline_text) visit("spec.sql.inline", *spec.sql->inline_text);
+}
 void for_each_template_field(const ClusterSpec& spec, const TemplateVisitor& visit) {
   visit_const(spec, visit);
 }
 void for_each_template_field(const ProjectSpec& spec, const TemplateVisitor& visit) {
   visit_const(spec, visit);
+}
+
+Result<ResolvedText> render_sql(const std::string& job, const std::string& source, std::string_view text,
+                                const SubstitutionContext& context) {
+  Resolver resolver(context);
+  auto resolved = resolver.resolve(source, text);
+  const std::string subject = "job " + job;
+  if (auto error = resolver.error(fmt::format("rendering the SQL of {} in environment {}", subject,
+                                              context.environment),
+                                  subject)) {
+    return std::unexpected(*error);
+  }
+  return resolved;
 }
 
 Builtins job_builtins(const std::string& job, const std::string& environment, const std::string& cluster,

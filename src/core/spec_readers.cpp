@@ -123,11 +123,22 @@ ClusterSpec read_cluster_spec(ObjectReader& reader) {
 JobSpec read_job_spec(ObjectReader& reader) {
   JobSpec spec;
   spec.cluster = reader.string("cluster", Need::required).value_or("");
-  if (auto artifact = reader.object("artifact", Need::required)) {
+  // Which of artifact and sql a job needs is a validation rule (check_job), so
+  // a job with neither or both gets the same message from every reader.
+  if (auto artifact = reader.object("artifact")) {
     assign(spec.artifact.project, artifact->string("project"));
     if (auto build = artifact->string("build")) spec.artifact.build = *build;
     assign(spec.artifact.jar, artifact->string("jar"));
     artifact->finish();
+  }
+  if (auto sql = reader.object("sql")) {
+    JobSql& script = spec.sql.emplace();
+    assign(script.file, sql->string("file"));
+    assign(script.inline_text, sql->string("inline"));
+    assign(script.project, sql->string("project"));
+    if (auto build = sql->string("build")) script.build = *build;
+    assign(script.path, sql->string("path"));
+    sql->finish();
   }
   assign(spec.entry_class, reader.string("entryClass"));
   if (auto args = reader.strings("args")) spec.args = *args;

@@ -3,6 +3,7 @@
 #include "sp/util/enum_names.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <array>
@@ -397,6 +398,62 @@ Result<void> require_insert(const SqlScript& script, const std::string& source) 
   if (script.insert_count() > 0) return {};
   return fail(ErrorKind::usage, "reading " + source,
               "the script has no INSERT: a job must write its results somewhere (INSERT INTO a sink table)");
+}
+
+namespace {
+
+constexpr util::EnumNames<SqlStatementKind, 10> runner_kind_names{{
+    {SqlStatementKind::set, "set"},
+    {SqlStatementKind::reset, "reset"},
+    {SqlStatementKind::create, "create"},
+    {SqlStatementKind::drop, "drop"},
+    {SqlStatementKind::alter, "alter"},
+    {SqlStatementKind::use, "use"},
+    {SqlStatementKind::load, "load"},
+    {SqlStatementKind::unload, "unload"},
+    {SqlStatementKind::add_jar, "add_jar"},
+    {SqlStatementKind::insert, "insert"},
+}};
+
+} // namespace
+
+std::string runner_script_json(const SqlScript& script, const std::string& name) {
+  nlohmann::ordered_json statements = nlohmann::ordered_json::array();
+  for (const auto& statement : script.statements) {
+    nlohmann::ordered_json entry = {{"kind", util::name_of(runner_kind_names, statement.kind)},
+                                    {"sql", statement.text},
+                                    {"line", statement.at.line},
+                                    {"column", statement.at.column}};
+    if (statement.kind == SqlStatementKind::set || statement.kind == SqlStatementKind::reset) {
+      entry["key"] = statement.key;
+    }
+    if (statement.kind == SqlStatementKind::set) entry["value"] = statement.value;
+    statements.push_back(std::move(entry));
+  }
+  nlohmann::ordered_json json = {{"version", 1}, {"name", name}, {"statements", std::move(statements)}};
+  return json.dump();
+}
+
+std::vector<std::string> verification_side_effects(const SqlScript& script) {
+  std::string catalog = "DEFAULT_CATALOG";
+  std::vector<std::string> warnings;
+  for (const auto& statement : script.statements) {
+    const auto words = leading_words(statement.text, 3);
+    if (statement.kind == SqlStatementKind::use && words.size() >= 2 && words[1].upper == "CATALOG") {
+      catalog.clear(); // the name as written, backticks dropped; compared without case
+      for (const char c : std::string_view(statement.text).substr(words[1].end)) {
+        if (c != '`' && !is_space(c)) catalog += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+      }
+      continue;
+    }
+    const bool ddl = statement.kind == SqlStatementKind::create || statement.kind == SqlStatementKind::drop ||
+                     statement.kind == SqlStatementKind::alter;
+    if (!ddl || catalog == "DEFAULT_CATALOG" || words.size() < 2) continue;
+    if (words[1].upper == "TEMPORARY" || words[1].upper == "CATALOG") continue;
+    warnings.push_back(fmt::format("line {}: {} {} writes to catalog {} when the planner runs it",
+                                   statement.at.line, words[0].upper, words[1].upper, catalog));
+  }
+  return warnings;
 }
 
 } // namespace sp::core

@@ -22,6 +22,18 @@ struct JobArtifact {
   bool operator==(const JobArtifact&) const = default;
 };
 
+// Where a SQL job's script comes from (SPEC 14): a file, the spec itself, or
+// a file of a project at the commit a build pinned. Exactly one form is set;
+// `project` goes with `path` (and `build`, as in JobArtifact).
+struct JobSql {
+  std::optional<std::string> file;
+  std::optional<std::string> inline_text;
+  std::optional<std::string> project;
+  std::string build = "latest";
+  std::optional<std::string> path;
+  bool operator==(const JobSql&) const = default;
+};
+
 enum class RestorePolicy { latest, none };
 enum class StopMode { savepoint, drain, cancel };
 
@@ -47,7 +59,8 @@ struct RestartPolicy {
 
 struct JobSpec {
   std::string cluster;
-  JobArtifact artifact;
+  JobArtifact artifact;              // a jar job's; empty for a SQL job
+  std::optional<JobSql> sql;         // a SQL job's script, instead of artifact and entryClass
   std::optional<std::string> entry_class;
   std::vector<std::string> args;
   std::optional<int> parallelism;

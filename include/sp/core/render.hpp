@@ -44,4 +44,11 @@ Result<Rendered<JobSpec>> render_job(const std::string& name, const JobSpec& spe
                                      const SubstitutionContext& context);
 Result<Rendered<ClusterSpec>> render_cluster(const std::string& name, const ClusterSpec& spec,
                                              const SubstitutionContext& context);
+
+// A SQL job's script with every reference resolved: `clear` for the runner,
+// `masked` for output. `source` names the script in messages (a file, or
+// spec.sql.inline). Errors as render_job: every undefined name at once.
+Result<ResolvedText> render_sql(const std::string& job, const std::string& source, std::string_view text,
+                                const SubstitutionContext& context);
+
 } // namespace sp::core

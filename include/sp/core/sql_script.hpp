@@ -53,4 +53,19 @@ Result<SqlScript> split_sql_script(std::string_view text, const std::string& sou
 // A job's script must write somewhere: at least one INSERT.
 Result<void> require_insert(const SqlScript& script, const std::string& source);
 
+// What verifying the script changes outside it: Flink's planner runs the
+// DDL, and CREATE, DROP or ALTER (not TEMPORARY) after `USE CATALOG` of a
+// catalog other than default_catalog (the in-memory one) writes to that
+// catalog, a Hive metastore say. One warning per such statement, naming its
+// line. A heuristic: a name qualified with another catalog is not seen.
+std::vector<std::string> verification_side_effects(const SqlScript& script);
+
+// The script as the SQL runner reads it (runner/sql/README.md, version 1):
+// the statements in order with their kind, text, position, and SET's key
+// and value; `name` becomes pipeline.name unless the script sets it.
+std::string runner_script_json(const SqlScript& script, const std::string& name);
+
+// The runner's main class, the same in every Flink line's jar.
+inline constexpr std::string_view sql_runner_main_class = "sp.sqlrunner.SqlRunner";
+
 } // namespace sp::core

@@ -194,7 +194,7 @@ TEST_CASE("stored JSON is read as strictly as files", "[core][manifest]") {
   REQUIRE_FALSE(bad.has_value());
   CHECK(std::string(bad.error().what()) ==
         "reading a stored job spec: spec.colour: unknown field (known: cluster, "
-        "artifact, entryClass, args, parallelism, flinkConfiguration, state, stop, restart, alerts)");
+        "artifact, sql, entryClass, args, parallelism, flinkConfiguration, state, stop, restart, alerts)");
   CHECK_FALSE(job_spec_from_json(nlohmann::json::array()).has_value());
   ClusterSpec cluster{
       .type = ClusterType::yarn_session, .url = "http://rm", .flink = "f", .submit = SubmitDriver::cli};
