@@ -1,10 +1,11 @@
-// sp job plan|release|start|stop|savepoint|cancel|restart: the lifecycle
+// sp job plan|release|start|verify|stop|savepoint|cancel|restart: the lifecycle
 // commands. Each binds its flags, loads the job and calls into ops/.
 #include "commands.hpp"
 #include "job_support.hpp"
 
 #include "sp/ops/adopt.hpp"
 #include "sp/ops/release.hpp"
+#include "sp/ops/sql_job.hpp"
 #include "sp/ops/start.hpp"
 #include "sp/ops/stop.hpp"
 
@@ -141,6 +142,24 @@ int run_release(Invocation& invocation, const std::string& name, std::optional<s
   return 0;
 }
 
+int run_verify(Invocation& invocation, const std::string& name, std::optional<std::int64_t> build) {
+  JobSession session(invocation);
+  const auto job = load_job_or_throw(session, invocation, name);
+  auto verified = value_or_throw(ops::verify_sql(session.context(), job.target, build));
+  for (const auto& warning : verified.warnings) invocation.warn("sp: warning: " + warning);
+  Data data = Data::object();
+  data["job"] = job.target.name;
+  data["script"] = verified.source;
+  data["statements"] = verified.statements;
+  data["inserts"] = verified.inserts;
+  data["flink_version"] = verified.flink_version;
+  data["runner"] = verified.runner;
+  data["planner"] = verified.planner;
+  data["warnings"] = verified.warnings;
+  invocation.print({data, {}});
+  return 0;
+}
+
 Data stop_data(const ops::JobTarget& job, const ops::StopResult& result) {
   Data data = Data::object();
   data["job"] = job.name;
@@ -270,6 +289,19 @@ void add_start_commands(CLI::App& job, Action& chosen) {
   }
 }
 
+void add_verify_command(CLI::App& job, Action& chosen) {
+  struct VerifyFlags {
+    std::string job;
+    std::optional<std::int64_t> build;
+  };
+  auto flags = std::make_shared<VerifyFlags>();
+  auto* command = job.add_subcommand("verify", "check a SQL job's script with Flink's planner, running nothing");
+  command->add_option("job", flags->job, "the job")->required()->type_name("JOB");
+  command->add_option("--build", flags->build, "a build id of the script's project (else its sql.build)");
+  command->callback(
+      [&chosen, flags] { chosen = [flags](Invocation& i) { return run_verify(i, flags->job, flags->build); }; });
+}
+
 // stop, savepoint, cancel: the way out of a run, and its state.
 void add_stop_commands(CLI::App& job, Action& chosen) {
   {
@@ -333,6 +365,7 @@ void add_takeover_commands(CLI::App& job, Action& chosen) {
 
 void add_job_lifecycle_commands(CLI::App& job, Action& chosen) {
   add_start_commands(job, chosen);
+  add_verify_command(job, chosen);
   add_stop_commands(job, chosen);
   add_takeover_commands(job, chosen);
 }

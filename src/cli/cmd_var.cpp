@@ -4,6 +4,7 @@
 #include "common.hpp"
 
 #include "sp/core/render.hpp"
+#include "sp/ops/sql_job.hpp"
 #include "sp/store/clusters.hpp"
 #include "sp/store/events.hpp"
 #include "sp/store/jobs.hpp"
@@ -129,6 +130,9 @@ int run_usages(Invocation& invocation, const VarOptions& options) {
     auto database = open_existing_store(invocation);
     for (const auto& job : store::list_jobs(database)) {
       core::for_each_template_field(job.spec, collect(job.environment, "Job", job.name));
+      if (auto sql = ops::sql_text_for_search(database, job.id, job.name, job.spec)) {
+        collect(job.environment, "Job", job.name)(sql->source, sql->text);
+      }
     }
     for (const auto& cluster : store::list_clusters(database)) {
       core::for_each_template_field(cluster.spec, collect(cluster.environment, "Cluster", cluster.name));

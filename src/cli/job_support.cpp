@@ -1,5 +1,6 @@
 #include "job_support.hpp"
 
+#include "sp/store/store.hpp"
 #include "sp/util/system.hpp"
 #include "sp/util/time.hpp"
 
@@ -58,6 +59,18 @@ ops::Clock ticking_clock(const std::shared_ptr<ProgressDisplay>& display) {
   return clock;
 }
 
+// SPEC 14: SP_SQL_RUNNER_DIR, then beside the binary as installed
+// (<prefix>/bin/sp → <prefix>/share/sp/sql-runner), which is also where a
+// build tree puts them (<build>/src/sp → <build>/share/sp/sql-runner).
+std::vector<std::filesystem::path> sql_runner_dirs(const util::EnvLookup& env) {
+  std::vector<std::filesystem::path> dirs;
+  if (auto configured = env("SP_SQL_RUNNER_DIR"); configured && !configured->empty()) dirs.emplace_back(*configured);
+  std::error_code error;
+  const auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
+  if (!error) dirs.push_back((executable.parent_path() / ".." / "share" / "sp" / "sql-runner").lexically_normal());
+  return dirs;
+}
+
 } // namespace
 
 ops::OpsContext real_ops_context(const Invocation& invocation, store::Database& database) {
@@ -73,7 +86,9 @@ ops::OpsContext real_ops_context(const Invocation& invocation, store::Database& 
       .make_process_runner = [] { return build::make_process_runner(); },
       .make_mail_transport =
           [](const net::TransportSettings& settings) { return net::make_curl_mail_transport(settings); },
-      .progress_detail = [display = invocation.display](const std::string& text) { display->detail(text); }};
+      .progress_detail = [display = invocation.display](const std::string& text) { display->detail(text); },
+      .sql_runner_dirs = sql_runner_dirs(invocation.env),
+      .workspace_dir = store::HomeLayout{invocation.settings.home}.workspace()};
 }
 
 JobSession::JobSession(const Invocation& invocation)

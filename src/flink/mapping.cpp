@@ -241,13 +241,26 @@ std::string root_cause_line(std::string_view stack_trace) {
   return first_line(stack_trace.substr(deepest + marker.size()));
 }
 
+std::string plan_request_body(const RunRequest& request) {
+  nlohmann::ordered_json body = nlohmann::ordered_json::object();
+  if (request.entry_class) body["entryClass"] = *request.entry_class;
+  body["programArgsList"] = request.args;
+  if (request.parallelism) body["parallelism"] = *request.parallelism;
+  return body.dump();
+}
+
 std::string error_summary(std::string_view body) {
   json document = json::parse(body, nullptr, false);
   if (document.is_object() && document.contains("errors") && document["errors"].is_array()) {
     std::string summary;
     for (const auto& error : document["errors"]) {
       if (!error.is_string()) continue;
-      const auto line = root_cause_line(error.get<std::string>());
+      const auto& trace = error.get<std::string>();
+      // The SQL runner's message names the statement and carries Flink's
+      // own, where the deepest cause would lose the statement.
+      const auto runner = trace.find(sql_runner_marker);
+      const auto line = runner != std::string::npos ? first_line(std::string_view(trace).substr(runner))
+                                                    : root_cause_line(trace);
       if (!line.empty()) summary += (summary.empty() ? "" : "; ") + line;
     }
     if (!summary.empty()) return summary;

@@ -108,6 +108,18 @@ Result<std::string> RestClient::run_jar(const std::string& jar_id, const RunRequ
                            parse_run_job_id);
 }
 
+Result<void> RestClient::plan_jar(const std::string& jar_id, const RunRequest& request) {
+  auto body = expect_ok("planning the job", call("POST", "/jars/" + jar_id + "/plan", plan_request_body(request)));
+  if (!body) return std::unexpected(body.error());
+  return {};
+}
+
+Result<void> RestClient::delete_jar(const std::string& jar_id) {
+  auto body = expect_ok("removing jar " + jar_id, call("DELETE", "/jars/" + jar_id));
+  if (!body) return std::unexpected(body.error());
+  return {};
+}
+
 Result<std::string> RestClient::trigger_savepoint(const std::string& job_id,
                                                   const std::optional<std::string>& directory) {
   nlohmann::json body = {{"cancel-job", false}};

@@ -2,6 +2,7 @@
 
 #include "sp/core/drift.hpp"
 #include "sp/ops/observe.hpp"
+#include "sp/ops/sql_job.hpp"
 #include "sp/store/builds.hpp"
 #include "sp/store/projects.hpp"
 #include "sp/util/sha256.hpp"
@@ -68,30 +69,79 @@ Result<ResolvedArtifact> resolve_artifact(store::Database& database, const JobTa
   return ResolvedArtifact{jar, *digest, std::nullopt, "jar " + jar};
 }
 
+namespace {
+
+// What a release is made of: the jar Flink runs (the job's own, or the SQL
+// runner for the cluster's Flink line) and, for a SQL job, its script.
+struct ReleaseInputs {
+  ResolvedArtifact artifact;
+  std::optional<std::string> sql_template;
+  std::optional<std::string> sql_digest;
+  std::optional<core::SqlScript> sql_script; // for the planner check a new release passes
+};
+
+Result<ReleaseInputs> release_inputs(const OpsContext& context, const JobTarget& job,
+                                     std::optional<std::int64_t> build_id) {
+  if (!job.spec.sql) {
+    auto artifact = resolve_artifact(context.database, job, build_id);
+    if (!artifact) return std::unexpected(artifact.error());
+    return ReleaseInputs{std::move(*artifact), std::nullopt, std::nullopt, std::nullopt};
+  }
+  auto sql = read_sql_template(context, job, build_id);
+  if (!sql) return std::unexpected(sql.error());
+  auto prepared = prepare_sql(job, *sql);
+  if (!prepared) return std::unexpected(prepared.error());
+  auto version = cluster_flink_version(context, job);
+  if (!version) return std::unexpected(version.error());
+  auto runner = find_sql_runner(context, *version);
+  if (!runner) return std::unexpected(runner.error());
+  auto digest = util::sha256_file(*runner);
+  if (!digest) {
+    return fail(ErrorKind::not_found, "releasing job " + job.name, "cannot read the SQL runner " + runner->string());
+  }
+  ResolvedArtifact artifact{runner->string(), *digest, sql->build_id,
+                            fmt::format("SQL {} (digest {}) on runner {}", sql->source,
+                                        prepared->digest.substr(0, 12), runner->filename().string())};
+  return ReleaseInputs{std::move(artifact), std::move(sql->text), std::move(prepared->digest),
+                       std::move(prepared->script)};
+}
+
+} // namespace
+
 Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget& job,
                                       const std::string& rendered_masked, const std::string& rendered_clear,
                                       std::optional<std::int64_t> build_id, bool dry_run) {
-  auto artifact = resolve_artifact(context.database, job, build_id);
-  if (!artifact) return std::unexpected(artifact.error());
+  auto inputs = release_inputs(context, job, build_id);
+  if (!inputs) return std::unexpected(inputs.error());
+  const auto& artifact = inputs->artifact;
   const std::string fingerprint = core::config_fingerprint(rendered_clear);
   if (auto latest = store::latest_release(context.database, job.job_id);
-      latest && latest->fingerprint == fingerprint && latest->artifact_sha256 == artifact->sha256) {
+      latest && latest->fingerprint == fingerprint && latest->artifact_sha256 == artifact.sha256 &&
+      latest->sql_digest == inputs->sql_digest) {
     return ReleaseOutcome{*latest, false};
   }
   store::ReleaseRow release;
   release.job_id = job.job_id;
-  release.build_id = artifact->build_id;
-  release.artifact_path = artifact->path;
-  release.artifact_sha256 = artifact->sha256;
+  release.build_id = artifact.build_id;
+  release.artifact_path = artifact.path;
+  release.artifact_sha256 = artifact.sha256;
   release.rendered = rendered_masked;
   release.fingerprint = fingerprint;
   release.created_at = context.clock.now_ms();
+  release.sql_template = inputs->sql_template;
+  release.sql_digest = inputs->sql_digest;
   if (dry_run) return ReleaseOutcome{release, true};
+  // SPEC 14: no release of a script Flink's planner refuses.
+  if (inputs->sql_script) {
+    if (auto planned = plan_sql(context, job, *inputs->sql_script, artifact.path); !planned) {
+      return std::unexpected(planned.error().within("releasing job " + job.name));
+    }
+  }
   store::Transaction transaction(context.database);
   release.id = store::insert_release(context.database, release);
   record_job_event(context, job, "released",
-                   fmt::format("release {} of {} (sha256 {})", release.id, artifact->source,
-                               artifact->sha256.substr(0, 12)));
+                   fmt::format("release {} of {} (sha256 {})", release.id, artifact.source,
+                               artifact.sha256.substr(0, 12)));
   transaction.commit();
   return ReleaseOutcome{release, true};
 }

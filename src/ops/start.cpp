@@ -10,6 +10,7 @@
 #include "sp/ops/job_lock.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/ops/poll.hpp"
+#include "sp/ops/sql_job.hpp"
 #include "sp/ops/submit.hpp"
 #include "sp/store/releases.hpp"
 
@@ -84,12 +85,34 @@ void fault_point(const OpsContext& context, std::string_view name) {
   if (auto armed = context.env("SP_FAULT_INJECT"); armed && *armed == name) std::raise(SIGKILL);
 }
 
-flink::RunRequest run_request(const JobTarget& job, const core::RestoreDecision& decision,
-                              const StartOptions& options, const std::string& flink_job_id) {
+// A SQL job runs the script its release pinned, rendered with today's
+// variables; that must be the script the release was made from.
+Result<void> set_sql_program(const JobTarget& job, const store::ReleaseRow& release, flink::RunRequest& run) {
+  auto prepared = prepare_sql(job, {*release.sql_template, fmt::format("the SQL of release {}", release.id),
+                                    release.build_id});
+  if (!prepared) return std::unexpected(prepared.error().within(doing(job)));
+  if (prepared->digest != release.sql_digest) {
+    return fail(ErrorKind::refused, doing(job),
+                fmt::format("the script of release {} resolves differently now: its variables changed", release.id),
+                "run `sp job release " + job.name + "`");
+  }
+  auto args = sql_runner_arguments(job, prepared->script);
+  if (!args) return std::unexpected(args.error());
+  run.entry_class = std::string(core::sql_runner_main_class);
+  run.args = std::move(*args);
+  return {};
+}
+
+Result<flink::RunRequest> run_request(const JobTarget& job, const store::ReleaseRow& release,
+                                      const core::RestoreDecision& decision, const StartOptions& options,
+                                      const std::string& flink_job_id) {
   flink::RunRequest run;
   run.job_id = flink_job_id;
   run.entry_class = job.spec.entry_class;
   run.args = job.spec.args;
+  if (release.sql_template) {
+    if (auto program = set_sql_program(job, release, run); !program) return std::unexpected(program.error());
+  }
   run.parallelism = job.spec.parallelism;
   run.flink_configuration =
       core::submission_configuration(job.spec.flink_configuration, state_root_directories(job), job.name);
@@ -204,13 +227,14 @@ Result<StartResult> start_job(const OpsContext& context, const JobTarget& job,
   auto submitter = make_submitter(context, job);
   if (!submitter) return std::unexpected(submitter.error());
   const auto checkpoint_base = checkpoint_base_dir(context, job, result.plan.rest_url, nullptr);
-  const auto run = run_request(job, decision, options,
+  const auto run = run_request(job, release, decision, options,
                                core::flink_job_id_for(job.environment, job.name, context.clock.now_ms()));
-  result.run_id = insert_submitting_run(context, job, release, result.plan, run, checkpoint_base);
-  auto submission = (*submitter)->submit(job, release, run);
+  if (!run) return std::unexpected(run.error());
+  result.run_id = insert_submitting_run(context, job, release, result.plan, *run, checkpoint_base);
+  auto submission = (*submitter)->submit(job, release, *run);
   fault_point(context, "start-after-submit");
   if (!submission)
-    return std::unexpected(submission_failed(context, job, result.run_id, submission.error(), *run.job_id));
+    return std::unexpected(submission_failed(context, job, result.run_id, submission.error(), *run->job_id));
   result.jar_reused = submission->jar_reused;
   result.plan.rest_url = submission->rest_url;
   result.flink_job_id = submission->flink_job_id;

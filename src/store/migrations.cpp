@@ -248,10 +248,18 @@ ALTER TABLE restore_points ADD COLUMN source TEXT;
 CREATE INDEX runs_by_flink_job ON runs (flink_job_id);
 )sql";
 
-constexpr std::array<Migration, 3> all_migrations{{
+// A SQL job's release: the script as written (its references unresolved, so
+// no secret is stored) and the digest of the resolved script it was made from.
+constexpr const char* schema_v4 = R"sql(
+ALTER TABLE releases ADD COLUMN sql_template TEXT;
+ALTER TABLE releases ADD COLUMN sql_digest TEXT;
+)sql";
+
+constexpr std::array<Migration, 4> all_migrations{{
     {1, "initial schema", schema_v1},
     {2, "watch state, alert outbox, watch heartbeat", schema_v2},
     {3, "run checkpoint directories, discovered restore points", schema_v3},
+    {4, "SQL job releases", schema_v4},
 }};
 
 } // namespace

@@ -41,9 +41,16 @@ Result<std::string> parse_root_cause(std::string_view body);
 // older version would reject.
 std::string run_request_body(const RunRequest& request, RunDialect dialect);
 
-// The most useful line of an error body ({"errors": [...]}): the deepest
-// "Caused by:" message of a Java stack trace, else the first line. Used for
-// every non-2xx answer.
+// POST /jars/:id/plan: the program and its arguments, nothing a run adds.
+std::string plan_request_body(const RunRequest& request);
+
+// How the SQL runner's messages begin (runner/sql/README.md).
+inline constexpr std::string_view sql_runner_marker = "sp-sql-runner: ";
+
+// The most useful line of an error body ({"errors": [...]}): the SQL
+// runner's message where there is one, else the deepest "Caused by:"
+// message of a Java stack trace, else the first line. Used for every
+// non-2xx answer.
 std::string error_summary(std::string_view body);
 
 // The deepest "Caused by:" message of a stack trace, else its first line.

@@ -37,6 +37,9 @@ public:
   Result<std::string> upload_jar(const std::filesystem::path& jar,
                                  std::function<void(std::uint64_t, std::uint64_t)> on_progress = {});
   Result<std::string> run_jar(const std::string& jar_id, const RunRequest& request, RunDialect dialect);
+  // Runs the jar's main only as far as its job graph: nothing is submitted.
+  Result<void> plan_jar(const std::string& jar_id, const RunRequest& request);
+  Result<void> delete_jar(const std::string& jar_id);
 
   // Savepoint without stopping; returns the trigger id.
   Result<std::string> trigger_savepoint(const std::string& job_id,

@@ -8,6 +8,7 @@
 #include "sp/core/cluster.hpp"
 #include "sp/core/job.hpp"
 #include "sp/core/lock_rules.hpp"
+#include "sp/core/substitution.hpp"
 #include "sp/flink/rest_client.hpp"
 #include "sp/net/http.hpp"
 #include "sp/net/mail.hpp"
@@ -17,10 +18,12 @@
 
 #include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <functional>
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace sp::ops {
 
@@ -53,6 +56,10 @@ struct OpsContext {
   std::function<void(const std::string&)>
       progress_detail;         // how far the current step is (bytes sent); may be empty
   StorageFactory make_storage; // unset means the storages sp implements (file:)
+  // Where the SQL runner jars are looked for, in order (SP_SQL_RUNNER_DIR,
+  // <exe>/../share/sp/sql-runner, the build tree's).
+  std::vector<std::filesystem::path> sql_runner_dirs;
+  std::filesystem::path workspace_dir; // SP_HOME/workspace: projects' checkouts, for SQL kept in git
 };
 
 // The storage for the cluster's restore points: context.make_storage, else file: only.
@@ -68,6 +75,9 @@ struct JobTarget {
   core::JobSpec spec;
   std::string cluster_name;
   core::ClusterSpec cluster;
+  // What rendered `spec`, for text rendered later with the same variables:
+  // a SQL job's script, read when it is released (spec.sql stays as written).
+  core::SubstitutionContext substitution;
 };
 
 // A REST client for a JobManager of the job's cluster, at `rest_url` (a run's

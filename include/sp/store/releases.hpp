@@ -19,6 +19,10 @@ struct ReleaseRow {
   std::string fingerprint;                 // sha256 of the clear rendered spec (drift compares it)
   std::optional<std::string> flink_jar_id; // the uploaded jar on a remote cluster
   std::int64_t created_at = 0;
+  // A SQL job's release: artifact_* name the SQL runner; the script as
+  // written (no secrets) and the sha256 of the resolved script.
+  std::optional<std::string> sql_template;
+  std::optional<std::string> sql_digest;
 };
 
 std::int64_t insert_release(Database& database, const ReleaseRow& release);
