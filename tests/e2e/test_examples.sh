@@ -12,7 +12,7 @@ for environment in dev prod; do
   expect_rc 0 "apply examples/config in $environment"
   sp --env "$environment" diff -f "$config"
   expect_rc 0 "a second look at examples/config in $environment finds no change"
-  for job in orders-enrich clicks-sessionize; do
+  for job in orders-enrich clicks-sessionize orders-per-customer; do
     sp --env "$environment" -o json render "$job"
     expect_rc 0 "render $job in $environment"
     [[ $out != *'${'* ]] || fail "render $job in $environment left a variable unresolved"
@@ -29,7 +29,12 @@ sp --env prod -o json cluster list
 expect_out '"name": "session"'
 
 sp -o json job list -A
-[ "$(grep -o '"name"' <<<"$out" | wc -l)" -eq 4 ] || fail "expected two jobs in each of two environments"
+[ "$(grep -o '"name"' <<<"$out" | wc -l)" -eq 6 ] || fail "expected three jobs in each of two environments"
+# The SQL job's script is where its file says, relative to the job's file.
+sp --env dev -o json render orders-per-customer
+expect_out "$root/examples/sql/orders-per-customer.sql"
+sp --env dev -o json var usages example.rate
+expect_out "orders-per-customer"
 
 bash -n "$root/examples/ops/ci-release.sh" || fail "examples/ops/ci-release.sh is not valid bash"
 bash -n "$root/examples/quickstart.sh" || fail "examples/quickstart.sh is not valid bash"
