@@ -4,6 +4,8 @@
 #   - cancel right after a checkpoint completes, then start: the newest
 #     retained checkpoint of that run is restored (verified), never the older
 #     savepoint, over many rounds, since the race is timing-dependent;
+#   - a checkpoint `sp watch` recorded and Flink then deleted: marked
+#     subsumed, and the newest retained one restored, with no race to win;
 #   - a second SP_HOME with the same declarations: its start is refused while
 #     the job runs elsewhere (still one Flink job), then restores what the
 #     other host's run left;
@@ -97,8 +99,31 @@ for round in $(seq 1 "$rounds"); do
   flink_id=$(json "['flink_job_id']")
   [ "$failures" -eq 0 ] || break
 done
+
+# 2b. The same rule without the race: a checkpoint `sp watch` recorded is
+# subsumed for certain by two newer ones before the cancel. The start marks
+# it subsumed, says so in the history, and restores the newest retained one.
+wait_for_new_checkpoint "$flink_id"
+sp -o json watch --once
+expect_rc 0 "watch --once records the newest checkpoint"
+sp -o json job points "$name"
+watched=$(python3 -c "
+import json,sys; d=json.load(sys.stdin)
+print([p['path'] for p in d if p['kind']=='checkpoint' and p['valid']][0])" <<<"$out")
+wait_for_new_checkpoint "$flink_id"
+wait_for_new_checkpoint "$flink_id"
+[ ! -e "${watched#file:}" ] || fail "$watched survived two newer checkpoints: the cluster retains more than one"
+sp job cancel "$name"
+expect_rc 0 "cancel after the watched checkpoint was subsumed"
+expected=$(newest_on_disk "$flink_id")
+sp -o json job start "$name"
+expect_rc 0 "start after the watched checkpoint was subsumed"
+[ "$(json "['restored_from']")" = "file:$expected" ] || fail "restored $(json "['restored_from']"), not $expected"
+[ "$(json "['restore_verified']")" = True ] || fail "restore after subsumption not verified"
+flink_id=$(json "['flink_job_id']")
 sp job history "$name"
 expect_out "restore-point-subsumed"
+expect_out "${watched#file:}"
 
 # 3. Another host: its own SP_HOME, the same declarations.
 export SP_HOME=$home_b
