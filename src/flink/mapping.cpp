@@ -241,6 +241,17 @@ std::string root_cause_line(std::string_view stack_trace) {
   return first_line(stack_trace.substr(deepest + marker.size()));
 }
 
+std::optional<std::string> sql_runner_error(std::string_view trace) {
+  const auto runner = trace.find(sql_runner_marker);
+  if (runner == std::string_view::npos) return std::nullopt;
+  std::string line = first_line(trace.substr(runner));
+  // Flink's messages run over several lines ("Unable to create a sink ...\n\n
+  // Table options are: ..."); the deepest cause says what was wrong.
+  const auto cause = root_cause_line(trace.substr(runner));
+  if (!cause.empty() && line.find(cause) == std::string::npos) line += ": " + cause;
+  return line;
+}
+
 std::string plan_request_body(const RunRequest& request) {
   nlohmann::ordered_json body = nlohmann::ordered_json::object();
   if (request.entry_class) body["entryClass"] = *request.entry_class;
@@ -256,11 +267,7 @@ std::string error_summary(std::string_view body) {
     for (const auto& error : document["errors"]) {
       if (!error.is_string()) continue;
       const auto& trace = error.get<std::string>();
-      // The SQL runner's message names the statement and carries Flink's
-      // own, where the deepest cause would lose the statement.
-      const auto runner = trace.find(sql_runner_marker);
-      const auto line = runner != std::string::npos ? first_line(std::string_view(trace).substr(runner))
-                                                    : root_cause_line(trace);
+      const auto line = sql_runner_error(trace).value_or(root_cause_line(trace));
       if (!line.empty()) summary += (summary.empty() ? "" : "; ") + line;
     }
     if (!summary.empty()) return summary;

@@ -187,6 +187,7 @@ Result<void> plan_locally(const OpsContext& context, const JobTarget& job, const
   request.argv = {java,          "-cp",        runner.string() + ":" + flink_home + "/lib/*",
                   std::string(core::sql_runner_main_class), "--mode", "explain",
                   "--script-file", "/dev/stdin", "--output", "/dev/null"};
+  request.working_directory = flink_home;
   request.timeout = planner_timeout;
   request.input = script_json;
   std::string output;
@@ -195,9 +196,8 @@ Result<void> plan_locally(const OpsContext& context, const JobTarget& job, const
   auto result = runner_process->run(request);
   if (!result) return std::unexpected(result.error().within(verify_doing(job)));
   if (result->ending == build::ProcessResult::Ending::exited && result->exit_code == 0) return {};
-  const auto marker = output.rfind(flink::sql_runner_marker);
-  const std::string why = marker != std::string::npos ? output.substr(marker, output.find('\n', marker) - marker)
-                                                      : "the planner " + build::describe(*result, planner_timeout);
+  const std::string why =
+      flink::sql_runner_error(output).value_or("the planner " + build::describe(*result, planner_timeout));
   return fail(ErrorKind::external, verify_doing(job), why);
 }
 

@@ -47,6 +47,11 @@ std::string plan_request_body(const RunRequest& request);
 // How the SQL runner's messages begin (runner/sql/README.md).
 inline constexpr std::string_view sql_runner_marker = "sp-sql-runner: ";
 
+// The SQL runner's message in a Java stack trace (it names the statement),
+// with the deepest cause's message when the first line lacks it; nullopt
+// when the trace holds no runner message.
+std::optional<std::string> sql_runner_error(std::string_view trace);
+
 // The most useful line of an error body ({"errors": [...]}): the SQL
 // runner's message where there is one, else the deepest "Caused by:"
 // message of a Java stack trace, else the first line. Used for every

@@ -1,0 +1,184 @@
+#!/usr/bin/env bash
+# SPEC 14 on a real Flink cluster of VERSION: a Flink SQL job run by sp.
+#   - the example script (examples/sql, datagen → GROUP BY → blackhole) from
+#     a file, its rate a variable: start (one Flink job named after the sp
+#     job, run by the SQL runner, the runner recorded on the release with
+#     its sha256) → checkpoints → stop with a savepoint → start restores it
+#     (verified) → cancel → start restores the newest retained checkpoint;
+#   - an inline statement set with two INSERTs: one Flink job, two sinks;
+#   - `sp job verify`: the example passes Flink's planner through the
+#     JobManager (POST /jars/:id/plan) and locally with the registered
+#     distribution; an unknown column and an unknown connector fail with
+#     Flink's message and the statement's line (exit 6), no job appearing;
+#   - bad scripts stop before anything is released or started: a SELECT
+#     (exit 2, its line), an unterminated quote (exit 2, line and column),
+#     undefined variables (exit 4, every name at once), a missing file (exit 3).
+source "$SP_TEST_LIB"
+source "$(dirname "${BASH_SOURCE[0]}")/job_test_lib.sh" "$@"
+: "${SP_SQL_RUNNER_DIR:?SP_SQL_RUNNER_DIR must name the directory of the SQL runner jars}"
+name="sql-${line//./-}-$$"
+rundir=$(bash "$flink_tests/cluster.sh" rundir "$version")
+
+cat >"$SP_TEST_TMP/two-sinks.sql" <<'SQL'
+CREATE TEMPORARY TABLE numbers (n BIGINT) WITH ('connector' = 'datagen', 'rows-per-second' = '5');
+CREATE TEMPORARY TABLE evens (n BIGINT) WITH ('connector' = 'blackhole');
+CREATE TEMPORARY TABLE odds (n BIGINT) WITH ('connector' = 'blackhole');
+EXECUTE STATEMENT SET BEGIN
+  INSERT INTO evens SELECT n FROM numbers WHERE MOD(n, 2) = 0;
+  INSERT INTO odds SELECT n FROM numbers WHERE MOD(n, 2) = 1;
+END;
+SQL
+printf 'CREATE TEMPORARY TABLE t (n INT) WITH (%s);\nSELECT * FROM t;\n' "'connector' = 'datagen'" \
+  >"$SP_TEST_TMP/select.sql"
+printf "CREATE TEMPORARY TABLE t (n INT) WITH ('connector' = 'datagen);\n" >"$SP_TEST_TMP/unterminated.sql"
+printf "INSERT INTO \${sink.table} SELECT '\${missing.one}', '\${missing.two}';\n" >"$SP_TEST_TMP/undefined.sql"
+sed 's/SUM(amount)/SUM(amount_typo)/' "$repo/examples/sql/orders-per-customer.sql" >"$SP_TEST_TMP/column.sql"
+sed "s/'connector' = 'blackhole'/'connector' = 'blackhole-nowhere'/" "$repo/examples/sql/orders-per-customer.sql" \
+  >"$SP_TEST_TMP/connector.sql"
+home=$(bash "$flink_tests/cluster.sh" home "$version") || { echo "Flink $version is not installed"; exit 1; }
+
+{ itest_clusters; cat <<YAML; } >"$SP_TEST_TMP/objects.yaml"
+apiVersion: sp/v1
+kind: Job
+metadata: {name: $name, environment: itest}
+spec:
+  cluster: local
+  sql: {file: "$repo/examples/sql/orders-per-customer.sql"}
+  parallelism: 1
+  flinkConfiguration: {execution.checkpointing.interval: 1s}
+---
+apiVersion: sp/v1
+kind: Job
+metadata: {name: $name-two-sinks, environment: itest}
+spec:
+  cluster: local
+  sql: {inline: "$(sed 's/"/\\"/g' "$SP_TEST_TMP/two-sinks.sql" | tr '\n' ' ')"}
+  parallelism: 1
+YAML
+cat >>"$SP_TEST_TMP/objects.yaml" <<YAML
+---
+apiVersion: sp/v1
+kind: Flink
+metadata: {name: flink-$line}
+spec: {home: "$home"}
+---
+apiVersion: sp/v1
+kind: Cluster
+metadata: {name: local-with-home, environment: itest}
+spec: {type: remote, url: "$url", flink: flink-$line}
+---
+apiVersion: sp/v1
+kind: Job
+metadata: {name: $name-local, environment: itest}
+spec:
+  cluster: local-with-home
+  sql: {file: "$repo/examples/sql/orders-per-customer.sql"}
+YAML
+for bad in select unterminated undefined missing column connector; do
+  cat >>"$SP_TEST_TMP/objects.yaml" <<YAML
+---
+apiVersion: sp/v1
+kind: Job
+metadata: {name: $name-$bad, environment: itest}
+spec:
+  cluster: local
+  sql: {file: "$SP_TEST_TMP/$bad.sql"}
+YAML
+done
+export SP_ENV=itest
+sp apply -f "$SP_TEST_TMP/objects.yaml"
+expect_rc 0 "apply"
+
+# 1. The example script: a first start, then stop and restore its savepoint.
+sp -o json job start "$name"
+expect_rc 0 "first start of the SQL job"
+flink_id=$(json "['flink_job_id']")
+overview=$(curl -fsS "$url/jobs/$flink_id")
+python3 -c "import json,sys; assert json.load(sys.stdin)['name'] == sys.argv[1]" "$name" <<<"$overview" ||
+  fail "the Flink job is not named $name: ${overview:0:300}"
+sp -o json job history "$name"
+expect_out "sp-sql-runner-flink-$line.jar"
+runner_sha=$(sha256sum "$SP_SQL_RUNNER_DIR/sp-sql-runner-flink-$line.jar" | cut -c1-12)
+expect_out "$runner_sha"
+wait_for_checkpoints 2
+stop_then_restore
+flink_id=$(json "['flink_job_id']")
+[ "$(json "['release']")" = 1 ] || fail "an unchanged script made a new release"
+
+# 2. Cancel, then start: the newest retained checkpoint, verified.
+wait_for_checkpoints 1
+sp job cancel "$name"
+expect_rc 0 "cancel the SQL job"
+newest=""
+for metadata in "$rundir/checkpoints/$flink_id"/chk-*/_metadata; do
+  [ -f "$metadata" ] && newest=${metadata%/_metadata}
+done
+[ -n "$newest" ] || fail "the cancelled run left no checkpoint in $rundir/checkpoints/$flink_id"
+sp -o json job start "$name"
+expect_rc 0 "start after cancel"
+[ "$(json "['restored_from']")" = "file:$newest" ] || fail "restored $(json "['restored_from']"), not $newest"
+[ "$(json "['restore_verified']")" = True ] || fail "the checkpoint restore was not verified"
+sp job cancel "$name"
+expect_rc 0 "cancel again"
+
+# 3. A statement set of two INSERTs: one Flink job with two sinks.
+sp -o json job start "$name-two-sinks"
+expect_rc 0 "start the statement set"
+two=$(json "['flink_job_id']")
+# One source feeding both sinks' writers ("evens[28]: Writer"), in one Flink job.
+vertices=$(curl -fsS "$url/jobs/$two" | python3 -c "
+import json,sys; print('\n'.join(v['name'] for v in json.load(sys.stdin)['vertices']))")
+for table in evens odds; do
+  grep -qE "^$table\[[0-9]+\]: Writer" <<<"$vertices" || fail "job $two has no writer of $table: $vertices"
+done
+copies=$(curl -fsS "$url/jobs/overview" | python3 -c "
+import json,sys; print(sum(1 for j in json.load(sys.stdin)['jobs'] if j['name']==sys.argv[1]))" "$name-two-sinks")
+[ "$copies" -eq 1 ] || fail "the statement set made $copies Flink jobs"
+sp job cancel "$name-two-sinks"
+expect_rc 0 "cancel the statement set"
+
+# 4. Verify: Flink's planner, nothing run.
+jobs_before=$(curl -fsS "$url/jobs/overview" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['jobs']))")
+started=$(date +%s%N)
+sp -o json job verify "$name"
+expect_rc 0 "verify the example through the JobManager"
+echo "sp job verify through the JobManager: $((($(date +%s%N) - started) / 1000000)) ms"
+[ "$(json "['planner']")" = "$url" ] || fail "verify did not plan on the JobManager"
+[ "$(json "['inserts']")" = 1 ] || fail "verify counted $(json "['inserts']") INSERTs"
+started=$(date +%s%N)
+sp -o json job verify "$name-local"
+expect_rc 0 "verify the example with the registered distribution"
+echo "sp job verify with the local planner: $((($(date +%s%N) - started) / 1000000)) ms"
+[ "$(json "['planner']")" = "local $home" ] || fail "verify did not plan locally"
+sp job verify "$name-column"
+expect_rc 6 "verify: an unknown column"
+expect_err "amount_typo"
+expect_err "line 27"
+sp job verify "$name-connector"
+expect_rc 6 "verify: an unknown connector"
+expect_err "blackhole-nowhere"
+sp job start "$name-connector"
+expect_rc 6 "start: the release refuses what the planner refuses"
+
+# 5. Bad scripts: nothing released, nothing started.
+sp job start "$name-select"
+expect_rc 2 "a SELECT"
+expect_err "select.sql:2:1"
+expect_err "SELECT"
+sp job start "$name-unterminated"
+expect_rc 2 "an unterminated quote"
+expect_err "unterminated.sql:1:"
+sp job start "$name-undefined"
+expect_rc 4 "undefined variables"
+for missing in sink.table missing.one missing.two; do expect_err "$missing"; done
+sp job start "$name-missing"
+expect_rc 3 "a missing file"
+expect_err "missing.sql"
+for bad in select unterminated undefined missing connector; do
+  sp -o json job show "$name-$bad"
+  [ "$(json "['latest_run']")" = None ] || fail "$bad: a run was recorded"
+done
+jobs_after=$(curl -fsS "$url/jobs/overview" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['jobs']))")
+[ "$jobs_after" -eq "$jobs_before" ] || fail "a bad script reached Flink ($jobs_before jobs before, $jobs_after after)"
+
+finish
