@@ -2,7 +2,8 @@
 # The quickstart: sets everything up on a fresh machine, builds sp, starts a
 # local Flink 1.20 cluster on loopback, builds the example job from a git
 # repository with sp, and runs it under sp: first start, stop with a
-# savepoint, start again restoring exactly that savepoint.
+# savepoint, start again restoring exactly that savepoint. Then the same
+# for a Flink SQL job (examples/sql), after sp job verify.
 # Safe to run again; everything it makes lives in ./build-quickstart
 # (downloads are cached in ~/.cache and ~/.m2).
 set -euo pipefail
@@ -16,7 +17,8 @@ step "installing build dependencies"
 bash "$repo/.ci/install-deps.sh"
 
 step "building sp"
-cmake -S "$repo" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSP_BUILD_TESTS=OFF >/dev/null
+cmake -S "$repo" -B "$work/build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSP_BUILD_TESTS=OFF \
+  -DSP_SQL_RUNNER=ON >/dev/null
 cmake --build "$work/build" -j 2
 sp() { "$work/build/src/sp" "$@"; }
 export SP_HOME="$work/home" SP_ENV=quickstart
@@ -69,6 +71,15 @@ spec:
   args: ["--name", "\${sp.job}-\${sp.env}", "--rate", "\${example.rate}"]
   parallelism: 1
   stop: savepoint
+---
+apiVersion: sp/v1
+kind: Job
+metadata: {name: example-sql, owner: you@example.com}
+spec:
+  cluster: local
+  sql: {file: "$repo/examples/sql/orders-per-customer.sql"}
+  parallelism: 1
+  flinkConfiguration: {execution.checkpointing.interval: 2s}
 YAML
 sp env create quickstart >/dev/null
 sp apply -f "$work/objects.yaml"
@@ -91,11 +102,22 @@ sp job start example
 sp job points example
 sp job list
 
+step "sp job verify example-sql (Flink's planner on the SQL, nothing run)"
+sp job verify example-sql
+
+step "sp job start example-sql, stop with a savepoint, start again restoring it"
+sp job start example-sql
+sleep 5
+sp job stop example-sql
+sp job start example-sql
+sp job list
+
 step "done"
 cat <<TXT
 The example job runs on $url. Try, with SP_HOME=$SP_HOME SP_ENV=quickstart:
   $work/build/src/sp job status example
   $work/build/src/sp job history example
   $work/build/src/sp job cancel example
+  $work/build/src/sp job cancel example-sql
 Stop Flink with: SP_TEST_RUN_DIR=$SP_TEST_RUN_DIR bash $cluster stop $flink_version
 TXT

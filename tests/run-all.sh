@@ -27,8 +27,10 @@ bash "$repo/.ci/install-deps.sh"
 step "building (warnings are errors)"
 # -O2 as shipped, without debug info: on two cores, generating it for these
 # template-heavy files is a large share of the build.
+# The SQL runner jars (Maven, Flink's Table API from ~/.m2) come with it,
+# for the SQL job tests.
 cmake -S "$repo" -B "$out/release" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo \
-  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" -DSP_WERROR=ON >/dev/null
+  -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O2 -DNDEBUG" -DSP_WERROR=ON -DSP_SQL_RUNNER=ON >/dev/null
 cmake --build "$out/release" -j "$jobs"
 
 if has_tier lint; then
