@@ -64,7 +64,19 @@ std::optional<core::StopMode> stop_mode(const StopFlags& flags) {
   return std::nullopt;
 }
 
-Data plan_data(const ops::LoadedJob& job, const ops::StartPlan& plan, const ops::ReleaseOutcome& release) {
+// SPEC 14: how the SQL's compiled plan changed since the release that wrote the point.
+Data upgrade_data(const std::optional<ops::UpgradeCheck>& upgrade) {
+  if (!upgrade) return Data();
+  Data data = Data::object();
+  data["from_release"] = upgrade->from_release;
+  data["change"] = upgrade->comparison ? Data(std::string(core::to_string(upgrade->comparison->change)))
+                                       : Data("not-compared");
+  data["details"] = upgrade->comparison ? Data(upgrade->comparison->details) : Data::array({upgrade->note});
+  return data;
+}
+
+Data plan_data(const ops::OpsContext& context, const ops::LoadedJob& job, const ops::StartPlan& plan,
+               const ops::ReleaseOutcome& release) {
   Data data = Data::object();
   // SPEC 5.4: falling back to an older run is said first.
   if (!plan.decision.warning.empty()) data["warning"] = plan.decision.warning;
@@ -76,6 +88,13 @@ Data plan_data(const ops::LoadedJob& job, const ops::StartPlan& plan, const ops:
   Data decision = decision_data(plan.decision);
   for (auto& [key, value] : decision.items()) data[key] = value;
   data["notes"] = plan.notes;
+  if (job.target.spec.sql && release.created && plan.decision.chosen) {
+    data["upgrade"] = Data({{"change", "not-compared"},
+                            {"details", Data::array({"a new release would be made; sp job release compiles its "
+                                                     "plan, and plan and start then compare it"})}});
+  } else if (!release.created) {
+    data["upgrade"] = upgrade_data(ops::check_upgrade(context, release.release, plan.decision.chosen));
+  }
   return data;
 }
 
@@ -86,7 +105,7 @@ int run_plan(Invocation& invocation, const StartFlags& flags) {
   auto plan = value_or_throw(ops::plan_start(session.context(), job.target, options, /*record=*/false));
   auto release = value_or_throw(ops::ensure_release(session.context(), job.target, job.masked_json,
                                                     job.clear_json, std::nullopt, /*dry_run=*/true));
-  invocation.print({plan_data(job, plan, release), {}});
+  invocation.print({plan_data(session.context(), job, plan, release), {}});
   switch (plan.decision.action) {
   case core::RestoreDecision::Action::refuse:
     return exit_code(ErrorKind::refused);
@@ -121,6 +140,7 @@ int run_start(Invocation& invocation, const StartFlags& flags) {
   data["restored_from"] = result.plan.decision.chosen ? Data(result.plan.decision.chosen->path) : Data();
   data["restore_verified"] = result.restore_verified ? Data(*result.restore_verified) : Data();
   data["reason"] = result.plan.decision.reason;
+  if (result.upgrade) data["upgrade"] = upgrade_data(result.upgrade);
   invocation.print({data, {}});
   return 0;
 }

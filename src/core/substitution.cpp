@@ -3,6 +3,7 @@
 #include "sp/util/strings.hpp"
 
 #include <fmt/format.h>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 
@@ -163,6 +164,7 @@ ResolvedText Resolver::resolve(const std::string& field, std::string_view text) 
     result.clear += value;
     result.masked += secret ? std::string(secret_mask) : value;
     result.secret = result.secret || secret;
+    if (secret && !value.empty()) result.secret_values.push_back(value);
   };
   for (const auto& part : *parts) {
     switch (part.kind) {
@@ -247,6 +249,23 @@ std::optional<Error> Resolver::error(const std::string& doing, const std::string
         context_.environment);
   }
   return Error(syntax ? ErrorKind::usage : ErrorKind::refused, doing, std::move(why), std::move(hint));
+}
+
+std::string mask_values(std::string text, std::vector<std::string> values) {
+  std::vector<std::string> forms;
+  for (const auto& value : values) {
+    if (value.empty()) continue;
+    forms.push_back(value);
+    const auto quoted = nlohmann::json(value).dump(); // "..." with JSON's escapes
+    forms.push_back(quoted.substr(1, quoted.size() - 2));
+  }
+  std::ranges::sort(forms, [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
+  for (const auto& form : forms) {
+    for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + secret_mask.size())) {
+      text.replace(at, form.size(), secret_mask);
+    }
+  }
+  return text;
 }
 
 } // namespace sp::core

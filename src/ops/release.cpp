@@ -77,7 +77,7 @@ struct ReleaseInputs {
   ResolvedArtifact artifact;
   std::optional<std::string> sql_template;
   std::optional<std::string> sql_digest;
-  std::optional<core::SqlScript> sql_script; // for the planner check a new release passes
+  std::optional<PreparedSql> sql; // for the planner check a new release passes
 };
 
 Result<ReleaseInputs> release_inputs(const OpsContext& context, const JobTarget& job,
@@ -102,8 +102,9 @@ Result<ReleaseInputs> release_inputs(const OpsContext& context, const JobTarget&
   ResolvedArtifact artifact{runner->string(), *digest, sql->build_id,
                             fmt::format("SQL {} (digest {}) on runner {}", sql->source,
                                         prepared->digest.substr(0, 12), runner->filename().string())};
-  return ReleaseInputs{std::move(artifact), std::move(sql->text), std::move(prepared->digest),
-                       std::move(prepared->script)};
+  auto digest_of_script = prepared->digest;
+  return ReleaseInputs{std::move(artifact), std::move(sql->text), std::move(digest_of_script),
+                       std::move(*prepared)};
 }
 
 } // namespace
@@ -132,10 +133,10 @@ Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget
   release.sql_digest = inputs->sql_digest;
   if (dry_run) return ReleaseOutcome{release, true};
   // SPEC 14: no release of a script Flink's planner refuses.
-  if (inputs->sql_script) {
-    if (auto planned = plan_sql(context, job, *inputs->sql_script, artifact.path); !planned) {
-      return std::unexpected(planned.error().within("releasing job " + job.name));
-    }
+  if (inputs->sql) {
+    auto planned = plan_sql(context, job, *inputs->sql, artifact.path);
+    if (!planned) return std::unexpected(planned.error().within("releasing job " + job.name));
+    release.compiled_plan = std::move(planned->compiled_plan);
   }
   store::Transaction transaction(context.database);
   release.id = store::insert_release(context.database, release);

@@ -9,6 +9,8 @@
 #include "sp/store/flinks.hpp"
 #include "sp/store/projects.hpp"
 #include "sp/store/releases.hpp"
+#include "sp/store/runs.hpp"
+#include "sp/util/file.hpp"
 #include "sp/util/encoding.hpp"
 #include "sp/util/sha256.hpp"
 
@@ -119,7 +121,8 @@ Result<PreparedSql> prepare_sql(const JobTarget& job, const SqlTemplate& sql) {
     return std::unexpected(masked ? script.error() : masked.error());
   }
   if (auto insert = core::require_insert(*script, sql.source); !insert) return std::unexpected(insert.error());
-  return PreparedSql{std::move(*script), std::move(resolved->masked), util::sha256_hex(resolved->clear)};
+  return PreparedSql{std::move(*script), std::move(resolved->masked), util::sha256_hex(resolved->clear),
+                     std::move(resolved->secret_values)};
 }
 
 Result<std::filesystem::path> find_sql_runner(const OpsContext& context, const std::string& flink_version) {
@@ -176,17 +179,21 @@ constexpr auto planner_timeout = 3min;
 
 std::string verify_doing(const JobTarget& job) { return "verifying the SQL of job " + job.name; }
 
-// The runner's explain mode with the registered distribution's lib/ on the
-// class path: Flink's planner on this host, the script on stdin (never in
-// a file or in ps).
-Result<void> plan_locally(const OpsContext& context, const JobTarget& job, const std::string& flink_home,
-                          const std::filesystem::path& runner, const std::string& script_json) {
+// The runner's compile mode (COMPILE PLAN) with the registered
+// distribution's lib/ on the class path: Flink's planner on this host, the
+// script on stdin (never in a file or in ps), the plan in a private
+// directory that is gone when this returns.
+Result<std::string> plan_locally(const OpsContext& context, const JobTarget& job, const std::string& flink_home,
+                                 const std::filesystem::path& runner, const std::string& script_json) {
+  auto scratch = util::PrivateTempDir::create("sp-plan");
+  if (!scratch) return std::unexpected(scratch.error().within(verify_doing(job)));
+  const auto plan_file = scratch->path() / "plan.json";
   build::ProcessRequest request;
   const auto java_home = context.env ? context.env("JAVA_HOME") : std::nullopt;
   const std::string java = java_home && !java_home->empty() ? *java_home + "/bin/java" : "java";
   request.argv = {java,          "-cp",        runner.string() + ":" + flink_home + "/lib/*",
-                  std::string(core::sql_runner_main_class), "--mode", "explain",
-                  "--script-file", "/dev/stdin", "--output", "/dev/null"};
+                  std::string(core::sql_runner_main_class), "--mode", "compile",
+                  "--script-file", "/dev/stdin", "--output", plan_file.string()};
   request.working_directory = flink_home;
   request.timeout = planner_timeout;
   request.input = script_json;
@@ -195,7 +202,13 @@ Result<void> plan_locally(const OpsContext& context, const JobTarget& job, const
   auto runner_process = context.make_process_runner ? context.make_process_runner() : build::make_process_runner();
   auto result = runner_process->run(request);
   if (!result) return std::unexpected(result.error().within(verify_doing(job)));
-  if (result->ending == build::ProcessResult::Ending::exited && result->exit_code == 0) return {};
+  if (result->ending == build::ProcessResult::Ending::exited && result->exit_code == 0) {
+    std::ifstream in(plan_file, std::ios::binary);
+    std::ostringstream plan;
+    plan << in.rdbuf();
+    if (!in || plan.str().empty()) return fail(ErrorKind::external, verify_doing(job), "the planner wrote no plan");
+    return plan.str();
+  }
   const std::string why =
       flink::sql_runner_error(output).value_or("the planner " + build::describe(*result, planner_timeout));
   return fail(ErrorKind::external, verify_doing(job), why);
@@ -241,25 +254,53 @@ Result<SqlVerification> verify_sql(const OpsContext& context, const JobTarget& j
   auto runner = find_sql_runner(context, *version);
   if (!runner) return std::unexpected(runner.error());
   verification.runner = runner->string();
-  auto planner = plan_sql(context, job, prepared->script, *runner);
-  if (!planner) return std::unexpected(planner.error());
-  verification.planner = *planner;
+  auto planned = plan_sql(context, job, *prepared, *runner);
+  if (!planned) return std::unexpected(planned.error());
+  verification.planner = planned->planner;
   return verification;
 }
 
-Result<std::string> plan_sql(const OpsContext& context, const JobTarget& job, const core::SqlScript& script,
-                             const std::filesystem::path& runner) {
+Result<PlannedSql> plan_sql(const OpsContext& context, const JobTarget& job, const PreparedSql& sql,
+                            const std::filesystem::path& runner) {
   const auto flink = job.cluster.flink ? store::find_flink(context.database, *job.cluster.flink) : std::nullopt;
   if (flink && !flink->spec.home.empty()) {
-    const auto json = core::runner_script_json(script, job.name);
-    if (auto planned = plan_locally(context, job, flink->spec.home, runner, json); !planned) {
-      return std::unexpected(planned.error());
-    }
-    return "local " + flink->spec.home;
+    const auto json = core::runner_script_json(sql.script, job.name);
+    auto plan = plan_locally(context, job, flink->spec.home, runner, json);
+    if (!plan) return std::unexpected(plan.error());
+    return PlannedSql{"local " + flink->spec.home, core::mask_values(std::move(*plan), sql.secret_values)};
   }
-  auto args = sql_runner_arguments(job, script);
+  auto args = sql_runner_arguments(job, sql.script);
   if (!args) return std::unexpected(args.error());
-  return plan_on_cluster(context, job, runner, std::move(*args));
+  auto url = plan_on_cluster(context, job, runner, std::move(*args));
+  if (!url) return std::unexpected(url.error());
+  return PlannedSql{*url, std::nullopt};
+}
+
+std::optional<UpgradeCheck> check_upgrade(const OpsContext& context, const store::ReleaseRow& release,
+                                          const std::optional<core::KnownPoint>& chosen) {
+  if (!release.sql_template || !chosen || !chosen->run_id) return std::nullopt;
+  const auto run = store::find_run(context.database, *chosen->run_id);
+  if (!run || !run->release_id || *run->release_id == release.id) return std::nullopt;
+  UpgradeCheck check;
+  check.from_release = *run->release_id;
+  const auto before = store::find_release(context.database, *run->release_id);
+  if (!before || !before->compiled_plan || !release.compiled_plan) {
+    check.note = fmt::format("the plans of releases {} and {} could not be compared: {} has no compiled plan "
+                             "(sp compiles one where the cluster names its Flink distribution)",
+                             check.from_release, release.id,
+                             before && before->compiled_plan ? fmt::format("release {}", release.id)
+                                                             : fmt::format("release {}", check.from_release));
+    return check;
+  }
+  auto old_plan = core::read_compiled_plan(*before->compiled_plan);
+  auto new_plan = core::read_compiled_plan(*release.compiled_plan);
+  if (!old_plan || !new_plan) {
+    check.note = "a release's compiled plan could not be read: " +
+                 std::string(old_plan ? new_plan.error().why() : old_plan.error().why());
+    return check;
+  }
+  check.comparison = core::compare_plans(*old_plan, *new_plan);
+  return check;
 }
 
 } // namespace sp::ops

@@ -147,6 +147,20 @@ std::int64_t insert_submitting_run(const OpsContext& context, const JobTarget& j
   return id;
 }
 
+// SPEC 14: a plan change that breaks the chosen point's state is refused,
+// unless the user allows state that maps to no operator.
+Result<void> refuse_breaking_upgrade(const OpsContext& context, const JobTarget& job,
+                                     const std::optional<UpgradeCheck>& upgrade, const StartOptions& options) {
+  if (!upgrade || !upgrade->comparison || upgrade->comparison->change != core::PlanChange::breaking) return {};
+  if (options.allow_non_restored || job.spec.state.allow_non_restored_state) return {};
+  const std::string why =
+      fmt::format("the SQL's compiled plan changed since release {} in a way its state cannot follow: {}",
+                  upgrade->from_release, fmt::join(upgrade->comparison->details, "; "));
+  record_job_event(context, job, "start-refused", why);
+  return fail(ErrorKind::refused, doing(job), why,
+              "start with --allow-non-restored to drop that state, or --restore none --force to start empty");
+}
+
 // A rejected submission never reached Flink; one that timed out may have:
 // it stays SUBMITTING for the next command to settle.
 Error submission_failed(const OpsContext& context, const JobTarget& job, std::int64_t run_id,
@@ -223,6 +237,10 @@ Result<StartResult> start_job(const OpsContext& context, const JobTarget& job,
                                                                                : ErrorKind::unreachable;
     return fail(kind, doing(job), decision.reason);
   }
+
+  result.upgrade = check_upgrade(context, release, decision.chosen);
+  if (auto refused = refuse_breaking_upgrade(context, job, result.upgrade, options); !refused)
+    return std::unexpected(refused.error());
 
   auto submitter = make_submitter(context, job);
   if (!submitter) return std::unexpected(submitter.error());

@@ -249,10 +249,12 @@ CREATE INDEX runs_by_flink_job ON runs (flink_job_id);
 )sql";
 
 // A SQL job's release: the script as written (its references unresolved, so
-// no secret is stored) and the digest of the resolved script it was made from.
+// no secret is stored), the digest of the resolved script it was made from,
+// and Flink's compiled plan of it (secret values masked), where sp could compile it.
 constexpr const char* schema_v4 = R"sql(
 ALTER TABLE releases ADD COLUMN sql_template TEXT;
 ALTER TABLE releases ADD COLUMN sql_digest TEXT;
+ALTER TABLE releases ADD COLUMN compiled_plan TEXT;
 )sql";
 
 constexpr std::array<Migration, 4> all_migrations{{

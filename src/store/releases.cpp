@@ -6,12 +6,12 @@ namespace {
 
 constexpr const char* release_columns =
     "SELECT id, job_id, build_id, artifact_path, artifact_sha256, rendered, "
-    "fingerprint, flink_jar_id, created_at, sql_template, sql_digest FROM releases ";
+    "fingerprint, flink_jar_id, created_at, sql_template, sql_digest, compiled_plan FROM releases ";
 
 ReleaseRow read_release(const Statement& row) {
   return {row.int64(0), row.int64(1), row.optional_int64(2), row.text(3),          row.text(4),
           row.text(5),  row.text(6),  row.optional_text(7),  row.int64(8),         row.optional_text(9),
-          row.optional_text(10)};
+          row.optional_text(10), row.optional_text(11)};
 }
 
 } // namespace
@@ -20,10 +20,11 @@ std::int64_t insert_release(Database& database, const ReleaseRow& release) {
   database
       .prepare(
           "INSERT INTO releases (job_id, build_id, artifact_path, artifact_sha256, rendered, fingerprint, "
-          "flink_jar_id, created_at, sql_template, sql_digest) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
+          "flink_jar_id, created_at, sql_template, sql_digest, compiled_plan) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")
       .bind_all(release.job_id, release.build_id, release.artifact_path, release.artifact_sha256,
                 release.rendered, release.fingerprint, release.flink_jar_id, release.created_at,
-                release.sql_template, release.sql_digest)
+                release.sql_template, release.sql_digest, release.compiled_plan)
       .run();
   return database.last_insert_rowid();
 }

@@ -4,6 +4,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <utility>
 
@@ -107,6 +108,21 @@ Result<void> write_file_atomically(const std::filesystem::path& path, std::strin
   if (!file) return std::unexpected(file.error());
   if (auto written = file->write(text); !written) return written;
   return file->commit();
+}
+
+Result<PrivateTempDir> PrivateTempDir::create(std::string_view prefix) {
+  const char* base = std::getenv("TMPDIR");
+  std::string pattern = std::string(base && *base ? base : "/tmp") + "/" + std::string(prefix) + "-XXXXXX";
+  if (::mkdtemp(pattern.data()) == nullptr) { // mkdtemp makes it 0700
+    return fail(ErrorKind::external, "creating a temporary directory", std::strerror(errno));
+  }
+  return PrivateTempDir(pattern);
+}
+
+PrivateTempDir::~PrivateTempDir() {
+  if (path_.empty()) return;
+  std::error_code ignored;
+  std::filesystem::remove_all(path_, ignored);
 }
 
 } // namespace sp::util

@@ -10,6 +10,10 @@
 #     JobManager (POST /jars/:id/plan) and locally with the registered
 #     distribution; an unknown column and an unknown connector fail with
 #     Flink's message and the statement's line (exit 6), no job appearing;
+#   - upgrade safety with compiled plans (the cluster names its distribution):
+#     a filter constant changed restores the savepoint (stateless-only); a
+#     changed grouping key is refused naming the operator, and starts with
+#     --allow-non-restored;
 #   - bad scripts stop before anything is released or started: a SELECT
 #     (exit 2, its line), an unterminated quote (exit 2, line and column),
 #     undefined variables (exit 4, every name at once), a missing file (exit 3).
@@ -35,6 +39,9 @@ printf "INSERT INTO \${sink.table} SELECT '\${missing.one}', '\${missing.two}';\
 sed 's/SUM(amount)/SUM(amount_typo)/' "$repo/examples/sql/orders-per-customer.sql" >"$SP_TEST_TMP/column.sql"
 sed "s/'connector' = 'blackhole'/'connector' = 'blackhole-nowhere'/" "$repo/examples/sql/orders-per-customer.sql" \
   >"$SP_TEST_TMP/connector.sql"
+# The script the upgrade steps edit: a filter constant (stateless), then the grouping key.
+sed 's/^FROM orders$/FROM orders WHERE amount > 0/' "$repo/examples/sql/orders-per-customer.sql" >"$SP_TEST_TMP/upgrade.sql"
+grep -q "WHERE amount > 0" "$SP_TEST_TMP/upgrade.sql" || { echo "the example's FROM line moved"; exit 1; }
 home=$(bash "$flink_tests/cluster.sh" home "$version") || { echo "Flink $version is not installed"; exit 1; }
 
 { itest_clusters; cat <<YAML; } >"$SP_TEST_TMP/objects.yaml"
@@ -72,7 +79,9 @@ kind: Job
 metadata: {name: $name-local, environment: itest}
 spec:
   cluster: local-with-home
-  sql: {file: "$repo/examples/sql/orders-per-customer.sql"}
+  sql: {file: "$SP_TEST_TMP/upgrade.sql"}
+  parallelism: 1
+  flinkConfiguration: {execution.checkpointing.interval: 1s}
 YAML
 for bad in select unterminated undefined missing column connector; do
   cat >>"$SP_TEST_TMP/objects.yaml" <<YAML
@@ -86,6 +95,8 @@ spec:
 YAML
 done
 export SP_ENV=itest
+# flink_jobs: how many jobs the JobManager lists, whatever their state.
+flink_jobs() { curl -fsS "$url/jobs/overview" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['jobs']))"; }
 sp apply -f "$SP_TEST_TMP/objects.yaml"
 expect_rc 0 "apply"
 
@@ -138,7 +149,7 @@ sp job cancel "$name-two-sinks"
 expect_rc 0 "cancel the statement set"
 
 # 4. Verify: Flink's planner, nothing run.
-jobs_before=$(curl -fsS "$url/jobs/overview" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['jobs']))")
+jobs_before=$(flink_jobs)
 started=$(date +%s%N)
 sp -o json job verify "$name"
 expect_rc 0 "verify the example through the JobManager"
@@ -159,8 +170,57 @@ expect_rc 6 "verify: an unknown connector"
 expect_err "blackhole-nowhere"
 sp job start "$name-connector"
 expect_rc 6 "start: the release refuses what the planner refuses"
+[ "$(flink_jobs)" -eq "$jobs_before" ] || fail "verify or a refused release reached Flink"
 
-# 5. Bad scripts: nothing released, nothing started.
+# 5. Upgrade safety: the releases' compiled plans compared before a restore.
+sp -o json job start "$name-local"
+expect_rc 0 "first start of the job whose plans sp compiles"
+wait_for_local_checkpoint() {
+  local id=$1
+  for _ in $(seq 1 60); do
+    [ "$(curl -fsS "$url/jobs/$id/checkpoints" | python3 -c "import json,sys; print(json.load(sys.stdin)['counts']['completed'])")" -ge 1 ] && return 0
+    sleep 1
+  done
+  fail "no checkpoint of $id after 60 s"
+}
+wait_for_local_checkpoint "$(json "['flink_job_id']")"
+sp -o json job stop "$name-local"
+expect_rc 0 "stop with a savepoint before the edits"
+savepoint=$(json "['savepoint']")
+sed -i 's/WHERE amount > 0/WHERE amount > 1/' "$SP_TEST_TMP/upgrade.sql"
+sp -o json job start "$name-local"
+expect_rc 0 "a filter constant changed: stateless, restored"
+[ "$(json "['upgrade']['change']")" = stateless-only ] || fail "a filter change was not stateless-only: $out"
+[ "$(json "['restored_from']")" = "$savepoint" ] || fail "restored $(json "['restored_from']"), not $savepoint"
+[ "$(json "['restore_verified']")" = True ] || fail "the stateless upgrade's restore was not verified"
+wait_for_local_checkpoint "$(json "['flink_job_id']")"
+sp -o json job stop "$name-local"
+expect_rc 0 "stop with a savepoint before the key change"
+savepoint=$(json "['savepoint']")
+python3 - "$SP_TEST_TMP/upgrade.sql" <<'PY'
+import sys
+path = sys.argv[1]
+text = open(path).read()
+text = text.replace("SELECT customer, COUNT(*)", "SELECT CAST(order_id AS INT) AS customer, COUNT(*)")
+text = text.replace("GROUP BY customer;", "GROUP BY order_id;")
+open(path, "w").write(text)
+PY
+upgrade_before=$(flink_jobs)
+sp job start "$name-local"
+expect_rc 4 "a changed grouping key is refused"
+expect_err "stream-exec-group-aggregate"
+expect_err "--allow-non-restored"
+[ "$(flink_jobs)" -eq "$upgrade_before" ] || fail "the refused upgrade reached Flink"
+sp -o json job plan "$name-local"
+[ "$(json "['upgrade']['change']")" = breaking ] || fail "plan does not show the breaking change: $out"
+sp -o json job start "$name-local" --allow-non-restored
+expect_rc 0 "the key change forced with --allow-non-restored"
+[ "$(json "['restored_from']")" = "$savepoint" ] || fail "the forced start restored $(json "['restored_from']")"
+sp job cancel "$name-local"
+expect_rc 0 "cancel after the upgrades"
+
+# 6. Bad scripts: nothing released, nothing started.
+jobs_before=$(flink_jobs)
 sp job start "$name-select"
 expect_rc 2 "a SELECT"
 expect_err "select.sql:2:1"
@@ -178,7 +238,7 @@ for bad in select unterminated undefined missing connector; do
   sp -o json job show "$name-$bad"
   [ "$(json "['latest_run']")" = None ] || fail "$bad: a run was recorded"
 done
-jobs_after=$(curl -fsS "$url/jobs/overview" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['jobs']))")
+jobs_after=$(flink_jobs)
 [ "$jobs_after" -eq "$jobs_before" ] || fail "a bad script reached Flink ($jobs_before jobs before, $jobs_after after)"
 
 finish

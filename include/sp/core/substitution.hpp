@@ -79,7 +79,14 @@ struct ResolvedText {
   std::string clear;
   std::string masked;
   bool secret = false;
+  // The secret values `masked` hides, so text another program derives from
+  // `clear` (a compiled SQL plan) can be masked the same way.
+  std::vector<std::string> secret_values;
 };
+
+// `text` with every occurrence of each non-empty value (as written, and as
+// a JSON string escapes it) replaced by secret_mask, longest value first.
+std::string mask_values(std::string text, std::vector<std::string> values);
 
 // A problem found while resolving, already phrased for the user.
 struct ResolutionProblem {

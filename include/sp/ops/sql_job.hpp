@@ -4,8 +4,11 @@
 // everything after the release a SQL job is a jar job of that runner.
 #pragma once
 
+#include "sp/core/plan_compat.hpp"
+#include "sp/core/restore.hpp"
 #include "sp/core/sql_script.hpp"
 #include "sp/ops/context.hpp"
+#include "sp/store/releases.hpp"
 
 #include <cstdint>
 #include <filesystem>
@@ -40,6 +43,7 @@ struct PreparedSql {
   core::SqlScript script;
   std::string masked; // the script with secrets masked
   std::string digest; // sha256 of the resolved script: a release compares it, never stores the text
+  std::vector<std::string> secret_values; // what `masked` hides, to mask what Flink derives from the script
 };
 
 // Renders with the job's variables (every undefined name at once, exit 4),
@@ -85,8 +89,24 @@ Result<SqlVerification> verify_sql(const OpsContext& context, const JobTarget& j
                                    std::optional<std::int64_t> build_id);
 
 // The planner half of verify_sql, which every new release of a SQL job
-// also passes. Returns where the planner ran.
-Result<std::string> plan_sql(const OpsContext& context, const JobTarget& job, const core::SqlScript& script,
-                             const std::filesystem::path& runner);
+// also passes: where the planner ran, and Flink's compiled plan of the
+// script (COMPILE PLAN, secret values masked) when it ran on this host.
+struct PlannedSql {
+  std::string planner;
+  std::optional<std::string> compiled_plan;
+};
+Result<PlannedSql> plan_sql(const OpsContext& context, const JobTarget& job, const PreparedSql& sql,
+                            const std::filesystem::path& runner);
+
+// SPEC 14, upgrade safety: before a start restores a point another release
+// of the job wrote, the two releases' compiled plans compared. nullopt when
+// nothing is restored or the point's release is this one.
+struct UpgradeCheck {
+  std::int64_t from_release = 0;
+  std::optional<core::PlanComparison> comparison; // nullopt: a plan is missing, `note` says which
+  std::string note;
+};
+std::optional<UpgradeCheck> check_upgrade(const OpsContext& context, const store::ReleaseRow& release,
+                                          const std::optional<core::KnownPoint>& chosen);
 
 } // namespace sp::ops

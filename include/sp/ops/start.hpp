@@ -4,6 +4,7 @@
 
 #include "sp/core/restore.hpp"
 #include "sp/ops/context.hpp"
+#include "sp/ops/sql_job.hpp"
 #include "sp/store/releases.hpp"
 #include "sp/store/runs.hpp"
 
@@ -42,10 +43,13 @@ struct StartResult {
   std::string state;
   std::optional<bool> restore_verified; // set when a restore was requested
   bool jar_reused = false;
+  std::optional<UpgradeCheck> upgrade; // a SQL job restoring another release's point
 };
 
 // Takes the job's lock, decides, uploads (or reuses) the release's jar,
-// submits, waits until RUNNING and verifies the restore. Refusals are exit 4,
+// submits, waits until RUNNING and verifies the restore. A SQL job whose
+// compiled plan breaks the state of the point it would restore is refused
+// (exit 4, naming the operator) unless non-restored state is allowed. Refusals are exit 4,
 // Flink rejecting or failing the job exit 6, an unreachable JobManager exit 5.
 Result<StartResult> start_job(const OpsContext& context, const JobTarget& job,
                               const store::ReleaseRow& release, const StartOptions& options);

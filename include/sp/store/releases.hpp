@@ -23,6 +23,7 @@ struct ReleaseRow {
   // written (no secrets) and the sha256 of the resolved script.
   std::optional<std::string> sql_template;
   std::optional<std::string> sql_digest;
+  std::optional<std::string> compiled_plan; // COMPILE PLAN's JSON, secrets masked: for upgrade checks
 };
 
 std::int64_t insert_release(Database& database, const ReleaseRow& release);

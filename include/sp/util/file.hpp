@@ -7,6 +7,7 @@
 
 #include <filesystem>
 #include <string_view>
+#include <utility>
 
 namespace sp::util {
 
@@ -61,6 +62,24 @@ private:
   std::filesystem::path path_;
   std::filesystem::path temporary_;
   Fd fd_;
+};
+
+// A private directory (0700) under $TMPDIR (else /tmp), removed with all
+// it holds when its owner goes: for what another program writes for sp and
+// nobody else may read (a compiled SQL plan carries the script's secrets).
+class PrivateTempDir {
+public:
+  static Result<PrivateTempDir> create(std::string_view prefix);
+  PrivateTempDir(PrivateTempDir&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+  PrivateTempDir& operator=(PrivateTempDir&&) = delete;
+  PrivateTempDir(const PrivateTempDir&) = delete;
+  PrivateTempDir& operator=(const PrivateTempDir&) = delete;
+  ~PrivateTempDir();
+  const std::filesystem::path& path() const { return path_; }
+
+private:
+  explicit PrivateTempDir(std::filesystem::path path) : path_(std::move(path)) {}
+  std::filesystem::path path_;
 };
 
 // The whole of `text` as the file at `path`, through AtomicFile.

@@ -18,6 +18,7 @@
 #include "support/temp_dir.hpp"
 
 #include <catch2/catch.hpp>
+#include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
 #include <filesystem>
@@ -224,4 +225,58 @@ TEST_CASE("a SQL job starts as the runner's main with the release's script, secr
     CHECK(again.error().kind() == ErrorKind::refused);
     CHECK(run_body.empty());
   }
+}
+
+namespace {
+
+std::string compiled(const std::string& key_type, const std::string& filter) {
+  return R"J({"flinkVersion":"1.20","nodes":[)J"
+         R"J({"id":1,"type":"stream-exec-calc_1","outputType":"ROW<)J" + key_type + R"J(>","description":"Calc()J" +
+         filter + R"J()"},)J"
+         R"J({"id":2,"type":"stream-exec-group-aggregate_1","grouping":[0],"state":[{"index":0,"name":"groupAggregateState"}],)J"
+         R"J("outputType":"ROW<)J" + key_type + R"J(>"}],"edges":[{"source":1,"target":2}]})J";
+}
+
+} // namespace
+
+TEST_CASE("check_upgrade compares the plans of the point's release and this one", "[ops][sql]") {
+  Fixture f;
+  store::ReleaseRow old_release{0, f.job.job_id, std::nullopt, "/r.jar", "sha", "{}", "fp", std::nullopt, 0,
+                                std::string("INSERT ..."), std::string("d1"), compiled("k INT", "a > 5")};
+  old_release.id = store::insert_release(f.database, old_release);
+  const auto run = store::insert_run(f.database, {.job_id = f.job.job_id,
+                                                  .release_id = old_release.id,
+                                                  .flink_job_id = "aaaa",
+                                                  .rest_url = jm,
+                                                  .state = "CANCELED",
+                                                  .started_at = 1});
+  core::KnownPoint point;
+  point.id = 1;
+  point.run_id = run;
+  point.path = "file:/chk/aaaa/chk-3";
+  store::ReleaseRow new_release = old_release;
+  new_release.compiled_plan = compiled("k INT", "a > 10");
+  new_release.id = store::insert_release(f.database, new_release);
+
+  auto stateless = ops::check_upgrade(f.context, new_release, point);
+  REQUIRE(stateless);
+  CHECK(stateless->from_release == old_release.id);
+  REQUIRE(stateless->comparison);
+  CHECK(stateless->comparison->change == core::PlanChange::stateless);
+
+  new_release.compiled_plan = compiled("region STRING", "a > 5");
+  auto breaking = ops::check_upgrade(f.context, new_release, point);
+  REQUIRE(breaking);
+  REQUIRE(breaking->comparison);
+  CHECK(breaking->comparison->change == core::PlanChange::breaking);
+  CHECK_THAT(breaking->comparison->details.front(), Catch::Contains("stream-exec-group-aggregate"));
+
+  new_release.compiled_plan.reset();
+  auto missing = ops::check_upgrade(f.context, new_release, point);
+  REQUIRE(missing);
+  CHECK_FALSE(missing->comparison);
+  CHECK_THAT(missing->note, Catch::Contains(fmt::format("release {} has no compiled plan", new_release.id)));
+
+  CHECK_FALSE(ops::check_upgrade(f.context, old_release, point)); // its own release: nothing to compare
+  CHECK_FALSE(ops::check_upgrade(f.context, new_release, std::nullopt));
 }
