@@ -1,5 +1,5 @@
-// sp job list|show|history|points|status: what sp knows of jobs, and for
-// status what the JobManager says now.
+// sp job list|show|history|points|status|diff: what sp knows of jobs, for
+// status what the JobManager says now, for diff what changed between releases.
 #include "commands.hpp"
 #include "job_support.hpp"
 
@@ -7,6 +7,7 @@
 #include "sp/core/environment.hpp"
 #include "sp/core/render.hpp"
 #include "sp/ops/observe.hpp"
+#include "sp/ops/job_loader.hpp"
 #include "sp/ops/release.hpp"
 #include "sp/store/environments.hpp"
 #include "sp/store/events.hpp"
@@ -174,6 +175,51 @@ int run_status(Invocation& invocation, const std::string& name) {
   return 0;
 }
 
+struct DiffFlags {
+  std::string job;
+  std::vector<std::int64_t> releases; // none: the running release and the newest; else FROM TO
+};
+
+int run_diff(Invocation& invocation, const DiffFlags& flags) {
+  if (flags.releases.size() == 1) {
+    throw Error(ErrorKind::usage, "comparing releases of job " + flags.job, "give two release ids, or none");
+  }
+  auto database = open_existing_store(invocation);
+  const auto job = value_or_throw(
+      ops::load_job(database, invocation.settings.environment, flags.job, invocation.env));
+  const auto from = flags.releases.empty() ? std::nullopt : std::optional(flags.releases[0]);
+  const auto to = flags.releases.empty() ? std::nullopt : std::optional(flags.releases[1]);
+  const auto diff = value_or_throw(ops::diff_releases(database, job.target, from, to));
+  Data data = Data::object();
+  data["job"] = job.target.name;
+  data["from_release"] = diff.from.id;
+  data["to_release"] = diff.to.id;
+  data["sql"] = diff.sql;
+  Data spec = Data::array();
+  for (const auto& change : diff.spec) {
+    spec.push_back({{"field", change.field},
+                    {"before", change.before.value_or(Data())},
+                    {"after", change.after.value_or(Data())}});
+  }
+  data["spec"] = std::move(spec);
+  data["plan"] = diff.plan ? Data({{"change", std::string(core::to_string(diff.plan->change))},
+                                   {"details", diff.plan->details}})
+                           : Data();
+  invocation.print({data, {}});
+  return 0;
+}
+
+void add_job_diff_command(CLI::App& job, Action& chosen) {
+  auto flags = std::make_shared<DiffFlags>();
+  auto* command = job.add_subcommand(
+      "diff", "what changed between two releases: the SQL (masked), the spec, the stateful operators");
+  command->add_option("job", flags->job, "the job")->required()->type_name("JOB");
+  command->add_option("releases", flags->releases, "FROM and TO release ids (default: running and newest)")
+      ->expected(0, 2)
+      ->type_name("RELEASE");
+  command->callback([&chosen, flags] { chosen = [flags](Invocation& i) { return run_diff(i, *flags); }; });
+}
+
 void add_named(CLI::App& job, Action& chosen, const std::string& name, const std::string& help,
                int (*run)(Invocation&, const std::string&)) {
   auto target = std::make_shared<std::string>();
@@ -196,6 +242,7 @@ void add_job_view_commands(CLI::App& job, Action& chosen) {
   add_named(job, chosen, "history", "a job's events, newest first", run_history);
   add_named(job, chosen, "points", "a job's restore points, newest first", run_points);
   add_named(job, chosen, "status", "live state from the JobManager plus what sp knows", run_status);
+  add_job_diff_command(job, chosen);
 }
 
 void add_job_command(CLI::App& root, Action& chosen) {

@@ -1,10 +1,12 @@
 #include "sp/ops/release.hpp"
 
 #include "sp/core/drift.hpp"
+#include "sp/core/text_diff.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/ops/sql_job.hpp"
 #include "sp/store/builds.hpp"
 #include "sp/store/projects.hpp"
+#include "sp/store/runs.hpp"
 #include "sp/util/sha256.hpp"
 
 #include <fmt/format.h>
@@ -145,6 +147,44 @@ Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget
                                artifact.sha256.substr(0, 12)));
   transaction.commit();
   return ReleaseOutcome{release, true};
+}
+
+Result<ReleaseDiff> diff_releases(store::Database& database, const JobTarget& job,
+                                  std::optional<std::int64_t> from, std::optional<std::int64_t> to) {
+  const std::string doing = "comparing releases of job " + job.name;
+  if (!from) {
+    const auto run = store::latest_run(database, job.job_id);
+    if (!run || !run->release_id) {
+      return fail(ErrorKind::not_found, doing, "the job has never run: give two release ids");
+    }
+    from = run->release_id;
+  }
+  if (!to) {
+    const auto latest = store::latest_release(database, job.job_id);
+    if (!latest) return fail(ErrorKind::not_found, doing, "the job has no release");
+    to = latest->id;
+  }
+  auto find = [&](std::int64_t id) -> Result<store::ReleaseRow> {
+    auto release = store::find_release(database, id);
+    if (!release || release->job_id != job.job_id) {
+      return fail(ErrorKind::not_found, doing, fmt::format("job {} has no release {}", job.name, id));
+    }
+    return *release;
+  };
+  auto before = find(*from);
+  if (!before) return std::unexpected(before.error());
+  auto after = find(*to);
+  if (!after) return std::unexpected(after.error());
+  ReleaseDiff diff{*before, *after, {}, {}, std::nullopt};
+  diff.sql = core::unified_line_diff(before->sql_template.value_or(""), after->sql_template.value_or(""));
+  diff.spec = core::diff_json(nlohmann::ordered_json::parse(before->rendered, nullptr, false),
+                              nlohmann::ordered_json::parse(after->rendered, nullptr, false));
+  if (before->compiled_plan && after->compiled_plan) {
+    auto old_plan = core::read_compiled_plan(*before->compiled_plan);
+    auto new_plan = core::read_compiled_plan(*after->compiled_plan);
+    if (old_plan && new_plan) diff.plan = core::compare_plans(*old_plan, *new_plan);
+  }
+  return diff;
 }
 
 Result<void> check_release_artifact(const store::ReleaseRow& release) {
