@@ -89,9 +89,10 @@ Data plan_data(const ops::OpsContext& context, const ops::LoadedJob& job, const 
   for (auto& [key, value] : decision.items()) data[key] = value;
   data["notes"] = plan.notes;
   if (job.target.spec.sql && release.created && plan.decision.chosen) {
-    data["upgrade"] = Data({{"change", "not-compared"},
-                            {"details", Data::array({"a new release would be made; sp job release compiles its "
-                                                     "plan, and plan and start then compare it"})}});
+    data["upgrade"] =
+        Data({{"change", "not-compared"},
+              {"details", Data::array({"a new release would be made; sp job release compiles its "
+                                       "plan, and plan and start then compare it"})}});
   } else if (!release.created) {
     data["upgrade"] = upgrade_data(ops::check_upgrade(context, release.release, plan.decision.chosen));
   }
@@ -315,11 +316,13 @@ void add_verify_command(CLI::App& job, Action& chosen) {
     std::optional<std::int64_t> build;
   };
   auto flags = std::make_shared<VerifyFlags>();
-  auto* command = job.add_subcommand("verify", "check a SQL job's script with Flink's planner, running nothing");
+  auto* command =
+      job.add_subcommand("verify", "check a SQL job's script with Flink's planner, running nothing");
   command->add_option("job", flags->job, "the job")->required()->type_name("JOB");
   command->add_option("--build", flags->build, "a build id of the script's project (else its sql.build)");
-  command->callback(
-      [&chosen, flags] { chosen = [flags](Invocation& i) { return run_verify(i, flags->job, flags->build); }; });
+  command->callback([&chosen, flags] {
+    chosen = [flags](Invocation& i) { return run_verify(i, flags->job, flags->build); };
+  });
 }
 
 // stop, savepoint, cancel: the way out of a run, and its state.

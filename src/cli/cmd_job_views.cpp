@@ -6,8 +6,8 @@
 #include "sp/core/drift.hpp"
 #include "sp/core/environment.hpp"
 #include "sp/core/render.hpp"
-#include "sp/ops/observe.hpp"
 #include "sp/ops/job_loader.hpp"
+#include "sp/ops/observe.hpp"
 #include "sp/ops/release.hpp"
 #include "sp/store/environments.hpp"
 #include "sp/store/events.hpp"
@@ -185,8 +185,8 @@ int run_diff(Invocation& invocation, const DiffFlags& flags) {
     throw Error(ErrorKind::usage, "comparing releases of job " + flags.job, "give two release ids, or none");
   }
   auto database = open_existing_store(invocation);
-  const auto job = value_or_throw(
-      ops::load_job(database, invocation.settings.environment, flags.job, invocation.env));
+  const auto job =
+      value_or_throw(ops::load_job(database, invocation.settings.environment, flags.job, invocation.env));
   const auto from = flags.releases.empty() ? std::nullopt : std::optional(flags.releases[0]);
   const auto to = flags.releases.empty() ? std::nullopt : std::optional(flags.releases[1]);
   const auto diff = value_or_throw(ops::diff_releases(database, job.target, from, to));

@@ -64,10 +64,12 @@ ops::Clock ticking_clock(const std::shared_ptr<ProgressDisplay>& display) {
 // build tree puts them (<build>/src/sp → <build>/share/sp/sql-runner).
 std::vector<std::filesystem::path> sql_runner_dirs(const util::EnvLookup& env) {
   std::vector<std::filesystem::path> dirs;
-  if (auto configured = env("SP_SQL_RUNNER_DIR"); configured && !configured->empty()) dirs.emplace_back(*configured);
+  if (auto configured = env("SP_SQL_RUNNER_DIR"); configured && !configured->empty())
+    dirs.emplace_back(*configured);
   std::error_code error;
   const auto executable = std::filesystem::read_symlink("/proc/self/exe", error);
-  if (!error) dirs.push_back((executable.parent_path() / ".." / "share" / "sp" / "sql-runner").lexically_normal());
+  if (!error)
+    dirs.push_back((executable.parent_path() / ".." / "share" / "sp" / "sql-runner").lexically_normal());
   return dirs;
 }
 

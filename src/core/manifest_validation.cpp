@@ -192,13 +192,16 @@ void check_job_sql(Checker& check, const JobSpec& spec) {
     check.add("spec", "give artifact (a jar job) or sql (a SQL job), not both");
   }
   if (spec.entry_class) check.add("spec.entryClass", "a SQL job has no entry class: sp runs its own runner");
-  if (!spec.args.empty()) check.add("spec.args", "a SQL job takes no program arguments; use SET in the script");
-  const int forms = int(sql.file.has_value()) + int(sql.inline_text.has_value()) + int(sql.project.has_value());
+  if (!spec.args.empty())
+    check.add("spec.args", "a SQL job takes no program arguments; use SET in the script");
+  const int forms =
+      int(sql.file.has_value()) + int(sql.inline_text.has_value()) + int(sql.project.has_value());
   if (forms != 1) {
     check.add("spec.sql", "give exactly one of file, inline, or project with path");
   } else if (sql.project) {
     check.reference("spec.sql.project", "project", *sql.project, check.known_.projects);
-    if (!sql.path || sql.path->empty()) check.add("spec.sql.path", "project needs the path of the script in it");
+    if (!sql.path || sql.path->empty())
+      check.add("spec.sql.path", "project needs the path of the script in it");
     if (!is_build_selector(sql.build)) check.add("spec.sql.build", "expected latest or a build id");
   } else {
     if (sql.path) check.add("spec.sql.path", "path goes with project");

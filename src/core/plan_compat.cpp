@@ -51,16 +51,17 @@ std::vector<std::string> state_of(const Json& node) {
     if (!entry.is_object()) continue;
     const auto index = entry.find("index");
     const auto name = entry.find("name");
-    state.push_back(fmt::format("{}:{}", index != entry.end() && index->is_number_integer() ? index->get<int>() : -1,
-                                name != entry.end() && name->is_string() ? name->get_ref<const std::string&>() : "?"));
+    state.push_back(
+        fmt::format("{}:{}", index != entry.end() && index->is_number_integer() ? index->get<int>() : -1,
+                    name != entry.end() && name->is_string() ? name->get_ref<const std::string&>() : "?"));
   }
   std::ranges::sort(state);
   return state;
 }
 
 Result<PlanNode> read_node(const Json& node) {
-  if (!node.is_object() || !node.contains("id") || !node["id"].is_number_integer() || !node.contains("type") ||
-      !node["type"].is_string()) {
+  if (!node.is_object() || !node.contains("id") || !node["id"].is_number_integer() ||
+      !node.contains("type") || !node["type"].is_string()) {
     return fail(ErrorKind::usage, "reading a compiled plan", "a node without an integer id and a type");
   }
   PlanNode read;
@@ -113,8 +114,8 @@ std::vector<std::string> state_changes(const CompiledPlan& before, const PlanNod
                                   fmt::join(input_types(after, new_node), ", ")));
   }
   if (old_node.output_type != new_node.output_type) {
-    changes.push_back(
-        fmt::format("{}: its output changed from {} to {}", node, old_node.output_type, new_node.output_type));
+    changes.push_back(fmt::format("{}: its output changed from {} to {}", node, old_node.output_type,
+                                  new_node.output_type));
   }
   return changes;
 }
@@ -181,7 +182,8 @@ PlanComparison compare_plans(const CompiledPlan& before, const CompiledPlan& aft
     comparison.details.push_back(
         fmt::format("the operator graph changed ({} nodes, now {}): Flink derives operator ids from it",
                     before.nodes.size(), after.nodes.size()));
-    for (const auto* node : old_stateful) comparison.details.push_back(name_of(*node) + ": its state would not be restored");
+    for (const auto* node : old_stateful)
+      comparison.details.push_back(name_of(*node) + ": its state would not be restored");
     return comparison;
   }
   for (std::size_t i = 0; i < old_stateful.size() && i < new_stateful.size(); ++i) {
@@ -200,12 +202,14 @@ PlanComparison compare_plans(const CompiledPlan& before, const CompiledPlan& aft
   }
   if (comparison.change == PlanChange::breaking) return comparison;
   if (before.flink_version != after.flink_version) {
-    comparison.details.push_back(fmt::format("compiled by Flink {}, now {}", before.flink_version, after.flink_version));
+    comparison.details.push_back(
+        fmt::format("compiled by Flink {}, now {}", before.flink_version, after.flink_version));
   }
-  const bool identical = std::ranges::equal(before.nodes, after.nodes, [](const PlanNode& a, const PlanNode& b) {
-    return a.type == b.type && a.state == b.state && a.keys == b.keys && a.output_type == b.output_type &&
-           a.inputs == b.inputs && a.description == b.description;
-  });
+  const bool identical =
+      std::ranges::equal(before.nodes, after.nodes, [](const PlanNode& a, const PlanNode& b) {
+        return a.type == b.type && a.state == b.state && a.keys == b.keys && a.output_type == b.output_type &&
+               a.inputs == b.inputs && a.description == b.description;
+      });
   if (!identical) {
     comparison.change = PlanChange::stateless;
     for (std::size_t i = 0; i < before.nodes.size(); ++i) {

@@ -86,9 +86,8 @@ Result<ResolvedText> render_sql(const std::string& job, const std::string& sourc
   Resolver resolver(context);
   auto resolved = resolver.resolve(source, text);
   const std::string subject = "job " + job;
-  if (auto error = resolver.error(fmt::format("rendering the SQL of {} in environment {}", subject,
-                                              context.environment),
-                                  subject)) {
+  if (auto error = resolver.error(
+          fmt::format("rendering the SQL of {} in environment {}", subject, context.environment), subject)) {
     return std::unexpected(*error);
   }
   return resolved;

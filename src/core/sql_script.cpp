@@ -442,7 +442,8 @@ std::vector<std::string> verification_side_effects(const SqlScript& script) {
     if (statement.kind == SqlStatementKind::use && words.size() >= 2 && words[1].upper == "CATALOG") {
       catalog.clear(); // the name as written, backticks dropped; compared without case
       for (const char c : std::string_view(statement.text).substr(words[1].end)) {
-        if (c != '`' && !is_space(c)) catalog += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+        if (c != '`' && !is_space(c))
+          catalog += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
       }
       continue;
     }

@@ -23,7 +23,7 @@ std::vector<std::string> lines_of(std::string_view text) {
 }
 
 struct Edit {
-  char op; // ' ', '-', '+'
+  char op;            // ' ', '-', '+'
   std::size_t before; // line index in before (for ' ' and '-')
   std::size_t after;  // line index in after (for ' ' and '+')
 };
@@ -79,8 +79,8 @@ std::vector<std::string> unified_line_diff(std::string_view before, std::string_
       if (edits[e].op != '+') ++before_count;
       if (edits[e].op != '-') ++after_count;
     }
-    out.push_back(fmt::format("@@ -{},{} +{},{} @@", edits[start].before + 1, before_count, edits[start].after + 1,
-                              after_count));
+    out.push_back(fmt::format("@@ -{},{} +{},{} @@", edits[start].before + 1, before_count,
+                              edits[start].after + 1, after_count));
     for (std::size_t e = start; e < end; ++e) {
       const auto& line = edits[e].op == '+' ? b[edits[e].after] : a[edits[e].before];
       out.push_back(std::string(1, edits[e].op) + line);

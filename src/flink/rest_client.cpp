@@ -109,7 +109,8 @@ Result<std::string> RestClient::run_jar(const std::string& jar_id, const RunRequ
 }
 
 Result<void> RestClient::plan_jar(const std::string& jar_id, const RunRequest& request) {
-  auto body = expect_ok("planning the job", call("POST", "/jars/" + jar_id + "/plan", plan_request_body(request)));
+  auto body =
+      expect_ok("planning the job", call("POST", "/jars/" + jar_id + "/plan", plan_request_body(request)));
   if (!body) return std::unexpected(body.error());
   return {};
 }

@@ -63,8 +63,8 @@ Result<LoadedJob> load_job(store::Database& database, const std::string& environ
   if (!cluster) return std::unexpected(cluster.error());
 
   LoadedJob loaded;
-  loaded.target = JobTarget{job->id,          job->name, environment, rendered_job->clear, job->spec.cluster,
-                            *cluster,         job_context};
+  loaded.target = JobTarget{job->id,           job->name, environment, rendered_job->clear,
+                            job->spec.cluster, *cluster,  job_context};
   loaded.masked_json = core::to_json(rendered_job->masked).dump();
   loaded.clear_json = core::to_json(rendered_job->clear).dump();
   return loaded;

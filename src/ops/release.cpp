@@ -99,7 +99,8 @@ Result<ReleaseInputs> release_inputs(const OpsContext& context, const JobTarget&
   if (!runner) return std::unexpected(runner.error());
   auto digest = util::sha256_file(*runner);
   if (!digest) {
-    return fail(ErrorKind::not_found, "releasing job " + job.name, "cannot read the SQL runner " + runner->string());
+    return fail(ErrorKind::not_found, "releasing job " + job.name,
+                "cannot read the SQL runner " + runner->string());
   }
   ResolvedArtifact artifact{runner->string(), *digest, sql->build_id,
                             fmt::format("SQL {} (digest {}) on runner {}", sql->source,

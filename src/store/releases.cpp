@@ -9,9 +9,9 @@ constexpr const char* release_columns =
     "fingerprint, flink_jar_id, created_at, sql_template, sql_digest, compiled_plan FROM releases ";
 
 ReleaseRow read_release(const Statement& row) {
-  return {row.int64(0), row.int64(1), row.optional_int64(2), row.text(3),          row.text(4),
-          row.text(5),  row.text(6),  row.optional_text(7),  row.int64(8),         row.optional_text(9),
-          row.optional_text(10), row.optional_text(11)};
+  return {row.int64(0), row.int64(1),         row.optional_int64(2), row.text(3),
+          row.text(4),  row.text(5),          row.text(6),           row.optional_text(7),
+          row.int64(8), row.optional_text(9), row.optional_text(10), row.optional_text(11)};
 }
 
 } // namespace

@@ -34,7 +34,8 @@ private:
 class Inflater {
 public:
   Inflater() {
-    if (inflateInit2(&stream_, gzip_window_bits) != Z_OK) throw std::runtime_error("zlib: cannot start reading");
+    if (inflateInit2(&stream_, gzip_window_bits) != Z_OK)
+      throw std::runtime_error("zlib: cannot start reading");
   }
   Inflater(const Inflater&) = delete;
   Inflater& operator=(const Inflater&) = delete;

@@ -23,12 +23,12 @@ namespace sp::core {
 
 struct PlanNode {
   int id = 0;
-  std::string type;                // "stream-exec-group-aggregate_1": the node and its version
-  std::vector<std::string> state;  // "0:groupAggregateState", in index order; empty: stateless
-  std::string keys;                // grouping and hash distributions, as JSON text
-  std::string output_type;         // "ROW<`customer` INT, ...>"
-  std::vector<int> inputs;         // ids of the nodes feeding it, in edge order
-  std::string description;         // Flink's one-line description, for messages
+  std::string type;               // "stream-exec-group-aggregate_1": the node and its version
+  std::vector<std::string> state; // "0:groupAggregateState", in index order; empty: stateless
+  std::string keys;               // grouping and hash distributions, as JSON text
+  std::string output_type;        // "ROW<`customer` INT, ...>"
+  std::vector<int> inputs;        // ids of the nodes feeding it, in edge order
+  std::string description;        // Flink's one-line description, for messages
 };
 
 struct CompiledPlan {

@@ -47,9 +47,9 @@ Result<ReleaseOutcome> ensure_release(const OpsContext& context, const JobTarget
 struct ReleaseDiff {
   store::ReleaseRow from;
   store::ReleaseRow to;
-  std::vector<std::string> sql;                   // a unified diff of the scripts; empty when equal
-  std::vector<core::FieldChange> spec;            // the rendered specs, masked
-  std::optional<core::PlanComparison> plan;       // nullopt: not both releases have a compiled plan
+  std::vector<std::string> sql;             // a unified diff of the scripts; empty when equal
+  std::vector<core::FieldChange> spec;      // the rendered specs, masked
+  std::optional<core::PlanComparison> plan; // nullopt: not both releases have a compiled plan
 };
 // Errors: an unknown release id of the job, or a job with fewer than the
 // releases asked for (not_found, exit 3).

@@ -20,9 +20,11 @@ std::string plan(const std::string& filter = "(amount > 5)J", const std::string&
       R"J({{"id":4,"type":"{2}","grouping":[0],"state":[{{"index":0,"ttl":"0 ms","name":"{3}"}}],"outputType":"ROW<{0}, `EXPR$1` BIGINT NOT NULL>","description":"GroupAggregate(groupBy=[customer])","inputProperties":[{{"requiredDistribution":{{"type":"UNKNOWN"}}}}]}},)J"
       R"J({{"id":5,"type":"stream-exec-sink_1","outputType":"ROW<{0}, `EXPR$1` BIGINT NOT NULL>","description":"Sink(table=[totals])","inputProperties":[]}})J",
       key_type, filter, aggregate, state);
-  std::string edges = R"J({"source":1,"target":2},{"source":2,"target":3},{"source":3,"target":4},{"source":4,"target":5})J";
+  std::string edges =
+      R"J({"source":1,"target":2},{"source":2,"target":3},{"source":3,"target":4},{"source":4,"target":5})J";
   if (extra_calc) {
-    nodes += R"J(,{"id":6,"type":"stream-exec-calc_1","outputType":"ROW<x INT>","description":"Calc()","inputProperties":[]})J";
+    nodes +=
+        R"J(,{"id":6,"type":"stream-exec-calc_1","outputType":"ROW<x INT>","description":"Calc()","inputProperties":[]})J";
     edges += R"J(,{"source":5,"target":6})J";
   }
   return R"J({"flinkVersion":"1.20","nodes":[)J" + nodes + R"J(],"edges":[)J" + edges + "]}";
@@ -63,11 +65,14 @@ TEST_CASE("plans compare as same, stateless-only or breaking, naming the operato
   CHECK_THAT(key.details.front(), Catch::Contains("node 4 (stream-exec-group-aggregate"));
   CHECK_THAT(key.details.front(), Catch::Contains("`region` STRING"));
 
-  const auto version = compare(plan(), plan("(amount > 5)J", "`customer` INT", "stream-exec-group-aggregate_2"));
+  const auto version =
+      compare(plan(), plan("(amount > 5)J", "`customer` INT", "stream-exec-group-aggregate_2"));
   CHECK(version.change == PlanChange::breaking);
-  CHECK_THAT(version.details.front(), Catch::Contains("was stream-exec-group-aggregate_1, is stream-exec-group-aggregate_2"));
+  CHECK_THAT(version.details.front(),
+             Catch::Contains("was stream-exec-group-aggregate_1, is stream-exec-group-aggregate_2"));
 
-  const auto state = compare(plan(), plan("(amount > 5)J", "`customer` INT", "stream-exec-group-aggregate_1", "other"));
+  const auto state =
+      compare(plan(), plan("(amount > 5)J", "`customer` INT", "stream-exec-group-aggregate_1", "other"));
   CHECK(state.change == PlanChange::breaking);
   CHECK_THAT(state.details.front(), Catch::Contains("its state changed"));
 

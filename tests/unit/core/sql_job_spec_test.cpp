@@ -44,7 +44,9 @@ std::string validation_error(const std::string& job_tail) {
   return result ? "<valid>" : result.error().what();
 }
 
-const JobSpec& job_of(const std::vector<Manifest>& manifests) { return std::get<JobSpec>(manifests.back().spec); }
+const JobSpec& job_of(const std::vector<Manifest>& manifests) {
+  return std::get<JobSpec>(manifests.back().spec);
+}
 
 } // namespace
 
@@ -71,10 +73,12 @@ TEST_CASE("a SQL job has one script form and nothing of a jar job's", "[core][sq
   CHECK(validation_error("  sql: {file: /sql/totals.sql}\n") == "<valid>");
   const std::vector<std::pair<std::string, std::string>> cases{
       {"  parallelism: 1\n", "spec: give artifact (a jar job) or sql (a SQL job)"},
-      {"  sql: {file: /a.sql}\n  artifact: {jar: /a.jar}\n", "give artifact (a jar job) or sql (a SQL job), not both"},
+      {"  sql: {file: /a.sql}\n  artifact: {jar: /a.jar}\n",
+       "give artifact (a jar job) or sql (a SQL job), not both"},
       {"  sql: {file: /a.sql}\n  entryClass: a.B\n", "spec.entryClass: a SQL job has no entry class"},
       {"  sql: {file: /a.sql}\n  args: [x]\n", "spec.args: a SQL job takes no program arguments"},
-      {"  sql: {file: /a.sql, inline: x}\n", "spec.sql: give exactly one of file, inline, or project with path"},
+      {"  sql: {file: /a.sql, inline: x}\n",
+       "spec.sql: give exactly one of file, inline, or project with path"},
       {"  sql: {}\n", "spec.sql: give exactly one of file, inline, or project with path"},
       {"  sql: {project: nope, path: a.sql}\n", "spec.sql.project: project nope does not exist"},
       {"  sql: {file: /a.sql, path: a.sql}\n", "spec.sql.path: path goes with project"},
@@ -97,9 +101,8 @@ TEST_CASE("a SQL job has one script form and nothing of a jar job's", "[core][sq
 TEST_CASE("an inline script is a template field, left as written by render_job", "[core][sql][render]") {
   const auto manifests = parse("  sql: {inline: \"INSERT INTO k SELECT '${db.password}', '${nowhere}'\"}\n");
   std::vector<std::string> fields;
-  for_each_template_field(job_of(manifests), [&](const std::string& field, const std::string&) {
-    fields.push_back(field);
-  });
+  for_each_template_field(job_of(manifests),
+                          [&](const std::string& field, const std::string&) { fields.push_back(field); });
   CHECK(fields == std::vector<std::string>{"spec.sql.inline"});
   const auto warnings = undefined_variable_warnings(manifests, {});
   REQUIRE(warnings.size() == 1);
@@ -112,8 +115,10 @@ TEST_CASE("an inline script is a template field, left as written by render_job",
   CHECK(rendered->clear.sql->inline_text == job_of(manifests).sql->inline_text);
 }
 
-TEST_CASE("render_sql resolves a script, masks its secrets, lists every undefined name", "[core][sql][render]") {
-  SubstitutionContext context{"prod", {{"db.password", {"s3cr3t", true}}, {"sink", {"totals", false}}}, {}, {}};
+TEST_CASE("render_sql resolves a script, masks its secrets, lists every undefined name",
+          "[core][sql][render]") {
+  SubstitutionContext context{
+      "prod", {{"db.password", {"s3cr3t", true}}, {"sink", {"totals", false}}}, {}, {}};
   auto resolved = render_sql("totals", "totals.sql", "INSERT INTO ${sink} SELECT '${db.password}'", context);
   REQUIRE(resolved);
   CHECK(resolved->clear == "INSERT INTO totals SELECT 's3cr3t'");
@@ -137,8 +142,9 @@ TEST_CASE("the runner gets the statements in order, SET with key and value", "[c
   CHECK(json["version"] == 1);
   CHECK(json["name"] == "totals");
   REQUIRE(json["statements"].size() == 4);
-  CHECK(json["statements"][0] == nlohmann::json::parse(
-                                     R"({"kind":"set","sql":"SET 'a.b' = 'x'","line":1,"column":1,"key":"a.b","value":"x"})"));
+  CHECK(json["statements"][0] ==
+        nlohmann::json::parse(
+            R"({"kind":"set","sql":"SET 'a.b' = 'x'","line":1,"column":1,"key":"a.b","value":"x"})"));
   CHECK(json["statements"][1]["kind"] == "reset");
   CHECK(json["statements"][1]["key"] == "a.b");
   CHECK_FALSE(json["statements"][1].contains("value"));

@@ -197,10 +197,12 @@ TEST_CASE("a stopped job's history lists its stop-savepoint with its checkpoint 
   CHECK(stats.latest_savepoint->id == 5);
 }
 
-TEST_CASE("the SQL runner's message names the statement and keeps the deepest cause", "[flink][mapping][sql]") {
+TEST_CASE("the SQL runner's message names the statement and keeps the deepest cause",
+          "[flink][mapping][sql]") {
   const std::string trace =
       "org.apache.flink.client.program.ProgramInvocationException: The main method caused an error: "
-      "sp-sql-runner: statement at line 27, column 1 (insert): Unable to create a sink for writing table 't'.\n"
+      "sp-sql-runner: statement at line 27, column 1 (insert): Unable to create a sink for writing table "
+      "'t'.\n"
       "\nTable options are:\n\n'connector'='blackhole-nowhere'\n\tat sp.sqlrunner.SqlRunner.main\n"
       "Caused by: org.apache.flink.table.api.ValidationException: Cannot discover a connector using option: "
       "'connector'='blackhole-nowhere'\n"
@@ -208,7 +210,8 @@ TEST_CASE("the SQL runner's message names the statement and keeps the deepest ca
       "'blackhole-nowhere' that implements 'org.apache.flink.table.factories.DynamicTableFactory'.\n\tat x\n";
   const auto line = sql_runner_error(trace);
   REQUIRE(line);
-  CHECK_THAT(*line, Catch::StartsWith("sp-sql-runner: statement at line 27, column 1 (insert): Unable to create"));
+  CHECK_THAT(*line,
+             Catch::StartsWith("sp-sql-runner: statement at line 27, column 1 (insert): Unable to create"));
   CHECK_THAT(*line, Catch::EndsWith("'org.apache.flink.table.factories.DynamicTableFactory'."));
   CHECK(line->find('\n') == std::string::npos);
   CHECK_FALSE(sql_runner_error("java.lang.RuntimeException: boom\n\tat x").has_value());
@@ -216,6 +219,7 @@ TEST_CASE("the SQL runner's message names the statement and keeps the deepest ca
   const std::string body = nlohmann::json({{"errors", {"Internal server error.", trace}}}).dump();
   CHECK_THAT(error_summary(body), Catch::Contains("; sp-sql-runner: statement at line 27"));
   // A cause the first line does not hold is added after it.
-  CHECK(*sql_runner_error("sp-sql-runner: statement at line 1, column 1 (create): boom\nCaused by: x: boom") ==
-        "sp-sql-runner: statement at line 1, column 1 (create): boom: x: boom");
+  CHECK(
+      *sql_runner_error("sp-sql-runner: statement at line 1, column 1 (create): boom\nCaused by: x: boom") ==
+      "sp-sql-runner: statement at line 1, column 1 (create): boom: x: boom");
 }

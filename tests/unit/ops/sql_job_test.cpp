@@ -79,11 +79,14 @@ struct Fixture {
     flink.answer("GET", std::string(jm) + "/config", 200, R"({"flink-version":"1.20.5"})");
     flink.answer("POST", std::string(jm) + "/jars/upload", 200,
                  R"({"filename":"/tmp/flink-web/abc_sp-sql-runner-flink-1.20.jar","status":"success"})");
-    flink.answer("POST", std::string(jm) + "/jars/abc_sp-sql-runner-flink-1.20.jar/plan", 200, R"({"plan":{}})");
+    flink.answer("POST", std::string(jm) + "/jars/abc_sp-sql-runner-flink-1.20.jar/plan", 200,
+                 R"({"plan":{}})");
     flink.answer("DELETE", std::string(jm) + "/jars/abc_sp-sql-runner-flink-1.20.jar", 200, "{}");
   }
 
-  Result<ops::ReleaseOutcome> release() { return ops::ensure_release(context, job, "{}", "{}", std::nullopt, false); }
+  Result<ops::ReleaseOutcome> release() {
+    return ops::ensure_release(context, job, "{}", "{}", std::nullopt, false);
+  }
 
   std::size_t count(const std::string& method, const std::string& suffix) const {
     return static_cast<std::size_t>(std::ranges::count_if(flink.requests, [&](const net::HttpRequest& r) {
@@ -192,7 +195,8 @@ TEST_CASE("a SQL job starts as the runner's main with the release's script, secr
     run_body = request.body;
     const auto id = nlohmann::json::parse(request.body)["jobId"].get<std::string>();
     f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
-                   R"({"jobs":[{"jid":")" + id + R"(","name":"totals","state":"RUNNING","start-time":1,"end-time":-1}]})");
+                   R"({"jobs":[{"jid":")" + id +
+                       R"(","name":"totals","state":"RUNNING","start-time":1,"end-time":-1}]})");
     f.flink.answer("POST", request.url, 200, R"({"jobid":")" + id + R"("})");
   };
   f.flink.answer("POST", std::string(jm) + "/jars/abc_sp-sql-runner-flink-1.20.jar/run", 200, "{}");
@@ -205,7 +209,8 @@ TEST_CASE("a SQL job starts as the runner's main with the release's script, secr
   CHECK(body["entryClass"] == "sp.sqlrunner.SqlRunner");
   REQUIRE(body["programArgsList"].size() == 2);
   CHECK(body["programArgsList"][0] == "--script");
-  const auto json = nlohmann::json::parse(util::gunzip(unbase64(body["programArgsList"][1].get<std::string>())));
+  const auto json =
+      nlohmann::json::parse(util::gunzip(unbase64(body["programArgsList"][1].get<std::string>())));
   CHECK(json["version"] == 1);
   CHECK(json["name"] == "totals");
   REQUIRE(json["statements"].size() == 3);
@@ -231,18 +236,30 @@ namespace {
 
 std::string compiled(const std::string& key_type, const std::string& filter) {
   return R"J({"flinkVersion":"1.20","nodes":[)J"
-         R"J({"id":1,"type":"stream-exec-calc_1","outputType":"ROW<)J" + key_type + R"J(>","description":"Calc()J" +
-         filter + R"J()"},)J"
+         R"J({"id":1,"type":"stream-exec-calc_1","outputType":"ROW<)J" +
+         key_type + R"J(>","description":"Calc()J" + filter +
+         R"J()"},)J"
          R"J({"id":2,"type":"stream-exec-group-aggregate_1","grouping":[0],"state":[{"index":0,"name":"groupAggregateState"}],)J"
-         R"J("outputType":"ROW<)J" + key_type + R"J(>"}],"edges":[{"source":1,"target":2}]})J";
+         R"J("outputType":"ROW<)J" +
+         key_type + R"J(>"}],"edges":[{"source":1,"target":2}]})J";
 }
 
 } // namespace
 
 TEST_CASE("check_upgrade compares the plans of the point's release and this one", "[ops][sql]") {
   Fixture f;
-  store::ReleaseRow old_release{0, f.job.job_id, std::nullopt, "/r.jar", "sha", "{}", "fp", std::nullopt, 0,
-                                std::string("INSERT ..."), std::string("d1"), compiled("k INT", "a > 5")};
+  store::ReleaseRow old_release{0,
+                                f.job.job_id,
+                                std::nullopt,
+                                "/r.jar",
+                                "sha",
+                                "{}",
+                                "fp",
+                                std::nullopt,
+                                0,
+                                std::string("INSERT ..."),
+                                std::string("d1"),
+                                compiled("k INT", "a > 5")};
   old_release.id = store::insert_release(f.database, old_release);
   const auto run = store::insert_run(f.database, {.job_id = f.job.job_id,
                                                   .release_id = old_release.id,

@@ -19,7 +19,8 @@ TEST_CASE("base64 matches RFC 4648's test vectors", "[util][encoding]") {
 
 TEST_CASE("gzip is deterministic, compresses SQL well and reads back", "[util][encoding]") {
   std::string sql;
-  for (int i = 0; i < 2000; ++i) sql += "INSERT INTO sink SELECT customer, COUNT(*) FROM orders GROUP BY customer;\n";
+  for (int i = 0; i < 2000; ++i)
+    sql += "INSERT INTO sink SELECT customer, COUNT(*) FROM orders GROUP BY customer;\n";
   const auto packed = gzip(sql);
   CHECK(packed.substr(0, 2) == "\x1f\x8b"); // the gzip magic the runner checks
   CHECK(packed == gzip(sql));
