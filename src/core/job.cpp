@@ -14,6 +14,11 @@ constexpr util::EnumNames<RestorePolicy, 2> restore_names{{
     {RestorePolicy::none, "none"},
 }};
 
+constexpr util::EnumNames<SqlPlanMode, 2> plan_mode_names{{
+    {SqlPlanMode::fresh, "fresh"},
+    {SqlPlanMode::pinned, "pinned"},
+}};
+
 constexpr util::EnumNames<StopMode, 3> stop_names{{
     {StopMode::savepoint, "savepoint"},
     {StopMode::drain, "drain"},
@@ -29,6 +34,7 @@ nlohmann::ordered_json sql_json(const JobSql& sql) {
     json["build"] = sql.build;
   }
   if (sql.path) json["path"] = *sql.path;
+  json["plan"] = std::string(util::name_of(plan_mode_names, sql.plan));
   return json;
 }
 
@@ -38,6 +44,12 @@ std::string_view to_string(RestorePolicy policy) { return util::name_of(restore_
 
 std::optional<RestorePolicy> restore_policy_from_string(std::string_view text) {
   return util::value_named(restore_names, text);
+}
+
+std::string_view to_string(SqlPlanMode mode) { return util::name_of(plan_mode_names, mode); }
+
+std::optional<SqlPlanMode> sql_plan_mode_from_string(std::string_view text) {
+  return util::value_named(plan_mode_names, text);
 }
 
 std::string_view to_string(StopMode mode) { return util::name_of(stop_names, mode); }

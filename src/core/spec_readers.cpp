@@ -138,6 +138,7 @@ JobSpec read_job_spec(ObjectReader& reader) {
     assign(script.project, sql->string("project"));
     if (auto build = sql->string("build")) script.build = *build;
     assign(script.path, sql->string("path"));
+    if (auto plan = sql->word("plan", {"fresh", "pinned"})) script.plan = *sql_plan_mode_from_string(*plan);
     sql->finish();
   }
   assign(spec.entry_class, reader.string("entryClass"));

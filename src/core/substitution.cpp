@@ -160,11 +160,11 @@ ResolvedText Resolver::resolve(const std::string& field, std::string_view text) 
   }
   const std::size_t problems_before = problems_.size();
   ResolvedText result;
-  auto append = [&](const std::string& value, bool secret) {
+  auto append = [&](const std::string& value, bool secret, std::string reference = {}) {
     result.clear += value;
     result.masked += secret ? std::string(secret_mask) : value;
     result.secret = result.secret || secret;
-    if (secret && !value.empty()) result.secret_values.push_back(value);
+    if (secret && !value.empty()) result.secrets.push_back({std::move(reference), value});
   };
   for (const auto& part : *parts) {
     switch (part.kind) {
@@ -176,7 +176,7 @@ ResolvedText Resolver::resolve(const std::string& field, std::string_view text) 
       uses_.push_back({field, part.text, found != context_.variables.end() && found->second.secret,
                        found != context_.variables.end()});
       if (found != context_.variables.end()) {
-        append(found->second.value, found->second.secret);
+        append(found->second.value, found->second.secret, "${" + part.text + "}");
         uses_secret_ = uses_secret_ || found->second.secret;
       } else if (part.fallback) {
         append(*part.fallback, false);
@@ -190,7 +190,7 @@ ResolvedText Resolver::resolve(const std::string& field, std::string_view text) 
       // Process variables are there for CI secrets: always treated as secret.
       auto value = context_.process_env ? context_.process_env(part.text) : std::nullopt;
       if (value) {
-        append(*value, true);
+        append(*value, true, "${env:" + part.text + "}");
         uses_secret_ = true;
       } else if (part.fallback) {
         append(*part.fallback, false);
@@ -251,21 +251,49 @@ std::optional<Error> Resolver::error(const std::string& doing, const std::string
   return Error(syntax ? ErrorKind::usage : ErrorKind::refused, doing, std::move(why), std::move(hint));
 }
 
-std::string mask_values(std::string text, std::vector<std::string> values) {
-  std::vector<std::string> forms;
-  for (const auto& value : values) {
-    if (value.empty()) continue;
-    forms.push_back(value);
-    const auto quoted = nlohmann::json(value).dump(); // "..." with JSON's escapes
-    forms.push_back(quoted.substr(1, quoted.size() - 2));
+namespace {
+
+Error untemplatable(const SecretUse& secret, const std::string& why) {
+  return Error(ErrorKind::usage, "storing a compiled plan",
+               fmt::format("the value of {} {}", secret.reference, why),
+               "a pinned plan cannot carry it; use plan: fresh");
+}
+
+} // namespace
+
+// One pass over `json`, so a reference put in is never searched again (a
+// short secret could match inside "${db.password}") and `${` inside a
+// secret's own value is never escaped into the stored text.
+Result<std::string> template_secrets(std::string_view json, const std::vector<SecretUse>& secrets) {
+  std::vector<const SecretUse*> longest_first;
+  for (const auto& secret : secrets) {
+    const auto quoted = nlohmann::json(secret.value).dump();
+    if (quoted.substr(1, quoted.size() - 2) != secret.value) {
+      return std::unexpected(untemplatable(secret, "holds characters JSON escapes"));
+    }
+    if (!secret.value.empty()) longest_first.push_back(&secret);
   }
-  std::ranges::sort(forms, [](const std::string& a, const std::string& b) { return a.size() > b.size(); });
-  for (const auto& form : forms) {
-    for (auto at = text.find(form); at != std::string::npos; at = text.find(form, at + secret_mask.size())) {
-      text.replace(at, form.size(), secret_mask);
+  std::ranges::sort(longest_first,
+                    [](const SecretUse* a, const SecretUse* b) { return a->value.size() > b->value.size(); });
+  std::string out;
+  out.reserve(json.size());
+  for (std::size_t at = 0; at < json.size();) {
+    const auto rest = json.substr(at);
+    const auto secret =
+        std::ranges::find_if(longest_first, [&](const SecretUse* s) { return rest.starts_with(s->value); });
+    if (secret != longest_first.end()) {
+      // "$" then a reference reads as the escape "$${": no template gives it back.
+      if (out.ends_with('$')) return std::unexpected(untemplatable(**secret, "follows a '$' in the plan"));
+      out += (*secret)->reference;
+      at += (*secret)->value.size();
+    } else if (rest.starts_with("${")) {
+      out += "$${";
+      at += 2;
+    } else {
+      out += json[at++];
     }
   }
-  return text;
+  return out;
 }
 
 } // namespace sp::core

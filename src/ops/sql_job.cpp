@@ -10,8 +10,8 @@
 #include "sp/store/projects.hpp"
 #include "sp/store/releases.hpp"
 #include "sp/store/runs.hpp"
-#include "sp/util/file.hpp"
 #include "sp/util/encoding.hpp"
+#include "sp/util/file.hpp"
 #include "sp/util/sha256.hpp"
 
 #include <fmt/format.h>
@@ -39,8 +39,8 @@ Result<SqlTemplate> from_file(const std::string& job, const std::string& path) {
 
 // The successful build a project script comes from: `build_id`, else
 // spec.sql.build (`latest`: the newest successful build).
-Result<store::BuildRow> build_of(const OpsContext& context, const JobTarget& job, const store::ProjectRow& project,
-                                 std::optional<std::int64_t> build_id) {
+Result<store::BuildRow> build_of(const OpsContext& context, const JobTarget& job,
+                                 const store::ProjectRow& project, std::optional<std::int64_t> build_id) {
   const auto& sql = *job.spec.sql;
   if (!build_id && sql.build != "latest") build_id = std::stoll(sql.build); // validated as an id
   if (build_id) {
@@ -70,8 +70,8 @@ Result<SqlTemplate> from_project(const OpsContext& context, const JobTarget& job
   auto build = build_of(context, job, *project, build_id);
   if (!build) return std::unexpected(build.error());
   const build::GitLibrary git;
-  auto text = build::read_file_at_commit(git, context.workspace_dir / project->name, build->commit->sha,
-                                         *sql.path);
+  auto text =
+      build::read_file_at_commit(git, context.workspace_dir / project->name, build->commit->sha, *sql.path);
   if (!text) return std::unexpected(text.error().within(doing(job)));
   return SqlTemplate{std::move(*text),
                      fmt::format("project {} build {}: {}", project->name, build->id, *sql.path), build->id};
@@ -107,7 +107,8 @@ std::optional<SqlTemplate> sql_text_for_search(store::Database& database, std::i
   }
   auto release = store::latest_release(database, job_id);
   if (!release || !release->sql_template) return std::nullopt;
-  return SqlTemplate{*release->sql_template, fmt::format("release {}: {}", release->id, spec.sql->path.value_or("")),
+  return SqlTemplate{*release->sql_template,
+                     fmt::format("release {}: {}", release->id, spec.sql->path.value_or("")),
                      release->build_id};
 }
 
@@ -120,9 +121,10 @@ Result<PreparedSql> prepare_sql(const JobTarget& job, const SqlTemplate& sql) {
     auto masked = core::split_sql_script(resolved->masked, sql.source);
     return std::unexpected(masked ? script.error() : masked.error());
   }
-  if (auto insert = core::require_insert(*script, sql.source); !insert) return std::unexpected(insert.error());
+  if (auto insert = core::require_insert(*script, sql.source); !insert)
+    return std::unexpected(insert.error());
   return PreparedSql{std::move(*script), std::move(resolved->masked), util::sha256_hex(resolved->clear),
-                     std::move(resolved->secret_values)};
+                     std::move(resolved->secrets)};
 }
 
 Result<std::filesystem::path> find_sql_runner(const OpsContext& context, const std::string& flink_version) {
@@ -159,15 +161,24 @@ Result<std::string> cluster_flink_version(const OpsContext& context, const JobTa
   return fmt::format("{}.{}.{}", version->major, version->minor, version->patch);
 }
 
-Result<std::vector<std::string>> sql_runner_arguments(const JobTarget& job, const core::SqlScript& script) {
-  const auto encoded = util::base64(util::gzip(core::runner_script_json(script, job.name)));
-  if (encoded.size() > max_runner_argument) {
+Result<std::vector<std::string>> sql_runner_arguments(const JobTarget& job, const core::SqlScript& script,
+                                                      const std::optional<std::string>& pinned_plan) {
+  auto encode = [&](const char* what, const std::string& text) -> Result<std::string> {
+    auto encoded = util::base64(util::gzip(text));
+    if (encoded.size() <= max_runner_argument) return encoded;
     return fail(ErrorKind::usage, "preparing the SQL of job " + job.name,
-                fmt::format("the script is {} KiB compressed; sp passes at most {} KiB to the runner",
+                fmt::format("the {} is {} KiB compressed; sp passes at most {} KiB to the runner", what,
                             encoded.size() / 1024, max_runner_argument / 1024),
                 "split it into several jobs, or move shared DDL into a catalog");
-  }
-  return std::vector<std::string>{"--script", encoded};
+  };
+  auto encoded = encode("script", core::runner_script_json(script, job.name));
+  if (!encoded) return std::unexpected(encoded.error());
+  std::vector<std::string> args{"--script", std::move(*encoded)};
+  if (!pinned_plan) return args;
+  auto plan = encode("compiled plan", *pinned_plan);
+  if (!plan) return std::unexpected(plan.error());
+  args.insert(args.end(), {"--mode", "execute-plan", "--plan", std::move(*plan)});
+  return args;
 }
 
 namespace {
@@ -179,34 +190,46 @@ constexpr auto planner_timeout = 3min;
 
 std::string verify_doing(const JobTarget& job) { return "verifying the SQL of job " + job.name; }
 
+bool pinned(const JobTarget& job) { return job.spec.sql && job.spec.sql->plan == core::SqlPlanMode::pinned; }
+
 // The runner's compile mode (COMPILE PLAN) with the registered
 // distribution's lib/ on the class path: Flink's planner on this host, the
 // script on stdin (never in a file or in ps), the plan in a private
 // directory that is gone when this returns.
-Result<std::string> plan_locally(const OpsContext& context, const JobTarget& job, const std::string& flink_home,
-                                 const std::filesystem::path& runner, const std::string& script_json) {
+Result<std::string> plan_locally(const OpsContext& context, const JobTarget& job,
+                                 const std::string& flink_home, const std::filesystem::path& runner,
+                                 const std::string& script_json) {
   auto scratch = util::PrivateTempDir::create("sp-plan");
   if (!scratch) return std::unexpected(scratch.error().within(verify_doing(job)));
   const auto plan_file = scratch->path() / "plan.json";
   build::ProcessRequest request;
   const auto java_home = context.env ? context.env("JAVA_HOME") : std::nullopt;
   const std::string java = java_home && !java_home->empty() ? *java_home + "/bin/java" : "java";
-  request.argv = {java,          "-cp",        runner.string() + ":" + flink_home + "/lib/*",
-                  std::string(core::sql_runner_main_class), "--mode", "compile",
-                  "--script-file", "/dev/stdin", "--output", plan_file.string()};
+  request.argv = {java,
+                  "-cp",
+                  runner.string() + ":" + flink_home + "/lib/*",
+                  std::string(core::sql_runner_main_class),
+                  "--mode",
+                  "compile",
+                  "--script-file",
+                  "/dev/stdin",
+                  "--output",
+                  plan_file.string()};
   request.working_directory = flink_home;
   request.timeout = planner_timeout;
   request.input = script_json;
   std::string output;
   request.on_output = [&output](std::string_view chunk) { output.append(chunk); };
-  auto runner_process = context.make_process_runner ? context.make_process_runner() : build::make_process_runner();
+  auto runner_process =
+      context.make_process_runner ? context.make_process_runner() : build::make_process_runner();
   auto result = runner_process->run(request);
   if (!result) return std::unexpected(result.error().within(verify_doing(job)));
   if (result->ending == build::ProcessResult::Ending::exited && result->exit_code == 0) {
     std::ifstream in(plan_file, std::ios::binary);
     std::ostringstream plan;
     plan << in.rdbuf();
-    if (!in || plan.str().empty()) return fail(ErrorKind::external, verify_doing(job), "the planner wrote no plan");
+    if (!in || plan.str().empty())
+      return fail(ErrorKind::external, verify_doing(job), "the planner wrote no plan");
     return plan.str();
   }
   const std::string why =
@@ -262,12 +285,20 @@ Result<SqlVerification> verify_sql(const OpsContext& context, const JobTarget& j
 
 Result<PlannedSql> plan_sql(const OpsContext& context, const JobTarget& job, const PreparedSql& sql,
                             const std::filesystem::path& runner) {
-  const auto flink = job.cluster.flink ? store::find_flink(context.database, *job.cluster.flink) : std::nullopt;
+  const auto flink =
+      job.cluster.flink ? store::find_flink(context.database, *job.cluster.flink) : std::nullopt;
   if (flink && !flink->spec.home.empty()) {
     const auto json = core::runner_script_json(sql.script, job.name);
     auto plan = plan_locally(context, job, flink->spec.home, runner, json);
     if (!plan) return std::unexpected(plan.error());
-    return PlannedSql{"local " + flink->spec.home, core::mask_values(std::move(*plan), sql.secret_values)};
+    auto stored = core::template_secrets(std::move(*plan), sql.secrets);
+    if (!stored && pinned(job)) return std::unexpected(stored.error().within(verify_doing(job)));
+    return PlannedSql{"local " + flink->spec.home, stored ? std::optional(std::move(*stored)) : std::nullopt};
+  }
+  if (pinned(job)) {
+    return fail(ErrorKind::refused, verify_doing(job),
+                "plan: pinned needs a compiled plan, which sp makes on this host with the cluster's Flink",
+                "name the cluster's registered distribution in its spec.flink (see `sp flink add`)");
   }
   auto args = sql_runner_arguments(job, sql.script);
   if (!args) return std::unexpected(args.error());

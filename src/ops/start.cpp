@@ -3,6 +3,7 @@
 // of it, submitted under the id sp chose, then waited for and verified.
 #include "sp/ops/start.hpp"
 
+#include "sp/core/render.hpp"
 #include "sp/core/run_state.hpp"
 #include "sp/core/state_layout.hpp"
 #include "sp/flink/mapping.hpp"
@@ -88,15 +89,30 @@ void fault_point(const OpsContext& context, std::string_view name) {
 // A SQL job runs the script its release pinned, rendered with today's
 // variables; that must be the script the release was made from.
 Result<void> set_sql_program(const JobTarget& job, const store::ReleaseRow& release, flink::RunRequest& run) {
-  auto prepared = prepare_sql(job, {*release.sql_template, fmt::format("the SQL of release {}", release.id),
-                                    release.build_id});
+  auto prepared = prepare_sql(
+      job, {*release.sql_template, fmt::format("the SQL of release {}", release.id), release.build_id});
   if (!prepared) return std::unexpected(prepared.error().within(doing(job)));
   if (prepared->digest != release.sql_digest) {
-    return fail(ErrorKind::refused, doing(job),
-                fmt::format("the script of release {} resolves differently now: its variables changed", release.id),
-                "run `sp job release " + job.name + "`");
+    return fail(
+        ErrorKind::refused, doing(job),
+        fmt::format("the script of release {} resolves differently now: its variables changed", release.id),
+        "run `sp job release " + job.name + "`");
   }
-  auto args = sql_runner_arguments(job, prepared->script);
+  std::optional<std::string> plan;
+  if (job.spec.sql && job.spec.sql->plan == core::SqlPlanMode::pinned) {
+    if (!release.compiled_plan) {
+      return fail(ErrorKind::refused, doing(job),
+                  fmt::format("the job's plan is pinned and release {} has no compiled plan", release.id),
+                  "run `sp job release " + job.name +
+                      "` where the cluster's Flink distribution is registered");
+    }
+    // The stored plan holds references where the script had secrets: render them back.
+    auto clear = core::render_sql(job.name, fmt::format("the compiled plan of release {}", release.id),
+                                  *release.compiled_plan, job.substitution);
+    if (!clear) return std::unexpected(clear.error().within(doing(job)));
+    plan = std::move(clear->clear);
+  }
+  auto args = sql_runner_arguments(job, prepared->script, plan);
   if (!args) return std::unexpected(args.error());
   run.entry_class = std::string(core::sql_runner_main_class);
   run.args = std::move(*args);
@@ -150,8 +166,10 @@ std::int64_t insert_submitting_run(const OpsContext& context, const JobTarget& j
 // SPEC 14: a plan change that breaks the chosen point's state is refused,
 // unless the user allows state that maps to no operator.
 Result<void> refuse_breaking_upgrade(const OpsContext& context, const JobTarget& job,
-                                     const std::optional<UpgradeCheck>& upgrade, const StartOptions& options) {
-  if (!upgrade || !upgrade->comparison || upgrade->comparison->change != core::PlanChange::breaking) return {};
+                                     const std::optional<UpgradeCheck>& upgrade,
+                                     const StartOptions& options) {
+  if (!upgrade || !upgrade->comparison || upgrade->comparison->change != core::PlanChange::breaking)
+    return {};
   if (options.allow_non_restored || job.spec.state.allow_non_restored_state) return {};
   const std::string why =
       fmt::format("the SQL's compiled plan changed since release {} in a way its state cannot follow: {}",

@@ -14,6 +14,9 @@
 #     a filter constant changed restores the savepoint (stateless-only); a
 #     changed grouping key is refused naming the operator, and starts with
 #     --allow-non-restored;
+#   - plan: pinned: the job runs from its release's compiled plan (EXECUTE
+#     PLAN); the stored plan holds the secret's reference, never its value;
+#     stop with a savepoint, start restores it (verified);
 #   - bad scripts stop before anything is released or started: a SELECT
 #     (exit 2, its line), an unterminated quote (exit 2, line and column),
 #     undefined variables (exit 4, every name at once), a missing file (exit 3).
@@ -42,6 +45,14 @@ sed "s/'connector' = 'blackhole'/'connector' = 'blackhole-nowhere'/" "$repo/exam
 # The script the upgrade steps edit: a filter constant (stateless), then the grouping key.
 sed 's/^FROM orders$/FROM orders WHERE amount > 0/' "$repo/examples/sql/orders-per-customer.sql" >"$SP_TEST_TMP/upgrade.sql"
 grep -q "WHERE amount > 0" "$SP_TEST_TMP/upgrade.sql" || { echo "the example's FROM line moved"; exit 1; }
+# A secret in the pinned plan: the constant lands in the compiled plan's literals.
+cat >"$SP_TEST_TMP/pinned.sql" <<'SQL'
+CREATE TEMPORARY TABLE orders (customer INT, amount DOUBLE)
+  WITH ('connector' = 'datagen', 'rows-per-second' = '20', 'fields.customer.min' = '1', 'fields.customer.max' = '50');
+CREATE TEMPORARY TABLE tagged (customer INT, tag STRING, orders BIGINT, PRIMARY KEY (customer) NOT ENFORCED)
+  WITH ('connector' = 'blackhole');
+INSERT INTO tagged SELECT customer, '${pinned.tag}', COUNT(*) FROM orders GROUP BY customer;
+SQL
 home=$(bash "$flink_tests/cluster.sh" home "$version") || { echo "Flink $version is not installed"; exit 1; }
 
 { itest_clusters; cat <<YAML; } >"$SP_TEST_TMP/objects.yaml"
@@ -82,6 +93,15 @@ spec:
   sql: {file: "$SP_TEST_TMP/upgrade.sql"}
   parallelism: 1
   flinkConfiguration: {execution.checkpointing.interval: 1s}
+---
+apiVersion: sp/v1
+kind: Job
+metadata: {name: $name-pinned, environment: itest}
+spec:
+  cluster: local-with-home
+  sql: {file: "$SP_TEST_TMP/pinned.sql", plan: pinned}
+  parallelism: 1
+  flinkConfiguration: {execution.checkpointing.interval: 1s}
 YAML
 for bad in select unterminated undefined missing column connector; do
   cat >>"$SP_TEST_TMP/objects.yaml" <<YAML
@@ -99,6 +119,9 @@ export SP_ENV=itest
 flink_jobs() { curl -fsS "$url/jobs/overview" | python3 -c "import json,sys; print(len(json.load(sys.stdin)['jobs']))"; }
 sp apply -f "$SP_TEST_TMP/objects.yaml"
 expect_rc 0 "apply"
+pinned_secret="tag-$$-not-for-storage"
+printf '%s' "$pinned_secret" | sp var set pinned.tag - --secret
+expect_rc 0 "set the pinned job's secret"
 
 # 1. The example script: a first start, then stop and restore its savepoint.
 sp -o json job start "$name"
@@ -223,6 +246,26 @@ expect_rc 0 "the key change forced with --allow-non-restored"
 [ "$(json "['restored_from']")" = "$savepoint" ] || fail "the forced start restored $(json "['restored_from']")"
 sp job cancel "$name-local"
 expect_rc 0 "cancel after the upgrades"
+
+# 5b. A pinned plan: EXECUTE PLAN of the release's compiled plan, restored like any start.
+sp -o json job start "$name-pinned"
+expect_rc 0 "first start of the pinned job"
+pinned_id=$(json "['flink_job_id']")
+plans=$(sqlite3 "$SP_HOME/sp.db" "SELECT compiled_plan FROM releases r JOIN jobs j ON j.id = r.job_id WHERE j.name = '$name-pinned'")
+[[ "$plans" == *'${pinned.tag}'* ]] || fail "the stored plan lacks the secret's reference: ${plans:0:400}"
+[[ "$plans" != *"$pinned_secret"* ]] || fail "the stored plan holds the secret's value"
+wait_for_local_checkpoint "$pinned_id"
+sp -o json job stop "$name-pinned"
+expect_rc 0 "stop the pinned job with a savepoint"
+savepoint=$(json "['savepoint']")
+sp -o json job start "$name-pinned"
+expect_rc 0 "the pinned job restores its savepoint"
+[ "$(json "['restored_from']")" = "$savepoint" ] || fail "the pinned job restored $(json "['restored_from']")"
+[ "$(json "['restore_verified']")" = True ] || fail "the pinned job's restore was not verified"
+[ "$(json "['release']")" = "$(sqlite3 "$SP_HOME/sp.db" "SELECT MAX(r.id) FROM releases r JOIN jobs j ON j.id = r.job_id WHERE j.name = '$name-pinned'")" ] ||
+  fail "the pinned restart made a new release"
+sp job cancel "$name-pinned"
+expect_rc 0 "cancel the pinned job"
 
 # 6. Bad scripts: nothing released, nothing started.
 jobs_before=$(flink_jobs)

@@ -25,12 +25,20 @@ struct JobArtifact {
 // Where a SQL job's script comes from (SPEC 14): a file, the spec itself, or
 // a file of a project at the commit a build pinned. Exactly one form is set;
 // `project` goes with `path` (and `build`, as in JobArtifact).
+// fresh: Flink plans the script at every start; pinned: the job runs from
+// the compiled plan its release recorded (EXECUTE PLAN), so operator ids
+// follow the plan's node ids, not a hash of what today's planner produced.
+enum class SqlPlanMode { fresh, pinned };
+std::string_view to_string(SqlPlanMode mode);
+std::optional<SqlPlanMode> sql_plan_mode_from_string(std::string_view text);
+
 struct JobSql {
   std::optional<std::string> file;
   std::optional<std::string> inline_text;
   std::optional<std::string> project;
   std::string build = "latest";
   std::optional<std::string> path;
+  SqlPlanMode plan = SqlPlanMode::fresh;
   bool operator==(const JobSql&) const = default;
 };
 
@@ -59,8 +67,8 @@ struct RestartPolicy {
 
 struct JobSpec {
   std::string cluster;
-  JobArtifact artifact;              // a jar job's; empty for a SQL job
-  std::optional<JobSql> sql;         // a SQL job's script, instead of artifact and entryClass
+  JobArtifact artifact;      // a jar job's; empty for a SQL job
+  std::optional<JobSql> sql; // a SQL job's script, instead of artifact and entryClass
   std::optional<std::string> entry_class;
   std::vector<std::string> args;
   std::optional<int> parallelism;

@@ -72,6 +72,11 @@ struct SubstitutionContext {
   util::EnvLookup process_env; // may be empty: then every ${env:...} is unset
 };
 
+struct SecretUse {
+  std::string reference; // as written in the template
+  std::string value;
+};
+
 // One field's result. `clear` carries real values; `masked` has every secret
 // value (and every ${env:...} value, which is meant for CI secrets) replaced
 // by secret_mask and is what any output may show.
@@ -79,14 +84,19 @@ struct ResolvedText {
   std::string clear;
   std::string masked;
   bool secret = false;
-  // The secret values `masked` hides, so text another program derives from
-  // `clear` (a compiled SQL plan) can be masked the same way.
-  std::vector<std::string> secret_values;
+  // Each secret value `masked` hides, with the reference that gave it
+  // ("${db.password}", "${env:TOKEN}"), so text another program derives
+  // from `clear` (a compiled SQL plan) can be turned back into a template.
+  std::vector<SecretUse> secrets;
 };
 
-// `text` with every occurrence of each non-empty value (as written, and as
-// a JSON string escapes it) replaced by secret_mask, longest value first.
-std::string mask_values(std::string text, std::vector<std::string> values);
+// `json` (a JSON document derived from resolved text, such as a compiled
+// SQL plan) as a template that renders back to it: every secret value, as
+// written, replaced by its reference (longest first), and every other `${`
+// escaped as `$${`. Storing the result stores no secret; rendering it with
+// the same variables gives `json` again. Errors (usage) for a secret that
+// JSON escapes or that follows a '$', which no template could give back.
+Result<std::string> template_secrets(std::string_view json, const std::vector<SecretUse>& secrets);
 
 // A problem found while resolving, already phrased for the user.
 struct ResolutionProblem {

@@ -43,7 +43,7 @@ struct PreparedSql {
   core::SqlScript script;
   std::string masked; // the script with secrets masked
   std::string digest; // sha256 of the resolved script: a release compares it, never stores the text
-  std::vector<std::string> secret_values; // what `masked` hides, to mask what Flink derives from the script
+  std::vector<core::SecretUse> secrets; // what `masked` hides, to template what Flink derives from the script
 };
 
 // Renders with the job's variables (every undefined name at once, exit 4),
@@ -60,8 +60,12 @@ Result<std::filesystem::path> find_sql_runner(const OpsContext& context, const s
 Result<std::string> cluster_flink_version(const OpsContext& context, const JobTarget& job);
 
 // The runner's program arguments: `--script` and base64 of the gzip of the
-// script's JSON. A script too large for one argument is refused (usage).
-Result<std::vector<std::string>> sql_runner_arguments(const JobTarget& job, const core::SqlScript& script);
+// script's JSON, and for a pinned job `--mode execute-plan --plan` with the
+// compiled plan (clear) the same way. A script or plan too large for one
+// argument is refused (usage).
+Result<std::vector<std::string>>
+sql_runner_arguments(const JobTarget& job, const core::SqlScript& script,
+                     const std::optional<std::string>& pinned_plan = std::nullopt);
 
 // The largest `--script` value sp passes: below Linux's limit on one
 // argument (MAX_ARG_STRLEN, 128 KiB) for the bin/flink driver, and far below
@@ -90,7 +94,9 @@ Result<SqlVerification> verify_sql(const OpsContext& context, const JobTarget& j
 
 // The planner half of verify_sql, which every new release of a SQL job
 // also passes: where the planner ran, and Flink's compiled plan of the
-// script (COMPILE PLAN, secret values masked) when it ran on this host.
+// script (COMPILE PLAN, each secret value replaced by its reference, see
+// core::template_secrets) when it ran on this host. A pinned job needs the
+// plan: without one (no registered distribution) it is refused.
 struct PlannedSql {
   std::string planner;
   std::optional<std::string> compiled_plan;

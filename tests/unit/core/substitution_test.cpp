@@ -222,3 +222,45 @@ TEST_CASE("parse_template keeps offsets and lengths of every part", "[core][subs
   CHECK(parts[2].text == "e");
   CHECK(parts[2].offset == 13);
 }
+
+TEST_CASE("template_secrets turns a derived document back into a template with no secret in it",
+          "[core][substitution]") {
+  auto context = sample_context();
+  context.variables["short"] = {"db", true}; // appears inside the longer reference's name
+  Resolver resolver(context);
+  const auto resolved = resolver.resolve("spec.sql", "'${db.password}' '${short}' '${env:CI_TOKEN}'");
+  REQUIRE(resolved.secrets.size() == 3);
+  CHECK(resolved.secrets[0].reference == "${db.password}");
+  CHECK(resolved.secrets[2].reference == "${env:CI_TOKEN}");
+
+  // What a planner might write from the clear script: values, a literal ${, and a lone '$'.
+  const std::string plan =
+      R"({"options":{"password":"s3cr3t","user":"db","token":"tok"},"note":"${x} $ costs"})";
+  auto stored = template_secrets(plan, resolved.secrets);
+  REQUIRE(stored);
+  CHECK(stored->find("s3cr3t") == std::string::npos);
+  CHECK(stored->find("\"tok\"") == std::string::npos);
+  CHECK_THAT(*stored, Catch::Contains(R"("user":"${short}")"));
+  CHECK_THAT(*stored, Catch::Contains(R"("note":"$${x} $ costs")"));
+
+  Resolver again(context);
+  const auto rendered = again.resolve("compiled plan", *stored);
+  CHECK(again.problems().empty());
+  CHECK(rendered.clear == plan);
+  CHECK(rendered.masked.find("s3cr3t") == std::string::npos);
+}
+
+TEST_CASE("template_secrets refuses what no template could give back", "[core][substitution]") {
+  const std::vector<SecretUse> quoted{{"${p}", "a\"b"}};
+  auto escaped = template_secrets(R"({"p":"a\"b"})", quoted);
+  REQUIRE_FALSE(escaped);
+  CHECK(escaped.error().kind() == ErrorKind::usage);
+  CHECK_THAT(std::string(escaped.error().what()), Catch::Contains("${p}"));
+
+  const std::vector<SecretUse> dollar{{"${p}", "pw"}};
+  auto after_dollar = template_secrets(R"({"p":"$pw"})", dollar);
+  REQUIRE_FALSE(after_dollar);
+  CHECK_THAT(std::string(after_dollar.error().what()), Catch::Contains("follows a '$'"));
+
+  CHECK(template_secrets("{}", {}).value() == "{}");
+}

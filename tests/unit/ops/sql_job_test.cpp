@@ -297,3 +297,57 @@ TEST_CASE("check_upgrade compares the plans of the point's release and this one"
   CHECK_FALSE(ops::check_upgrade(f.context, old_release, point)); // its own release: nothing to compare
   CHECK_FALSE(ops::check_upgrade(f.context, new_release, std::nullopt));
 }
+
+TEST_CASE("a pinned SQL job runs the release's compiled plan, its secrets rendered back", "[ops][sql]") {
+  Fixture f;
+  f.job.spec.sql->plan = core::SqlPlanMode::pinned;
+
+  SECTION("no registered distribution: no plan can be made here, so no release") {
+    auto outcome = f.release();
+    REQUIRE_FALSE(outcome);
+    CHECK(outcome.error().kind() == ErrorKind::refused);
+    CHECK_THAT(std::string(outcome.error().what()), Catch::Contains("plan: pinned needs a compiled plan"));
+    CHECK(f.count("POST", "/jars/upload") == 0);
+  }
+
+  SECTION("the start sends the stored plan with the secret's value in place of its reference") {
+    f.job.spec.sql->plan = core::SqlPlanMode::fresh;
+    auto outcome = f.release();
+    REQUIRE(outcome);
+    f.job.spec.sql->plan = core::SqlPlanMode::pinned;
+    store::ReleaseRow release = outcome->release;
+    f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, R"({"jobs":[]})");
+    f.flink.answer("GET", std::string(jm) + "/jars", 200, R"({"files":[]})");
+    std::string run_body;
+    f.flink.on_request = [&](const net::HttpRequest& request) {
+      if (request.method != "POST" || !request.url.ends_with("/run")) return;
+      run_body = request.body;
+      const auto id = nlohmann::json::parse(request.body)["jobId"].get<std::string>();
+      f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
+                     R"({"jobs":[{"jid":")" + id +
+                         R"(","name":"totals","state":"RUNNING","start-time":1,"end-time":-1}]})");
+      f.flink.answer("POST", request.url, 200, R"({"jobid":")" + id + R"("})");
+    };
+    f.flink.answer("POST", std::string(jm) + "/jars/abc_sp-sql-runner-flink-1.20.jar/run", 200, "{}");
+    ops::StartOptions options;
+    options.mode = core::RestoreMode::none;
+    options.force = true;
+
+    release.compiled_plan.reset();
+    auto without_plan = ops::start_job(f.context, f.job, release, options);
+    REQUIRE_FALSE(without_plan);
+    CHECK(without_plan.error().kind() == ErrorKind::refused);
+    CHECK(run_body.empty());
+
+    release.compiled_plan = R"({"options":{"password":"${db.password}","note":"$${x}"}})";
+    auto started = ops::start_job(f.context, f.job, release, options);
+    REQUIRE(started);
+    const auto args = nlohmann::json::parse(run_body)["programArgsList"];
+    REQUIRE(args.size() == 6);
+    CHECK(args[2] == "--mode");
+    CHECK(args[3] == "execute-plan");
+    CHECK(args[4] == "--plan");
+    CHECK(util::gunzip(unbase64(args[5].get<std::string>())) ==
+          R"({"options":{"password":"hunter2","note":"${x}"}})");
+  }
+}
