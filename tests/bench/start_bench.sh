@@ -8,6 +8,9 @@
 #        polling GET /jobs/overview every 0.1 s until the job is RUNNING;
 #   (c)  for information, sp job start through the CLI driver (submit: cli),
 #        which runs that same bin/flink;
+#   (f)  sp job start of the example SQL job (examples/sql) restoring its
+#        savepoint, the SQL runner jar already uploaded: what a SQL job's
+#        rendering, split and runner main add beside (a);
 #   (d)  sp job start with --restore auto after a cancel, with full records,
 #        against (e) the same start from an empty database (another host, a
 #        lost one), which discovers the job's state on the JobManager and in
@@ -99,6 +102,14 @@ spec:
   entryClass: $class
   args: ["--name", "$job"]
   parallelism: 1
+---
+apiVersion: sp/v1
+kind: Job
+metadata: {name: $job-sql}
+spec:
+  cluster: local
+  sql: {file: "$repo/examples/sql/orders-per-customer.sql"}
+  parallelism: 1
 YAML
 sp apply -f "$tmp/objects.yaml" >/dev/null
 
@@ -106,14 +117,17 @@ sp apply -f "$tmp/objects.yaml" >/dev/null
 sp job start "$job" --wait 2m >/dev/null
 sleep 3
 savepoint=$(sp -o json job stop "$job" | field "['savepoint']")
-echo "Flink $version at $url; savepoint $savepoint"
+sp job start "$job-sql" --wait 2m >/dev/null
+sleep 3
+sql_savepoint=$(sp -o json job stop "$job-sql" | field "['savepoint']")
+echo "Flink $version at $url; savepoint $savepoint; SQL job's savepoint $sql_savepoint"
 
 flink_cmd=("$home/bin/flink" run -d -t remote -Drest.address=127.0.0.1 "-Drest.port=$port"
   -s "$savepoint" -c "$class" -p 1 "$jar" --name "$job")
-run_sp() { # [JOB]
-  local t json name=${1:-$job}
+run_sp() { # [JOB [SAVEPOINT]]
+  local t json name=${1:-$job} from=${2:-$savepoint}
   t=$(now)
-  json=$(sp -o json job start "$name" --restore "$savepoint")
+  json=$(sp -o json job start "$name" --restore "$from")
   elapsed_ms "$t"
   [ "$(field "['restore_verified']" <<<"$json")" = True ] || echo "sp did not verify the restore" >&2
   # Quiet: the submit: cli job does not checkpoint (bin/flink compiles it
@@ -142,8 +156,9 @@ run_flink() {
 run_sp >/dev/null
 run_flink >/dev/null
 run_sp "$job-cli" >/dev/null
+run_sp "$job-sql" "$sql_savepoint" >/dev/null
 
-sp_ms=() upload_ms=() flink_ms=() cli_ms=()
+sp_ms=() upload_ms=() flink_ms=() cli_ms=() sql_ms=()
 for rep in $(seq "$reps"); do
   # Alternate which goes first, so neither always runs right after a cancel of its own.
   if [ $((rep % 2)) -eq 1 ]; then
@@ -152,8 +167,10 @@ for rep in $(seq "$reps"); do
     flink_ms+=("$(run_flink)"); upload_ms+=("$(run_sp_upload)"); sp_ms+=("$(run_sp)")
   fi
   cli_ms+=("$(run_sp "$job-cli")")
+  sql_ms+=("$(run_sp "$job-sql" "$sql_savepoint")")
 done
 m_sp=$(median "${sp_ms[@]}") m_upload=$(median "${upload_ms[@]}") m_flink=$(median "${flink_ms[@]}") m_cli=$(median "${cli_ms[@]}")
+m_sql=$(median "${sql_ms[@]}")
 
 echo
 echo "start, restoring the savepoint, until RUNNING: median of $reps"
@@ -162,8 +179,10 @@ printf '%-58s %10s\n' "(a)  sp job start --restore (jar already uploaded)" "$m_s
 printf '%-58s %10s\n' "(a') sp job start --restore (jar uploaded again)" "$m_upload"
 printf '%-58s %10s\n' "(b)  bin/flink run -d -s + poll /jobs/overview" "$m_flink"
 printf '%-58s %10s\n' "(c)  sp job start --restore, submit: cli (for information)" "$m_cli"
+printf '%-58s %10s\n' "(f)  sp job start --restore, the example SQL job" "$m_sql"
 echo "ratio flink run / sp start: $(ratio "$m_flink" "$m_sp")x (with upload: $(ratio "$m_flink" "$m_upload")x)"
-echo "runs (ms): sp ${sp_ms[*]}; sp+upload ${upload_ms[*]}; flink ${flink_ms[*]}; sp cli ${cli_ms[*]}"
+echo "ratio SQL start / jar start: $(ratio "$m_sql" "$m_sp")x"
+echo "runs (ms): sp ${sp_ms[*]}; sp+upload ${upload_ms[*]}; flink ${flink_ms[*]}; sp cli ${cli_ms[*]}; sp sql ${sql_ms[*]}"
 echo "flink command: ${flink_cmd[*]}"
 
 # (d)/(e): what discovery costs a start. The proxy counts each start's requests.
