@@ -253,7 +253,10 @@ Result<std::string> plan_on_cluster(const OpsContext& context, const JobTarget& 
   request.args = std::move(args);
   request.parallelism = job.spec.parallelism;
   auto planned = rest.plan_jar(*jar_id, request);
-  (void)rest.delete_jar(*jar_id); // a leftover jar is harmless; the verdict is the plan's
+  if (auto deleted = rest.delete_jar(*jar_id); !deleted && context.progress) {
+    // A leftover jar is harmless: the verdict is the plan's.
+    context.progress(fmt::format("could not delete the runner jar {}: {}", *jar_id, deleted.error().why()));
+  }
   if (!planned) return std::unexpected(planned.error().within(verify_doing(job)));
   return *url;
 }

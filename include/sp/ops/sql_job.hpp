@@ -70,7 +70,7 @@ sql_runner_arguments(const JobTarget& job, const core::SqlScript& script,
 // The largest `--script` value sp passes: below Linux's limit on one
 // argument (MAX_ARG_STRLEN, 128 KiB) for the bin/flink driver, and far below
 // the JobManager's REST body limit.
-inline constexpr std::size_t max_runner_argument = 120 * 1024;
+inline constexpr std::size_t max_runner_argument = std::size_t{120} * 1024;
 
 // `sp job verify` (SPEC 14): the pure checks, then Flink's planner on the
 // script, which runs nothing: the runner's explain mode with the cluster's

@@ -88,6 +88,30 @@ struct Fixture {
     return ops::ensure_release(context, job, "{}", "{}", std::nullopt, false);
   }
 
+  // Answers a start: no jobs yet, no jars; the run request's body lands in
+  // `run_body` and its job then shows as RUNNING.
+  void serve_runs(std::string& run_body) {
+    flink.answer("GET", std::string(jm) + "/jobs/overview", 200, R"({"jobs":[]})");
+    flink.answer("GET", std::string(jm) + "/jars", 200, R"({"files":[]})");
+    flink.on_request = [this, &run_body](const net::HttpRequest& request) {
+      if (request.method != "POST" || !request.url.ends_with("/run")) return;
+      run_body = request.body;
+      const auto id = nlohmann::json::parse(request.body)["jobId"].get<std::string>();
+      flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
+                   R"({"jobs":[{"jid":")" + id +
+                       R"(","name":"totals","state":"RUNNING","start-time":1,"end-time":-1}]})");
+      flink.answer("POST", request.url, 200, R"({"jobid":")" + id + R"("})");
+    };
+    flink.answer("POST", std::string(jm) + "/jars/abc_sp-sql-runner-flink-1.20.jar/run", 200, "{}");
+  }
+
+  static ops::StartOptions fresh_start() {
+    ops::StartOptions options;
+    options.mode = core::RestoreMode::none;
+    options.force = true;
+    return options;
+  }
+
   std::size_t count(const std::string& method, const std::string& suffix) const {
     return static_cast<std::size_t>(std::ranges::count_if(flink.requests, [&](const net::HttpRequest& r) {
       return r.method == method && r.url.ends_with(suffix);
@@ -187,22 +211,9 @@ TEST_CASE("a SQL job starts as the runner's main with the release's script, secr
   Fixture f;
   auto outcome = f.release();
   REQUIRE(outcome);
-  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, R"({"jobs":[]})");
-  f.flink.answer("GET", std::string(jm) + "/jars", 200, R"({"files":[]})");
   std::string run_body;
-  f.flink.on_request = [&](const net::HttpRequest& request) {
-    if (request.method != "POST" || !request.url.ends_with("/run")) return;
-    run_body = request.body;
-    const auto id = nlohmann::json::parse(request.body)["jobId"].get<std::string>();
-    f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
-                   R"({"jobs":[{"jid":")" + id +
-                       R"(","name":"totals","state":"RUNNING","start-time":1,"end-time":-1}]})");
-    f.flink.answer("POST", request.url, 200, R"({"jobid":")" + id + R"("})");
-  };
-  f.flink.answer("POST", std::string(jm) + "/jars/abc_sp-sql-runner-flink-1.20.jar/run", 200, "{}");
-  ops::StartOptions options;
-  options.mode = core::RestoreMode::none;
-  options.force = true;
+  f.serve_runs(run_body);
+  const auto options = Fixture::fresh_start();
   auto started = ops::start_job(f.context, f.job, outcome->release, options);
   REQUIRE(started);
   const auto body = nlohmann::json::parse(run_body);
@@ -316,22 +327,9 @@ TEST_CASE("a pinned SQL job runs the release's compiled plan, its secrets render
     REQUIRE(outcome);
     f.job.spec.sql->plan = core::SqlPlanMode::pinned;
     store::ReleaseRow release = outcome->release;
-    f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, R"({"jobs":[]})");
-    f.flink.answer("GET", std::string(jm) + "/jars", 200, R"({"files":[]})");
     std::string run_body;
-    f.flink.on_request = [&](const net::HttpRequest& request) {
-      if (request.method != "POST" || !request.url.ends_with("/run")) return;
-      run_body = request.body;
-      const auto id = nlohmann::json::parse(request.body)["jobId"].get<std::string>();
-      f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200,
-                     R"({"jobs":[{"jid":")" + id +
-                         R"(","name":"totals","state":"RUNNING","start-time":1,"end-time":-1}]})");
-      f.flink.answer("POST", request.url, 200, R"({"jobid":")" + id + R"("})");
-    };
-    f.flink.answer("POST", std::string(jm) + "/jars/abc_sp-sql-runner-flink-1.20.jar/run", 200, "{}");
-    ops::StartOptions options;
-    options.mode = core::RestoreMode::none;
-    options.force = true;
+    f.serve_runs(run_body);
+    const auto options = Fixture::fresh_start();
 
     release.compiled_plan.reset();
     auto without_plan = ops::start_job(f.context, f.job, release, options);
