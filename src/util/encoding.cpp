@@ -103,4 +103,24 @@ std::string base64(std::string_view bytes) {
   return out;
 }
 
+std::string percent_encode(std::string_view text, bool keep_slash) {
+  constexpr std::string_view hex = "0123456789ABCDEF";
+  std::string out;
+  out.reserve(text.size());
+  for (const char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    // ASCII by hand: std::isalnum follows the locale.
+    const bool alnum = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9');
+    const bool unreserved = alnum || c == '-' || c == '_' || c == '.' || c == '~';
+    if (unreserved || (keep_slash && c == '/')) {
+      out += c;
+    } else {
+      out += '%';
+      out += hex[byte >> 4];
+      out += hex[byte & 0xf];
+    }
+  }
+  return out;
+}
+
 } // namespace sp::util
