@@ -36,12 +36,23 @@ struct UploadFile {
   std::function<void(std::uint64_t sent, std::uint64_t total)> on_progress;
 };
 
+// AWS Signature V4, computed by libcurl (CURLOPT_AWS_SIGV4) for S3's REST
+// API. The keys come from the environment at the moment of the request and
+// are never logged or kept.
+struct AwsSigning {
+  std::string region; // "eu-west-1"
+  std::string access_key;
+  std::string secret_key;
+  std::optional<std::string> session_token; // sent as x-amz-security-token
+};
+
 struct HttpRequest {
-  std::string method = "GET";
+  std::string method = "GET"; // GET, HEAD (no body is read), POST, PATCH, DELETE
   std::string url;
   std::string body;                         // JSON for POST/PATCH
   std::optional<UploadFile> upload;         // instead of body
   std::optional<std::string> authorization; // the Authorization header value, never logged
+  std::optional<AwsSigning> aws_sigv4;      // instead of authorization
   std::optional<Timeouts> timeouts;         // else the transport's defaults
 };
 

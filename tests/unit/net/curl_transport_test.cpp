@@ -158,3 +158,45 @@ TEST_CASE("a refused connection is unreachable and its message hides the URL's c
   CHECK(std::string(failed.error().what()).find("token=t") == std::string::npos);
   CHECK(failed.error().doing().find("127.0.0.1:1/jobs/overview") != std::string::npos);
 }
+
+TEST_CASE("an S3 request is signed by libcurl with SigV4, and a HEAD reads no body", "[net][transport]") {
+  net::CurlGlobal curl;
+  test::LoopbackHttp server([](const test::ReceivedRequest& r) {
+    return r.method == "HEAD" ? test::CannedResponse{200, ""}
+                              : test::CannedResponse{200, "<ListBucketResult/>"};
+  });
+  auto transport = net::make_curl_transport(settings());
+  const net::AwsSigning signing{"eu-west-1", "AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+                                "session-token"};
+
+  auto head = request("HEAD", server.url() + "/state/checkpoints/abc/chk-7/_metadata");
+  head.aws_sigv4 = signing;
+  auto headed = transport->send(head);
+  REQUIRE(headed);
+  CHECK(headed->status == 200);
+  auto list =
+      request("GET", server.url() + "/state/?delimiter=%2F&list-type=2&max-keys=10&prefix=checkpoints%2F");
+  list.aws_sigv4 = signing;
+  list.aws_sigv4->session_token.reset();
+  auto listed = transport->send(list);
+  REQUIRE(listed);
+  CHECK(listed->body == "<ListBucketResult/>");
+
+  const auto seen = server.requests();
+  REQUIRE(seen.size() == 2);
+  CHECK(seen[0].method == "HEAD");
+  for (const auto& r : seen) {
+    INFO(r.method << " " << r.target);
+    const auto& authorization = r.headers.at("authorization");
+    CHECK(authorization.starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
+    CHECK_THAT(authorization, Catch::Contains("/eu-west-1/s3/aws4_request"));
+    CHECK_THAT(authorization, Catch::Contains("Signature="));
+    CHECK(authorization.find("wJalrXUtnFEMI") == std::string::npos); // the secret signs, it is never sent
+    CHECK(r.headers.contains("x-amz-date"));
+    CHECK(r.headers.at("x-amz-content-sha256") ==
+          "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+  }
+  CHECK(seen[0].headers.at("x-amz-security-token") == "session-token");
+  CHECK_FALSE(seen[1].headers.contains("x-amz-security-token"));
+  CHECK(server.connections() == 1); // the HEAD left the connection usable
+}
