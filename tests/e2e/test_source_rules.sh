@@ -19,7 +19,7 @@ allowed = {
     "core": {"util"},
     "store": {"util", "core"},
     "net": {"util"},
-    "storage": {"util", "core"},
+    "storage": {"util", "core", "net"},
     "flink": {"util", "core", "net"},
     "build": {"util", "core", "store"},
     "ops": {"util", "core", "store", "net", "flink", "build", "storage"},
