@@ -86,6 +86,15 @@ nlohmann::ordered_json to_json(const ClusterSpec& spec) {
     tls["insecure"] = spec.tls.insecure;
     json["tls"] = std::move(tls);
   }
+  if (const auto& s3 = spec.storage.s3) {
+    nlohmann::ordered_json settings{{"endpoint", s3->endpoint},
+                                    {"region", s3->region},
+                                    {"pathStyle", s3->path_style},
+                                    {"accessKeyEnv", s3->access_key_env},
+                                    {"secretKeyEnv", s3->secret_key_env}};
+    put(settings, "sessionTokenEnv", s3->session_token_env);
+    json["storage"] = {{"s3", std::move(settings)}};
+  }
   return json;
 }
 

@@ -89,6 +89,16 @@ void check_environment(Checker& check, const EnvironmentSpec& spec) {
   }
 }
 
+void check_storage(Checker& check, const ClusterStorage& storage) {
+  if (!storage.s3) return;
+  const auto& endpoint = storage.s3->endpoint;
+  // ${...} in it is checked by templates() and filled in at render time.
+  if (endpoint.find("${") == std::string::npos && !endpoint.starts_with("http://") &&
+      !endpoint.starts_with("https://")) {
+    check.add("spec.storage.s3.endpoint", "must be an http:// or https:// address");
+  }
+}
+
 void check_cluster(Checker& check, const ClusterSpec& spec) {
   const auto type = std::string(to_string(spec.type));
   const bool yarn = spec.type == ClusterType::yarn_session || spec.type == ClusterType::yarn_application;
@@ -138,6 +148,7 @@ void check_cluster(Checker& check, const ClusterSpec& spec) {
   check.forbidden(!kubernetes && spec.kubernetes != KubernetesSettings{}, "spec.kubernetes",
                   fmt::format("kubernetes settings do not apply to {} clusters", type));
   if (spec.flink) check.reference("spec.flink", "Flink", *spec.flink, check.known_.flinks);
+  check_storage(check, spec.storage);
   check.templates(spec);
 }
 

@@ -33,6 +33,10 @@ void walk(ClusterSpec& spec, const MutableVisitor& visit) {
   }
   if (spec.yarn.resource_manager) visit("spec.yarn.resourceManager", *spec.yarn.resource_manager);
   if (spec.kubernetes.rest_address) visit("spec.kubernetes.restAddress", *spec.kubernetes.rest_address);
+  if (spec.storage.s3) {
+    visit("spec.storage.s3.endpoint", spec.storage.s3->endpoint);
+    visit("spec.storage.s3.region", spec.storage.s3->region);
+  }
 }
 
 void walk(ProjectSpec& spec, const MutableVisitor& visit) {

@@ -81,6 +81,22 @@ AlertChannelSpec read_alert_channel_spec(ObjectReader& reader) {
   return spec;
 }
 
+namespace {
+
+S3StorageSettings read_s3_settings(ObjectReader& reader) {
+  S3StorageSettings settings;
+  settings.endpoint = reader.string("endpoint", Need::required).value_or("");
+  if (auto region = reader.string("region")) settings.region = *region;
+  settings.path_style = reader.boolean("pathStyle").value_or(false);
+  settings.access_key_env = reader.string("accessKeyEnv", Need::required).value_or("");
+  settings.secret_key_env = reader.string("secretKeyEnv", Need::required).value_or("");
+  assign(settings.session_token_env, reader.string("sessionTokenEnv"));
+  reader.finish();
+  return settings;
+}
+
+} // namespace
+
 ClusterSpec read_cluster_spec(ObjectReader& reader) {
   ClusterSpec spec;
   if (auto type = reader.word("type", cluster_type_names(), Need::required)) {
@@ -115,6 +131,10 @@ ClusterSpec read_cluster_spec(ObjectReader& reader) {
     assign(spec.tls.ca_file, tls->string("caFile"));
     spec.tls.insecure = tls->boolean("insecure").value_or(false);
     tls->finish();
+  }
+  if (auto storage = reader.object("storage")) {
+    if (auto s3 = storage->object("s3")) spec.storage.s3 = read_s3_settings(*s3);
+    storage->finish();
   }
   reader.finish();
   return spec;

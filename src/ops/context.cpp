@@ -1,5 +1,7 @@
 #include "sp/ops/context.hpp"
 
+#include "sp/storage/s3_storage.hpp"
+
 #include "build_info.hpp"
 
 #include <thread>
@@ -54,11 +56,40 @@ Result<std::string> cluster_rest_url(const std::string& cluster_name, const core
               "set spec.url on the cluster");
 }
 
+namespace {
+
+// The cluster's S3 storage, its keys read from the environment now (they
+// are held for the requests only). An unset variable makes a storage that
+// cannot ask: its points are "cannot check" (exit 5), as an outage is.
+std::unique_ptr<storage::StateStorage> s3_storage_for(const OpsContext& context,
+                                                      const core::ClusterSpec& cluster) {
+  const auto& settings = *cluster.storage.s3;
+  std::vector<std::string> names{settings.access_key_env, settings.secret_key_env};
+  if (settings.session_token_env) names.push_back(*settings.session_token_env);
+  std::vector<std::optional<std::string>> values;
+  for (const auto& name : names) {
+    values.push_back(context.env ? context.env(name) : std::nullopt);
+    if (!values.back()) {
+      return storage::make_unusable_s3_storage(Error(ErrorKind::refused, "reading the cluster's S3 keys",
+                                                     "environment variable " + name + " is not set",
+                                                     "set it where sp runs, or fix spec.storage.s3"));
+    }
+  }
+  storage::S3Access access{
+      {settings.endpoint, settings.path_style},
+      {settings.region, *values[0], *values[1], values.size() > 2 ? values[2] : std::nullopt},
+      settings.access_key_env + " and " + settings.secret_key_env};
+  return storage::make_s3_storage(std::move(access), context.make_transport(transport_settings_of(cluster)));
+}
+
+} // namespace
+
 std::unique_ptr<storage::StateStorage> storage_for(const OpsContext& context,
                                                    const core::ClusterSpec& cluster) {
   if (context.make_storage) return context.make_storage(cluster);
   std::vector<std::unique_ptr<storage::StateStorage>> storages;
   storages.push_back(storage::make_local_storage());
+  if (cluster.storage.s3) storages.push_back(s3_storage_for(context, cluster));
   return storage::make_storage_router(std::move(storages));
 }
 

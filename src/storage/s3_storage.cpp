@@ -143,7 +143,30 @@ private:
   std::shared_ptr<net::HttpTransport> transport_;
 };
 
+class UnusableS3Storage final : public StateStorage {
+public:
+  explicit UnusableS3Storage(Error why) : why_(std::unexpected(std::move(why))) {}
+  bool can_read(std::string_view uri) const override { return is_s3_uri(uri); }
+  Result<std::optional<Stat>> stat(const std::string& uri) override { return failure("looking at " + uri); }
+  Result<Listing> list(const std::string& uri, std::size_t /*limit*/) override {
+    return failure("listing " + uri);
+  }
+  Result<std::string> read_small(const std::string& uri, std::size_t /*max_bytes*/) override {
+    return failure("reading " + uri);
+  }
+
+private:
+  std::unexpected<Error> failure(const std::string& doing) const {
+    return std::unexpected(why_.error().within(doing));
+  }
+  Result<void> why_; // always the error: held as a result, not as an exception object
+};
+
 } // namespace
+
+std::unique_ptr<StateStorage> make_unusable_s3_storage(Error why) {
+  return std::make_unique<UnusableS3Storage>(std::move(why));
+}
 
 std::unique_ptr<StateStorage> make_s3_storage(S3Access access,
                                               std::shared_ptr<net::HttpTransport> transport) {

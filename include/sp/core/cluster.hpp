@@ -55,6 +55,24 @@ struct ClusterTls {
   bool operator==(const ClusterTls&) const = default;
 };
 
+// `storage: {s3: {...}}` (SPEC 5.10): how sp reads the cluster's restore
+// points on S3 (s3://, s3a://, s3p://). The keys are named, never written:
+// sp reads the variables when it asks S3 and never stores or prints them.
+struct S3StorageSettings {
+  std::string endpoint; // "https://s3.eu-west-1.amazonaws.com", "http://minio:9000"
+  std::string region = "us-east-1";
+  bool path_style = false;    // the bucket in the path (most S3-compatible stores), else in the host
+  std::string access_key_env; // names of environment variables
+  std::string secret_key_env;
+  std::optional<std::string> session_token_env;
+  bool operator==(const S3StorageSettings&) const = default;
+};
+
+struct ClusterStorage {
+  std::optional<S3StorageSettings> s3;
+  bool operator==(const ClusterStorage&) const = default;
+};
+
 struct ClusterSpec {
   ClusterType type = ClusterType::remote;
   std::optional<std::string> url; // JobManager REST URL, where the type has one
@@ -69,6 +87,7 @@ struct ClusterSpec {
   KubernetesSettings kubernetes;
   ClusterAuth auth;
   ClusterTls tls;
+  ClusterStorage storage;
   bool operator==(const ClusterSpec&) const = default;
 };
 

@@ -28,4 +28,8 @@ struct S3Access {
 
 std::unique_ptr<StateStorage> make_s3_storage(S3Access access, std::shared_ptr<net::HttpTransport> transport);
 
+// An s3: storage that cannot ask (its keys' variables are unset): every call
+// fails with `why`, so its points are "cannot check", never unverified or invalid.
+std::unique_ptr<StateStorage> make_unusable_s3_storage(Error why);
+
 } // namespace sp::storage

@@ -1,7 +1,9 @@
 // The cluster's auth header from its env var: an unset variable is a
 // refusal returned to the caller (exit 4, like every unset variable sp
-// needs), never an exception, and nothing is sent without it.
+// needs), never an exception, and nothing is sent without it. The S3 keys
+// of a cluster's storage the same way: unset, its points cannot be checked.
 #include "sp/ops/context.hpp"
+#include "sp/storage/storage.hpp"
 #include "sp/store/store.hpp"
 
 #include "support/fake_transport.hpp"
@@ -18,15 +20,17 @@ struct Fixture {
   test::TempDir dir;
   store::Database database = store::open_store({dir / "home"}, store::OpenMode::create_missing).value();
   test::FakeTransport transport;
-  OpsContext context{.database = database,
-                     .make_transport =
-                         [this](const net::TransportSettings&) {
-                           return std::make_unique<test::ForwardingTransport>(transport);
-                         },
-                     .clock = {[] { return std::int64_t{1000}; }, [](std::chrono::milliseconds) {}},
-                     .env = util::fixed_env({{"JM_AUTH", "Bearer abc"}}),
-                     .actor = {"me", "host", 1},
-                     .pid_alive = [](std::int64_t) { return true; }};
+  OpsContext context{
+      .database = database,
+      .make_transport =
+          [this](const net::TransportSettings&) {
+            return std::make_unique<test::ForwardingTransport>(transport);
+          },
+      .clock = {[] { return std::int64_t{1000}; }, [](std::chrono::milliseconds) {}},
+      .env = util::fixed_env(
+          {{"JM_AUTH", "Bearer abc"}, {"S3_KEY", "AKIDEXAMPLE"}, {"S3_SECRET", "not-for-printing"}}),
+      .actor = {"me", "host", 1},
+      .pid_alive = [](std::int64_t) { return true; }};
 };
 
 core::ClusterSpec cluster_with_header_env(std::optional<std::string> name) {
@@ -63,4 +67,39 @@ TEST_CASE("a JobManager client is not opened without its auth header, and sends 
   CHECK(opened->rest().version().has_value());
   REQUIRE(fixture.transport.requests.size() == 1);
   CHECK(fixture.transport.requests[0].authorization == "Bearer abc");
+}
+
+TEST_CASE("a cluster's S3 storage signs with the keys its variables hold, or cannot check",
+          "[ops][context]") {
+  Fixture fixture;
+  core::ClusterSpec cluster = cluster_with_header_env(std::nullopt);
+  const std::string point = "s3://state/savepoints/sp-1";
+  // Without storage settings an s3:// point is not checked, as before.
+  CHECK(storage::check_restore_point(*storage_for(fixture.context, cluster), point).status ==
+        core::PathStatus::unverified);
+
+  cluster.storage.s3 = core::S3StorageSettings{.endpoint = "http://s3:9000",
+                                               .region = "eu-west-1",
+                                               .path_style = true,
+                                               .access_key_env = "S3_KEY",
+                                               .secret_key_env = "S3_SECRET"};
+  fixture.transport.answer("HEAD", "http://s3:9000/state/savepoints/sp-1", 404, "");
+  fixture.transport.answer(
+      "GET", "http://s3:9000/state/?delimiter=%2F&list-type=2&max-keys=1&prefix=savepoints%2Fsp-1%2F", 200,
+      "<ListBucketResult><Contents><Key>savepoints/sp-1/_metadata</Key></Contents></ListBucketResult>");
+  fixture.transport.answer("HEAD", "http://s3:9000/state/savepoints/sp-1/_metadata", 200, "");
+  CHECK(storage::check_restore_point(*storage_for(fixture.context, cluster), point).status ==
+        core::PathStatus::valid);
+  REQUIRE(fixture.transport.requests.size() == 3);
+  REQUIRE(fixture.transport.requests[0].aws_sigv4);
+  CHECK(fixture.transport.requests[0].aws_sigv4->access_key == "AKIDEXAMPLE");
+  CHECK(fixture.transport.requests[0].aws_sigv4->secret_key == "not-for-printing");
+  CHECK(fixture.transport.requests[0].aws_sigv4->region == "eu-west-1");
+
+  cluster.storage.s3->secret_key_env = "S3_UNSET";
+  fixture.transport.requests.clear();
+  const auto unset = storage::check_restore_point(*storage_for(fixture.context, cluster), point);
+  CHECK(unset.status == core::PathStatus::unreachable);
+  CHECK_THAT(unset.detail, Catch::Contains("S3_UNSET is not set"));
+  CHECK(fixture.transport.requests.empty());
 }

@@ -1,0 +1,82 @@
+// A cluster's `storage: {s3: {...}}` (SPEC 5.10): read from files and stored
+// JSON alike, the keys only ever named, the endpoint checked, its endpoint
+// and region template fields like the cluster's url.
+#include "sp/core/manifest_validation.hpp"
+#include "sp/core/render.hpp"
+
+#include <catch2/catch.hpp>
+#include <nlohmann/json.hpp>
+
+#include <set>
+
+using namespace sp::core;
+using sp::ErrorKind;
+
+namespace {
+
+std::string cluster_with(const std::string& storage) {
+  return "apiVersion: sp/v1\nkind: Cluster\nmetadata: {name: k8s}\nspec:\n  type: remote\n  url: "
+         "http://jm:8081\n" +
+         storage;
+}
+
+std::string problem(const std::string& yaml) {
+  auto manifests = parse_manifests(
+      "apiVersion: sp/v1\nkind: Environment\nmetadata: {name: prod}\n---\n" + yaml, "clusters.yaml");
+  if (!manifests) return manifests.error().what();
+  default_environments(*manifests, "prod");
+  auto valid = validate_manifests(*manifests, {});
+  return valid ? "<valid>" : valid.error().what();
+}
+
+} // namespace
+
+TEST_CASE("storage.s3 reads into the cluster spec with its defaults, and back through JSON",
+          "[core][cluster]") {
+  auto manifests =
+      parse_manifests(cluster_with("  storage:\n    s3: {endpoint: \"http://127.0.0.1:9000\", pathStyle: "
+                                   "true, accessKeyEnv: S3_KEY, secretKeyEnv: S3_SECRET}\n"),
+                      "clusters.yaml");
+  REQUIRE(manifests);
+  const auto& spec = std::get<ClusterSpec>(manifests->front().spec);
+  REQUIRE(spec.storage.s3);
+  CHECK(spec.storage.s3->endpoint == "http://127.0.0.1:9000");
+  CHECK(spec.storage.s3->region == "us-east-1");
+  CHECK(spec.storage.s3->path_style);
+  CHECK(spec.storage.s3->access_key_env == "S3_KEY");
+  CHECK(spec.storage.s3->secret_key_env == "S3_SECRET");
+  CHECK_FALSE(spec.storage.s3->session_token_env);
+  CHECK(cluster_spec_from_json(nlohmann::json::parse(to_json(spec).dump())).value() == spec);
+
+  ClusterSpec full = spec;
+  full.storage.s3->region = "eu-west-1";
+  full.storage.s3->session_token_env = "S3_TOKEN";
+  CHECK(to_json(full)["storage"]["s3"]["sessionTokenEnv"] == "S3_TOKEN");
+  CHECK(cluster_spec_from_json(nlohmann::json::parse(to_json(full).dump())).value() == full);
+
+  std::set<std::string> fields;
+  for_each_template_field(spec, [&](const std::string& field, const std::string&) { fields.insert(field); });
+  CHECK(fields.contains("spec.storage.s3.endpoint"));
+  CHECK(fields.contains("spec.storage.s3.region"));
+  CHECK_FALSE(fields.contains("spec.storage.s3.accessKeyEnv")); // a name, not a value
+}
+
+TEST_CASE("storage.s3 problems name the field", "[core][cluster]") {
+  CHECK(problem(cluster_with("  storage: {s3: {endpoint: \"https://s3.amazonaws.com\", accessKeyEnv: K, "
+                             "secretKeyEnv: S}}\n")) == "<valid>");
+  CHECK_THAT(
+      problem(cluster_with("  storage: {s3: {endpoint: \"https://s3.amazonaws.com\", accessKeyEnv: K}}\n")),
+      Catch::Contains("spec.storage.s3.secretKeyEnv: missing required field"));
+  CHECK_THAT(
+      problem(cluster_with("  storage: {s3: {endpoint: \"https://h\", accessKeyEnv: K, secretKeyEnv: S, "
+                           "secretKey: hunter2}}\n")),
+      Catch::Contains("spec.storage.s3.secretKey: unknown field"));
+  CHECK_THAT(problem(cluster_with("  storage: {gcs: {}}\n")),
+             Catch::Contains("spec.storage.gcs: unknown field"));
+  CHECK_THAT(problem(cluster_with(
+                 "  storage: {s3: {endpoint: \"minio:9000\", accessKeyEnv: K, secretKeyEnv: S}}\n")),
+             Catch::Contains("spec.storage.s3.endpoint: must be an http:// or https:// address"));
+  CHECK(problem(cluster_with(
+            "  storage: {s3: {endpoint: \"${s3.endpoint}\", accessKeyEnv: K, secretKeyEnv: S}}\n")) !=
+        "spec.storage.s3.endpoint: must be an http:// or https:// address");
+}
