@@ -56,14 +56,17 @@ std::string xml_text(std::string_view raw) {
       at += named->first.size();
       continue;
     }
+    // A character reference: "&#" digits ';' or "&#x" hex digits ';'.
     const auto semicolon = rest.find(';');
-    std::uint32_t code = 0;
+    if (!rest.starts_with("&#") || semicolon == std::string_view::npos) {
+      out += raw[at++];
+      continue;
+    }
     const bool hex = rest.starts_with("&#x");
-    const auto digits =
-        rest.substr(hex ? 3 : 2, semicolon == std::string_view::npos ? 0 : semicolon - (hex ? 3 : 2));
+    const auto digits = rest.substr(hex ? 3 : 2, semicolon - (hex ? 3 : 2)); // ';' is past the prefix
+    std::uint32_t code = 0;
     const auto parsed = std::from_chars(digits.data(), digits.data() + digits.size(), code, hex ? 16 : 10);
-    if (!rest.starts_with("&#") || digits.empty() || parsed.ptr != digits.data() + digits.size() ||
-        code > 0x10FFFF) {
+    if (digits.empty() || parsed.ptr != digits.data() + digits.size() || code > 0x10FFFF) {
       out += raw[at++];
       continue;
     }

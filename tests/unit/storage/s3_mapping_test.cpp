@@ -118,6 +118,13 @@ TEST_CASE("S3 error bodies give their code and message", "[storage][s3]") {
   CHECK(error->code == "NoSuchBucket");
   CHECK(error->message == "The specified bucket does not exist");
   CHECK(read_s3_error("<Error><Code>AccessDenied</Code></Error>")->message.empty());
+  // Found by the fuzzer: an '&' or "&#" at the end of a text, and references that are not ones, stay as
+  // written.
+  auto ragged =
+      read_s3_error("<Error><Code>A&</Code><Message>&# &#; &#x; &#xZZ; &#1114112; &#65;</Message></Error>");
+  REQUIRE(ragged);
+  CHECK(ragged->code == "A&");
+  CHECK(ragged->message == "&# &#; &#x; &#xZZ; &#1114112; A");
   CHECK_FALSE(read_s3_error("<ListBucketResult/>"));
   CHECK_FALSE(read_s3_error("Service Unavailable"));
 }
