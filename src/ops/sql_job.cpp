@@ -181,6 +181,24 @@ Result<std::vector<std::string>> sql_runner_arguments(const JobTarget& job, cons
   return args;
 }
 
+bool plan_is_pinned(const JobTarget& job) {
+  return job.spec.sql && job.spec.sql->plan == core::SqlPlanMode::pinned;
+}
+
+Result<std::optional<std::string>> pinned_plan(const JobTarget& job, const store::ReleaseRow& release) {
+  if (!plan_is_pinned(job)) return std::optional<std::string>();
+  if (!release.compiled_plan) {
+    return fail(ErrorKind::refused, "reading the pinned plan",
+                fmt::format("the job's plan is pinned and release {} has no compiled plan", release.id),
+                "run `sp job release " + job.name + "` where the cluster's Flink distribution is registered");
+  }
+  // The stored plan holds references where the script had secrets (template_secrets): render them back.
+  auto clear = core::render_sql(job.name, fmt::format("the compiled plan of release {}", release.id),
+                                *release.compiled_plan, job.substitution);
+  if (!clear) return std::unexpected(clear.error());
+  return std::optional<std::string>(std::move(clear->clear));
+}
+
 namespace {
 
 using namespace std::chrono_literals;
@@ -189,8 +207,6 @@ using namespace std::chrono_literals;
 constexpr auto planner_timeout = 3min;
 
 std::string verify_doing(const JobTarget& job) { return "verifying the SQL of job " + job.name; }
-
-bool pinned(const JobTarget& job) { return job.spec.sql && job.spec.sql->plan == core::SqlPlanMode::pinned; }
 
 // The runner's compile mode (COMPILE PLAN) with the registered
 // distribution's lib/ on the class path: Flink's planner on this host, the
@@ -295,10 +311,10 @@ Result<PlannedSql> plan_sql(const OpsContext& context, const JobTarget& job, con
     auto plan = plan_locally(context, job, flink->spec.home, runner, json);
     if (!plan) return std::unexpected(plan.error());
     auto stored = core::template_secrets(std::move(*plan), sql.secrets);
-    if (!stored && pinned(job)) return std::unexpected(stored.error().within(verify_doing(job)));
+    if (!stored && plan_is_pinned(job)) return std::unexpected(stored.error().within(verify_doing(job)));
     return PlannedSql{"local " + flink->spec.home, stored ? std::optional(std::move(*stored)) : std::nullopt};
   }
-  if (pinned(job)) {
+  if (plan_is_pinned(job)) {
     return fail(ErrorKind::refused, verify_doing(job),
                 "plan: pinned needs a compiled plan, which sp makes on this host with the cluster's Flink",
                 "name the cluster's registered distribution in its spec.flink (see `sp flink add`)");

@@ -3,7 +3,6 @@
 // of it, submitted under the id sp chose, then waited for and verified.
 #include "sp/ops/start.hpp"
 
-#include "sp/core/render.hpp"
 #include "sp/core/run_state.hpp"
 #include "sp/core/state_layout.hpp"
 #include "sp/flink/mapping.hpp"
@@ -98,21 +97,9 @@ Result<void> set_sql_program(const JobTarget& job, const store::ReleaseRow& rele
         fmt::format("the script of release {} resolves differently now: its variables changed", release.id),
         "run `sp job release " + job.name + "`");
   }
-  std::optional<std::string> plan;
-  if (job.spec.sql && job.spec.sql->plan == core::SqlPlanMode::pinned) {
-    if (!release.compiled_plan) {
-      return fail(ErrorKind::refused, doing(job),
-                  fmt::format("the job's plan is pinned and release {} has no compiled plan", release.id),
-                  "run `sp job release " + job.name +
-                      "` where the cluster's Flink distribution is registered");
-    }
-    // The stored plan holds references where the script had secrets: render them back.
-    auto clear = core::render_sql(job.name, fmt::format("the compiled plan of release {}", release.id),
-                                  *release.compiled_plan, job.substitution);
-    if (!clear) return std::unexpected(clear.error().within(doing(job)));
-    plan = std::move(clear->clear);
-  }
-  auto args = sql_runner_arguments(job, prepared->script, plan);
+  auto plan = pinned_plan(job, release);
+  if (!plan) return std::unexpected(plan.error().within(doing(job)));
+  auto args = sql_runner_arguments(job, prepared->script, *plan);
   if (!args) return std::unexpected(args.error());
   run.entry_class = std::string(core::sql_runner_main_class);
   run.args = std::move(*args);

@@ -67,6 +67,14 @@ Result<std::vector<std::string>>
 sql_runner_arguments(const JobTarget& job, const core::SqlScript& script,
                      const std::optional<std::string>& pinned_plan = std::nullopt);
 
+// Whether the job runs its release's compiled plan (`sql.plan: pinned`).
+bool plan_is_pinned(const JobTarget& job);
+
+// A pinned job's compiled plan from its release, its secrets' references
+// rendered back to values, for sql_runner_arguments; nullopt for a job that
+// plans at each start. Refused when the release holds no plan.
+Result<std::optional<std::string>> pinned_plan(const JobTarget& job, const store::ReleaseRow& release);
+
 // The largest `--script` value sp passes: below Linux's limit on one
 // argument (MAX_ARG_STRLEN, 128 KiB) for the bin/flink driver, and far below
 // the JobManager's REST body limit.
