@@ -5,6 +5,7 @@
 #include <fmt/format.h>
 
 #include <algorithm>
+#include <unordered_set>
 
 namespace sp::storage {
 
@@ -45,13 +46,24 @@ public:
     const std::string doing = "listing " + uri;
     const auto prefix = directory_prefix(location->key);
     Listing listing;
+    std::unordered_set<std::string> directories; // their keys, "dir/"
     std::optional<std::string> continuation;
     do { // one entry past the limit tells a full listing from a truncated one
       const auto want = std::min(max_page_keys, limit + 1 - listing.entries.size());
       auto page = list_page(*location, prefix, want, continuation, doing);
       if (!page) return std::unexpected(page.error());
-      for (const auto& common : page->common_prefixes) add(listing, name_under(prefix, common), true);
-      for (const auto& object : page->objects) add(listing, name_under(prefix, object.key), false);
+      for (const auto& common : page->common_prefixes) {
+        if (directories.insert(common).second) add(listing, name_under(prefix, common), true);
+      }
+      // S3 rolls a marker object "dir/" up into the common prefix "dir/";
+      // some S3-compatible stores (s3proxy) list it as an object instead.
+      // Either way it names a directory, listed once.
+      for (const auto& object : page->objects) {
+        const bool marker = object.key.ends_with('/');
+        if (!marker || directories.insert(object.key).second) {
+          add(listing, name_under(prefix, object.key), marker);
+        }
+      }
       continuation = page->truncated ? page->next_continuation : std::nullopt;
     } while (continuation && listing.entries.size() <= limit);
     listing.truncated = listing.entries.size() > limit || continuation.has_value();

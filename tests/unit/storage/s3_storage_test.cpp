@@ -168,6 +168,23 @@ TEST_CASE("a run's directory lists its chk-N over pages, bounded", "[storage][s3
   }
 }
 
+TEST_CASE("a store that lists directory markers as objects still lists the directories, once",
+          "[storage][s3]") {
+  // s3proxy answers a delimited listing with the marker objects "chk-8/"
+  // under Contents where S3 gives the common prefix "chk-8/".
+  Fixture f;
+  f.s3.answer("GET", list_url("checkpoints/abc/", 11), 200,
+              page({"checkpoints/abc/shared/"}, {"checkpoints/abc/chk-8/", "checkpoints/abc/shared/"}, "p2"));
+  f.s3.answer("GET", list_url("checkpoints/abc/", 9, "p2"), 200,
+              page({}, {"checkpoints/abc/chk-8/", "checkpoints/abc/taskowned/"}));
+  auto listing = f.storage->list(run, 10);
+  REQUIRE(listing);
+  std::vector<std::pair<std::string, bool>> entries;
+  for (const auto& entry : listing->entries) entries.emplace_back(entry.name, entry.directory);
+  CHECK(entries ==
+        std::vector<std::pair<std::string, bool>>{{"shared", true}, {"chk-8", true}, {"taskowned", true}});
+}
+
 TEST_CASE("read_small gets an object, bounded, and tells a missing key from a missing bucket",
           "[storage][s3]") {
   Fixture f;
