@@ -248,9 +248,12 @@ Result<void> add_stored_checkpoint(Candidates& candidates, const JobTarget& job,
   if (!directory || !storage.can_read(*directory)) return {};
   auto newest = newest_checkpoint_in(storage, *directory);
   if (!newest) {
+    // The storage's own hint (which keys, which endpoint) says what to fix.
+    const auto& cause = newest.error();
     return fail(ErrorKind::unreachable, doing(job),
-                fmt::format("cannot read run {}'s checkpoint directory: {}", run.id, newest.error().why()),
-                "nothing was marked invalid; try again when the storage answers");
+                fmt::format("cannot read run {}'s checkpoint directory: {}", run.id, cause.why()),
+                (cause.hint().empty() ? "try again when the storage answers" : cause.hint()) +
+                    "; nothing was marked invalid");
   }
   if (!*newest) {
     plan.notes.push_back(
