@@ -139,6 +139,51 @@ cmd_install() {
   note "installed Flink $version: FLINK_HOME=$(flink_home_of "$version")"
 }
 
+# Flink's own S3 filesystem (flink-s3-fs-hadoop) under plugins/ of the cached
+# distribution, so checkpoints can go to the test run's S3 server. The
+# registry serves the plugin at some versions only: the cluster's own version
+# is tried first, then the .0 release of its line (a plugin of the same minor
+# version works), and the one taken is said.
+install_s3_plugin() {
+  local version=$1 home dir line candidate jar
+  home=$(flink_home_of "$version") || die "Flink $version is not installed"
+  dir="$home/plugins/s3-fs-hadoop"
+  if compgen -G "$dir/flink-s3-fs-hadoop-*.jar" >/dev/null; then return 0; fi
+  command -v mvn >/dev/null 2>&1 || die "mvn not found: it fetches Flink's S3 plugin into ~/.m2"
+  line=${version%.*}
+  for candidate in "$version" "$line.0"; do
+    jar="$HOME/.m2/repository/org/apache/flink/flink-s3-fs-hadoop/$candidate/flink-s3-fs-hadoop-$candidate.jar"
+    if [ -f "$jar" ] || mvn -B -q -Dstyle.color=never dependency:get -Dtransitive=false \
+        "-Dartifact=org.apache.flink:flink-s3-fs-hadoop:$candidate" >/dev/null 2>&1; then
+      mkdir -p "$dir"
+      cp "$jar" "$dir/"
+      note "Flink $version uses flink-s3-fs-hadoop $candidate for s3:// state"
+      return 0
+    fi
+  done
+  die "Maven could not fetch org.apache.flink:flink-s3-fs-hadoop at $version or $line.0"
+}
+
+# The S3 keys for a cluster started while the test run's S3 server runs
+# (tests/s3/server.sh): endpoint, path-style access and its keys.
+s3_keys() {
+  local env_file="$run_root/s3/env"
+  bash "$repo_root/tests/s3/server.sh" status >/dev/null 2>&1 && [ -f "$env_file" ] || return 0
+  # shellcheck disable=SC1090
+  (
+    . "$env_file"
+    echo "s3.endpoint: $SP_S3_ENDPOINT"
+    echo "s3.path.style.access: true"
+    echo "s3.access-key: $SP_S3_ACCESS_KEY"
+    echo "s3.secret-key: $SP_S3_SECRET_KEY"
+    # S3A before Hadoop 3.4 deletes the parent "directory" markers after each
+    # write; s3proxy's filesystem backend refuses to delete a marker whose
+    # directory holds objects, and S3A retries that for minutes. Keeping the
+    # markers is Hadoop 3.4's default (Flink 2.x's plugin) and harmless to S3.
+    echo "s3.directory.marker.retention: keep"
+  )
+}
+
 # ------------------------------------------------------------ run dir ----
 
 run_dir() { echo "$run_root/$2"; }
@@ -279,6 +324,7 @@ state.backend.type: hashmap
 execution.checkpointing.interval: 1s
 execution.checkpointing.externalized-checkpoint-retention: RETAIN_ON_CANCELLATION
 $(checkpoint_dir_keys "$version" "$rd")
+$(s3_keys)
 web.upload.dir: $rd/tmp
 io.tmp.dirs: $rd/tmp
 env.pid.dir: $rd/tmp
@@ -459,7 +505,7 @@ main() {
     */* | .* | "") die "bad cluster NAME '$name'" ;;
   esac
   case "$cmd" in
-    install) cmd_install "$version" ;;
+    install) cmd_install "$version" && install_s3_plugin "$version" ;;
     start) cmd_start "$version" "$name" ;;
     stop) cmd_stop "$version" "$name" ;;
     status) cmd_status "$version" "$name" ;;
