@@ -139,6 +139,15 @@ core::PathCheck check_restore_point(StateStorage& storage, const std::string& pa
   if (!storage.can_read(path)) {
     return {PathStatus::unverified, "scheme " + scheme_of(path) + " is not checked by sp"};
   }
+  // Most points are directories holding their _metadata: one look settles
+  // those (one HeadObject on S3 instead of three requests). Anything else
+  // (missing, a file given, an error) takes the full path below.
+  if (!path.ends_with("/_metadata")) {
+    auto direct = storage.stat(core::join_path(path, "_metadata"));
+    if (direct && *direct && !(*direct)->directory && (*direct)->readable) {
+      return {PathStatus::valid, "_metadata present and readable"};
+    }
+  }
   auto info = storage.stat(path);
   if (!info) return {PathStatus::unreachable, info.error().why()};
   if (!*info) return {PathStatus::invalid, path + " does not exist"};

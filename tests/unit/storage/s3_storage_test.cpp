@@ -64,7 +64,8 @@ TEST_CASE("a checkpoint on S3 is valid when its _metadata object exists", "[stor
 
   const auto valid = storage::check_restore_point(*f.storage, chk);
   CHECK(valid.status == core::PathStatus::valid);
-  REQUIRE_FALSE(f.s3.requests.empty());
+  // One HeadObject of the _metadata settles a valid point.
+  REQUIRE(f.s3.requests.size() == 1);
   for (const auto& request : f.s3.requests) {
     REQUIRE(request.aws_sigv4);
     CHECK(request.aws_sigv4->region == "eu-west-1");
@@ -77,6 +78,7 @@ TEST_CASE("a checkpoint on S3 is valid when its _metadata object exists", "[stor
     CHECK(storage::check_restore_point(*f.storage, chk).status == core::PathStatus::invalid);
   }
   SECTION("nothing under the path: it does not exist") {
+    f.s3.answer("HEAD", object_url("checkpoints/abc/chk-7/_metadata"), 404, "");
     f.s3.answer("GET", list_url("checkpoints/abc/chk-7/", 1), 200, page({}, {}));
     auto stat = f.storage->stat(chk);
     REQUIRE(stat);
