@@ -86,6 +86,12 @@ nlohmann::ordered_json to_json(const ClusterSpec& spec) {
     tls["insecure"] = spec.tls.insecure;
     json["tls"] = std::move(tls);
   }
+  nlohmann::ordered_json storage = nlohmann::ordered_json::object();
+  if (const auto& hdfs = spec.storage.hdfs) {
+    nlohmann::ordered_json settings{{"webhdfs", hdfs->webhdfs}};
+    put(settings, "user", hdfs->user);
+    storage["hdfs"] = std::move(settings);
+  }
   if (const auto& s3 = spec.storage.s3) {
     nlohmann::ordered_json settings{{"endpoint", s3->endpoint},
                                     {"region", s3->region},
@@ -93,8 +99,9 @@ nlohmann::ordered_json to_json(const ClusterSpec& spec) {
                                     {"accessKeyEnv", s3->access_key_env},
                                     {"secretKeyEnv", s3->secret_key_env}};
     put(settings, "sessionTokenEnv", s3->session_token_env);
-    json["storage"] = {{"s3", std::move(settings)}};
+    storage["s3"] = std::move(settings);
   }
+  if (!storage.empty()) json["storage"] = std::move(storage);
   return json;
 }
 

@@ -90,13 +90,15 @@ void check_environment(Checker& check, const EnvironmentSpec& spec) {
 }
 
 void check_storage(Checker& check, const ClusterStorage& storage) {
-  if (!storage.s3) return;
-  const auto& endpoint = storage.s3->endpoint;
-  // ${...} in it is checked by templates() and filled in at render time.
-  if (endpoint.find("${") == std::string::npos && !endpoint.starts_with("http://") &&
-      !endpoint.starts_with("https://")) {
-    check.add("spec.storage.s3.endpoint", "must be an http:// or https:// address");
-  }
+  // ${...} in an address is checked by templates() and filled in at render time.
+  const auto check_address = [&](const std::string& field, const std::string& address) {
+    if (address.find("${") == std::string::npos && !address.starts_with("http://") &&
+        !address.starts_with("https://")) {
+      check.add(field, "must be an http:// or https:// address");
+    }
+  };
+  if (storage.hdfs) check_address("spec.storage.hdfs.webhdfs", storage.hdfs->webhdfs);
+  if (storage.s3) check_address("spec.storage.s3.endpoint", storage.s3->endpoint);
 }
 
 void check_cluster(Checker& check, const ClusterSpec& spec) {

@@ -33,6 +33,10 @@ void walk(ClusterSpec& spec, const MutableVisitor& visit) {
   }
   if (spec.yarn.resource_manager) visit("spec.yarn.resourceManager", *spec.yarn.resource_manager);
   if (spec.kubernetes.rest_address) visit("spec.kubernetes.restAddress", *spec.kubernetes.rest_address);
+  if (spec.storage.hdfs) {
+    visit("spec.storage.hdfs.webhdfs", spec.storage.hdfs->webhdfs);
+    if (spec.storage.hdfs->user) visit("spec.storage.hdfs.user", *spec.storage.hdfs->user);
+  }
   if (spec.storage.s3) {
     visit("spec.storage.s3.endpoint", spec.storage.s3->endpoint);
     visit("spec.storage.s3.region", spec.storage.s3->region);

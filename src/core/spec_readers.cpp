@@ -83,6 +83,14 @@ AlertChannelSpec read_alert_channel_spec(ObjectReader& reader) {
 
 namespace {
 
+HdfsStorageSettings read_hdfs_settings(ObjectReader& reader) {
+  HdfsStorageSettings settings;
+  settings.webhdfs = reader.string("webhdfs", Need::required).value_or("");
+  assign(settings.user, reader.string("user"));
+  reader.finish();
+  return settings;
+}
+
 S3StorageSettings read_s3_settings(ObjectReader& reader) {
   S3StorageSettings settings;
   settings.endpoint = reader.string("endpoint", Need::required).value_or("");
@@ -133,6 +141,7 @@ ClusterSpec read_cluster_spec(ObjectReader& reader) {
     tls->finish();
   }
   if (auto storage = reader.object("storage")) {
+    if (auto hdfs = storage->object("hdfs")) spec.storage.hdfs = read_hdfs_settings(*hdfs);
     if (auto s3 = storage->object("s3")) spec.storage.s3 = read_s3_settings(*s3);
     storage->finish();
   }

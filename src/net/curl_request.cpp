@@ -57,6 +57,11 @@ std::unique_ptr<RequestState> RequestState::prepare(CURL* curl, HttpRequest requ
   curl_easy_setopt(curl, CURLOPT_WRITEDATA, &state->body_);
   curl_easy_setopt(curl, CURLOPT_USERAGENT, settings.user_agent.c_str());
   curl_easy_setopt(curl, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl can decode
+  if (req.follow_redirects) {
+    curl_easy_setopt(curl, CURLOPT_FOLLOWLOCATION, 1L);
+    curl_easy_setopt(curl, CURLOPT_MAXREDIRS, 5L);
+    curl_easy_setopt(curl, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+  }
 
   auto add_header = [&state](const std::string& line) { (void)append(state->headers_, line); };
   add_header("Accept: application/json");

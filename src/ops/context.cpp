@@ -1,6 +1,7 @@
 #include "sp/ops/context.hpp"
 
 #include "sp/storage/s3_storage.hpp"
+#include "sp/storage/webhdfs_storage.hpp"
 
 #include "build_info.hpp"
 
@@ -89,6 +90,13 @@ std::unique_ptr<storage::StateStorage> storage_for(const OpsContext& context,
   if (context.make_storage) return context.make_storage(cluster);
   std::vector<std::unique_ptr<storage::StateStorage>> storages;
   storages.push_back(storage::make_local_storage());
+  // Each reads its own schemes (file: and bare paths, hdfs:, s3:/s3a:/s3p:),
+  // so the order only matters for speed: file:, the most common, first.
+  if (cluster.storage.hdfs) {
+    storages.push_back(
+        storage::make_webhdfs_storage({cluster.storage.hdfs->webhdfs, cluster.storage.hdfs->user},
+                                      context.make_transport(transport_settings_of(cluster))));
+  }
   if (cluster.storage.s3) storages.push_back(s3_storage_for(context, cluster));
   return storage::make_storage_router(std::move(storages));
 }

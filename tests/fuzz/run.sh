@@ -29,11 +29,11 @@ compiler="$(pick_clang)" || {
 
 cmake -S "$root" -B "$build" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER="$compiler" \
   -DSP_FUZZ=ON -DSP_BUILD_TESTS=OFF >/dev/null
-cmake --build "$build" -j2 --target fuzz_substitution fuzz_manifest_yaml fuzz_sql_split fuzz_s3_listing
+cmake --build "$build" -j2 --target fuzz_substitution fuzz_manifest_yaml fuzz_sql_split fuzz_s3_listing fuzz_webhdfs_listing
 
 mkdir -p "$build/artifacts"
 status=0
-for target in fuzz_substitution fuzz_manifest_yaml fuzz_sql_split fuzz_s3_listing; do
+for target in fuzz_substitution fuzz_manifest_yaml fuzz_sql_split fuzz_s3_listing fuzz_webhdfs_listing; do
   work="$build/corpus/$target"
   mkdir -p "$work"
   dict=()

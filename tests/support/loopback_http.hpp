@@ -36,6 +36,7 @@ struct CannedResponse {
   int status = 200;
   std::string body;
   std::chrono::milliseconds delay{0}; // before answering: longer than a client's timeout stalls it
+  std::vector<std::string> headers;   // extra header lines ("Location: http://..."), without CRLF
 };
 
 class LoopbackHttp {
@@ -134,9 +135,11 @@ private:
          waited += std::chrono::milliseconds(10)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(10));
     }
-    const std::string reply = "HTTP/1.1 " + std::to_string(response.status) + " Canned\r\nContent-Type: " +
-                              "application/json\r\nContent-Length: " + std::to_string(response.body.size()) +
-                              "\r\n\r\n" + response.body;
+    std::string extra;
+    for (const auto& header : response.headers) extra += header + "\r\n";
+    const std::string reply =
+        "HTTP/1.1 " + std::to_string(response.status) + " Canned\r\nContent-Type: application/json\r\n" +
+        extra + "Content-Length: " + std::to_string(response.body.size()) + "\r\n\r\n" + response.body;
     return ::send(connection, reply.data(), reply.size(), MSG_NOSIGNAL) == static_cast<ssize_t>(reply.size());
   }
 

@@ -68,7 +68,17 @@ struct S3StorageSettings {
   bool operator==(const S3StorageSettings&) const = default;
 };
 
+// `storage: {hdfs: {...}}` (SPEC 5.10): how sp reads the cluster's restore
+// points on HDFS (hdfs://), through WebHDFS on the NameNode's HTTP address.
+// Simple authentication only: `user` is sent as user.name (no Kerberos).
+struct HdfsStorageSettings {
+  std::string webhdfs;             // the NameNode's HTTP address, "http://namenode:9870"
+  std::optional<std::string> user; // user.name; absent: the NameNode's static web user
+  bool operator==(const HdfsStorageSettings&) const = default;
+};
+
 struct ClusterStorage {
+  std::optional<HdfsStorageSettings> hdfs;
   std::optional<S3StorageSettings> s3;
   bool operator==(const ClusterStorage&) const = default;
 };

@@ -54,6 +54,11 @@ struct HttpRequest {
   std::optional<std::string> authorization; // the Authorization header value, never logged
   std::optional<AwsSigning> aws_sigv4;      // instead of authorization
   std::optional<Timeouts> timeouts;         // else the transport's defaults
+  // Follow 3xx answers (at most a few, http and https only) instead of
+  // returning them: WebHDFS's OPEN answers 307 to the DataNode holding the
+  // data. Off by default, so a redirect elsewhere is seen, not silently
+  // followed; the Authorization header is never sent to another host.
+  bool follow_redirects = false;
 };
 
 struct HttpResponse {

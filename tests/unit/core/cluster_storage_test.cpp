@@ -80,3 +80,45 @@ TEST_CASE("storage.s3 problems name the field", "[core][cluster]") {
             "  storage: {s3: {endpoint: \"${s3.endpoint}\", accessKeyEnv: K, secretKeyEnv: S}}\n")) !=
         "spec.storage.s3.endpoint: must be an http:// or https:// address");
 }
+
+TEST_CASE("storage.hdfs reads into the cluster spec, and back through JSON beside s3", "[core][cluster]") {
+  auto manifests = parse_manifests(
+      cluster_with("  storage:\n    hdfs: {webhdfs: \"http://namenode:9870\", user: flink}\n"),
+      "clusters.yaml");
+  REQUIRE(manifests);
+  const auto& spec = std::get<ClusterSpec>(manifests->front().spec);
+  REQUIRE(spec.storage.hdfs);
+  CHECK(spec.storage.hdfs->webhdfs == "http://namenode:9870");
+  CHECK(spec.storage.hdfs->user == "flink");
+  CHECK_FALSE(spec.storage.s3);
+  CHECK(to_json(spec)["storage"].dump() == R"({"hdfs":{"webhdfs":"http://namenode:9870","user":"flink"}})");
+  CHECK(cluster_spec_from_json(nlohmann::json::parse(to_json(spec).dump())).value() == spec);
+
+  ClusterSpec both = spec;
+  both.storage.hdfs->user.reset();
+  both.storage.s3 =
+      S3StorageSettings{.endpoint = "http://s3:9000", .access_key_env = "K", .secret_key_env = "S"};
+  const auto json = to_json(both);
+  CHECK_FALSE(json["storage"]["hdfs"].contains("user"));
+  CHECK(json["storage"]["s3"]["endpoint"] == "http://s3:9000");
+  CHECK(cluster_spec_from_json(nlohmann::json::parse(json.dump())).value() == both);
+
+  std::set<std::string> fields;
+  for_each_template_field(spec, [&](const std::string& field, const std::string&) { fields.insert(field); });
+  CHECK(fields.contains("spec.storage.hdfs.webhdfs"));
+  CHECK(fields.contains("spec.storage.hdfs.user"));
+}
+
+TEST_CASE("storage.hdfs problems name the field", "[core][cluster]") {
+  CHECK(problem(cluster_with("  storage: {hdfs: {webhdfs: \"https://nn.example.com:9871\"}}\n")) ==
+        "<valid>");
+  CHECK_THAT(problem(cluster_with("  storage: {hdfs: {user: flink}}\n")),
+             Catch::Contains("spec.storage.hdfs.webhdfs: missing required field"));
+  CHECK_THAT(
+      problem(cluster_with("  storage: {hdfs: {webhdfs: \"http://nn:9870\", keytab: /etc/flink.keytab}}\n")),
+      Catch::Contains("spec.storage.hdfs.keytab: unknown field"));
+  CHECK_THAT(problem(cluster_with("  storage: {hdfs: {webhdfs: \"hdfs://nn:8020\"}}\n")),
+             Catch::Contains("spec.storage.hdfs.webhdfs: must be an http:// or https:// address"));
+  CHECK(problem(cluster_with("  storage: {hdfs: {webhdfs: \"${hdfs.webhdfs}\"}}\n")) !=
+        "spec.storage.hdfs.webhdfs: must be an http:// or https:// address");
+}

@@ -200,3 +200,46 @@ TEST_CASE("an S3 request is signed by libcurl with SigV4, and a HEAD reads no bo
   CHECK_FALSE(seen[1].headers.contains("x-amz-security-token"));
   CHECK(server.connections() == 1); // the HEAD left the connection usable
 }
+
+TEST_CASE("a redirect is followed only when the request asks, as WebHDFS's OPEN needs", "[net][transport]") {
+  net::CurlGlobal curl;
+  // The "DataNode" holds the bytes; the "NameNode" answers 307 to it, as WebHDFS does.
+  test::LoopbackHttp datanode([](const test::ReceivedRequest& r) {
+    return r.target.starts_with("/webhdfs/v1/state/_metadata?op=OPEN") ? test::CannedResponse{200, "META"}
+                                                                       : test::CannedResponse{404, ""};
+  });
+  const std::string location = datanode.url() + "/webhdfs/v1/state/_metadata?op=OPEN&offset=0";
+  test::LoopbackHttp namenode([&](const test::ReceivedRequest&) {
+    return test::CannedResponse{307, "", {}, {"Location: " + location}};
+  });
+  auto transport = net::make_curl_transport(settings());
+
+  auto open = request("GET", namenode.url() + "/webhdfs/v1/state/_metadata?op=OPEN&user.name=flink");
+  auto unfollowed = transport->send(open);
+  REQUIRE(unfollowed);
+  CHECK(unfollowed->status == 307); // not asked to follow: the redirect is the answer
+  CHECK(datanode.requests().empty());
+
+  open.follow_redirects = true;
+  open.authorization = "Bearer for-the-namenode-only";
+  auto followed = transport->send(open);
+  REQUIRE(followed);
+  CHECK(followed->status == 200);
+  CHECK(followed->body == "META");
+  const auto seen = datanode.requests();
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].method == "GET");
+  CHECK_FALSE(seen[0].headers.contains("authorization")); // another host (port): not sent on
+  CHECK(namenode.requests().size() == 2);
+
+  SECTION("a redirect loop ends as unreachable, not as a hang") {
+    test::LoopbackHttp loop([](const test::ReceivedRequest& r) {
+      return test::CannedResponse{307, "", {}, {"Location: " + r.target}};
+    });
+    auto looping = request("GET", loop.url() + "/webhdfs/v1/x?op=OPEN");
+    looping.follow_redirects = true;
+    auto failed = transport->send(looping);
+    REQUIRE_FALSE(failed);
+    CHECK(failed.error().kind() == ErrorKind::unreachable);
+  }
+}

@@ -99,3 +99,24 @@ TEST_CASE("a cluster's S3 storage signs with the keys its variables hold, or can
   CHECK_THAT(unset.detail, Catch::Contains("S3_UNSET is not set"));
   CHECK(fixture.transport.requests.empty());
 }
+
+TEST_CASE("a cluster's HDFS storage asks its WebHDFS address as its user", "[ops][context]") {
+  Fixture fixture;
+  core::ClusterSpec cluster = cluster_with_header_env(std::nullopt);
+  const std::string point = "hdfs://namenode:8020/flink/savepoints/sp-1";
+  // Without storage settings an hdfs:// point is not checked, as before.
+  CHECK(storage::check_restore_point(*storage_for(fixture.context, cluster), point).status ==
+        core::PathStatus::unverified);
+
+  cluster.storage.hdfs = core::HdfsStorageSettings{.webhdfs = "http://namenode:9870", .user = "flink"};
+  fixture.transport.answer(
+      "GET",
+      "http://namenode:9870/webhdfs/v1/flink/savepoints/sp-1/_metadata?op=GETFILESTATUS&user.name=flink", 200,
+      R"({"FileStatus":{"length":4,"pathSuffix":"","type":"FILE"}})");
+  CHECK(storage::check_restore_point(*storage_for(fixture.context, cluster), point).status ==
+        core::PathStatus::valid);
+  REQUIRE(fixture.transport.requests.size() == 1);
+  // file: still reads local paths beside it.
+  CHECK(storage_for(fixture.context, cluster)->can_read("/tmp/x"));
+  CHECK_FALSE(storage_for(fixture.context, cluster)->can_read("s3://state/x"));
+}
