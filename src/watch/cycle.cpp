@@ -253,6 +253,10 @@ void Watcher::Cycle::write() {
   for (const auto& [from, to] : moved_) {
     store::relocate_live_runs(database_, from, to);
     report_.notes.push_back({from, "relocated", "the JobManager is now at " + to});
+    // In each job's history too: a failover is when its address changed.
+    for (const auto index : by_jobmanager_[from]) {
+      note(runs_[index], "jobmanager-moved", fmt::format("the JobManager moved from {} to {}", from, to));
+    }
   }
   write_status(write_start);
   transaction.commit();

@@ -260,6 +260,9 @@ TEST_CASE("a JobManager that stops answering is looked for, and its live runs fo
   CHECK(asked == 2);
   CHECK(std::ranges::any_of(report.notes, [](const auto& note) { return note.kind == "relocated"; }));
   CHECK(f.count("SELECT count(*) FROM runs WHERE rest_url = 'http://jm2:8082' AND ended_at IS NULL") == 2);
+  // Each job's history says where its JobManager went.
+  CHECK(f.count("SELECT count(*) FROM events WHERE kind = 'jobmanager-moved' AND "
+                "message = 'the JobManager moved from http://jm:8081 to http://jm2:8082'") == 2);
 
   f.flink.answer("GET", moved_to + "/jobs/overview", 200,
                  overview({{"aaaa", "RUNNING"}, {"bbbb", "RUNNING"}}));
