@@ -134,6 +134,7 @@ int run_start(Invocation& invocation, const StartFlags& flags) {
   data["environment"] = job.target.environment;
   data["run"] = result.run_id;
   data["flink_job_id"] = result.flink_job_id;
+  if (result.application_id) data["application_id"] = *result.application_id;
   data["state"] = result.state;
   data["rest_url"] = result.plan.rest_url;
   data["release"] = release.release.id;

@@ -261,6 +261,7 @@ Result<StartResult> start_job(const OpsContext& context, const JobTarget& job,
   result.jar_reused = submission->jar_reused;
   result.plan.rest_url = submission->rest_url;
   result.flink_job_id = submission->flink_job_id;
+  result.application_id = submission->application_id;
   {
     store::Transaction transaction(context.database);
     const auto run_dir = checkpoint_base

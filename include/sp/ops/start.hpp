@@ -40,6 +40,7 @@ struct StartResult {
   StartPlan plan;
   std::int64_t run_id = 0;
   std::string flink_job_id;
+  std::optional<std::string> application_id; // the YARN application the run went to
   std::string state;
   std::optional<bool> restore_verified; // set when a restore was requested
   bool jar_reused = false;
