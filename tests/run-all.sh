@@ -5,7 +5,8 @@
 #   2. integration tests against real components this script starts once:
 #      Flink standalone clusters (1.20 and 2.x, from PyPI), git servers on
 #      loopback, Maven building examples/, an S3 server (s3proxy) that the
-#      clusters keep checkpoints in through Flink's S3 plugin;
+#      clusters keep checkpoints in through Flink's S3 plugin, a loopback
+#      YARN and HDFS (Hadoop's minicluster) that Flink deploys onto;
 #   3. bounded fuzzing of the parsers (libFuzzer, clang 19);
 #   4. format and lint: clang-format and clang-tidy (clang 19), tests/lint.sh.
 # Flink and Maven downloads are cached in the usual user cache directories
@@ -55,15 +56,19 @@ if has_tier integration; then
   cluster="$repo/tests/flink/cluster.sh"
   export SP_TEST_RUN_DIR="$out/flink-run"
   s3_server="$repo/tests/s3/server.sh"
+  hadoop="$repo/tests/yarn/hadoop.sh"
   started=()
   stop_clusters() {
     for version in "${started[@]}"; do bash "$cluster" stop "$version" || true; done
     bash "$s3_server" stop || true
+    bash "$hadoop" stop || true
   }
   trap stop_clusters EXIT
   # Before the clusters: they are configured with its endpoint and keys.
   step "S3 server (s3proxy): install (cached) and start"
   bash "$s3_server" start
+  step "YARN and HDFS (Hadoop minicluster): install (cached) and start"
+  bash "$hadoop" start >/dev/null
   for version in $flink_versions; do
     step "Flink $version: install (cached) and start"
     bash "$cluster" install "$version"
