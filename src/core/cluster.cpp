@@ -5,8 +5,10 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cctype>
+#include <charconv>
 
 namespace sp::core {
 
@@ -44,6 +46,35 @@ const std::vector<std::string>& cluster_type_names() {
 
 bool is_application_mode(ClusterType type) {
   return type == ClusterType::yarn_application || type == ClusterType::kubernetes_application;
+}
+
+std::optional<std::string>
+yarn_attempts_warning(ClusterType type, const std::map<std::string, std::string>& cluster_configuration,
+                      const std::map<std::string, std::string>& job_configuration) {
+  if (type != ClusterType::yarn_application) return std::nullopt;
+  const auto setting = [&](const std::string& key) -> std::optional<std::string> {
+    if (auto found = job_configuration.find(key); found != job_configuration.end()) return found->second;
+    if (auto found = cluster_configuration.find(key); found != cluster_configuration.end())
+      return found->second;
+    return std::nullopt;
+  };
+  const auto attempts_text = setting("yarn.application-attempts");
+  int attempts = 1; // Flink's default without high availability
+  if (attempts_text)
+    std::from_chars(attempts_text->data(), attempts_text->data() + attempts_text->size(), attempts);
+  if (attempts <= 1) return std::nullopt;
+  // "high-availability.type" since 1.17; "high-availability" before it.
+  auto ha = setting("high-availability.type");
+  if (!ha) ha = setting("high-availability");
+  const auto is_none = [](std::string text) {
+    std::ranges::transform(text, text.begin(), [](unsigned char c) { return std::tolower(c); });
+    return text == "none";
+  };
+  if (ha && !is_none(*ha)) return std::nullopt;
+  return fmt::format(
+      "yarn.application-attempts is {} without high availability: a second attempt restarts the "
+      "job from the state it was submitted with, not from its newest checkpoint",
+      attempts);
 }
 
 std::string_view to_string(SubmitDriver driver) { return util::name_of(driver_names, driver); }

@@ -357,6 +357,10 @@ Result<std::optional<store::RunRow>> last_run_of(const OpsContext& context, cons
 Result<StartPlan> plan_start(const OpsContext& context, const JobTarget& job, const StartOptions& options,
                              bool record) {
   StartPlan plan;
+  if (auto warning = core::yarn_attempts_warning(job.cluster.type, job.cluster.flink_configuration,
+                                                 job.spec.flink_configuration)) {
+    plan.notes.push_back(*warning);
+  }
   if (core::is_application_mode(job.cluster.type)) {
     plan.notes.push_back("bin/flink creates a JobManager for the job; its address is known once it runs");
   } else {

@@ -23,6 +23,15 @@ const std::vector<std::string>& cluster_type_names();
 // Application modes start a cluster per job, so they have no fixed JobManager URL.
 bool is_application_mode(ClusterType type);
 
+// A warning when YARN may restart an application's master (more than one
+// `yarn.application-attempts`, the job's setting over the cluster's) without
+// Flink's high availability: the new attempt runs the application's main
+// again and restores what the job was submitted with, not its newest
+// checkpoint. nullopt when that cannot happen.
+std::optional<std::string>
+yarn_attempts_warning(ClusterType type, const std::map<std::string, std::string>& cluster_configuration,
+                      const std::map<std::string, std::string>& job_configuration);
+
 // How jobs reach a cluster (SPEC 9): the JobManager's REST API, or Flink's own
 // CLI (`bin/flink` of the cluster's registered `flink`).
 enum class SubmitDriver { rest, cli };

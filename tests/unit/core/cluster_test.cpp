@@ -41,3 +41,27 @@ TEST_CASE("Kubernetes application cluster ids are DNS labels of at most 45 chara
   CHECK(id.size() == 45);
   CHECK(kubernetes_cluster_id_for("a" + std::string(43, 'b') + "-c") == "a" + std::string(43, 'b'));
 }
+
+TEST_CASE("a YARN application restarted without high availability is warned about", "[core][cluster]") {
+  using core::ClusterType;
+  const std::map<std::string, std::string> none;
+  // Flink's default is one attempt without high availability: nothing to say.
+  CHECK_FALSE(core::yarn_attempts_warning(ClusterType::yarn_application, none, none));
+  const std::map<std::string, std::string> two{{"yarn.application-attempts", "2"}};
+  auto warning = core::yarn_attempts_warning(ClusterType::yarn_application, two, none);
+  REQUIRE(warning);
+  CHECK_THAT(*warning, Catch::Contains("yarn.application-attempts is 2 without high availability"));
+  // The job's setting wins over the cluster's.
+  CHECK_FALSE(
+      core::yarn_attempts_warning(ClusterType::yarn_application, two, {{"yarn.application-attempts", "1"}}));
+  CHECK(core::yarn_attempts_warning(ClusterType::yarn_application, none, two));
+  // High availability (either key) makes a new attempt restore the newest checkpoint.
+  CHECK_FALSE(core::yarn_attempts_warning(ClusterType::yarn_application, two,
+                                          {{"high-availability.type", "zookeeper"}}));
+  CHECK_FALSE(
+      core::yarn_attempts_warning(ClusterType::yarn_application, two, {{"high-availability", "ZOOKEEPER"}}));
+  CHECK(
+      core::yarn_attempts_warning(ClusterType::yarn_application, two, {{"high-availability.type", "NONE"}}));
+  // A session's attempts are the session's, not the job's.
+  CHECK_FALSE(core::yarn_attempts_warning(ClusterType::yarn_session, two, none));
+}
