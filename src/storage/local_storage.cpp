@@ -139,12 +139,15 @@ core::PathCheck check_restore_point(StateStorage& storage, const std::string& pa
   if (!storage.can_read(path)) {
     return {PathStatus::unverified, "scheme " + scheme_of(path) + " is not checked by sp"};
   }
-  // Most points are directories holding their _metadata: one look settles
-  // those (one HeadObject on S3 instead of three requests). Anything else
-  // (missing, a file given, an error) takes the full path below.
+  // Most points are directories holding their _metadata: looking at it first
+  // settles those with one request (one HeadObject on S3, not three). Its
+  // answer is kept for the directory case below, so nothing is asked twice.
+  const std::string inside = core::join_path(path, "_metadata");
+  std::optional<Result<std::optional<Stat>>> looked;
   if (!path.ends_with("/_metadata")) {
-    auto direct = storage.stat(core::join_path(path, "_metadata"));
-    if (direct && *direct && !(*direct)->directory && (*direct)->readable) {
+    looked = storage.stat(inside);
+    if (*looked && **looked && !(**looked)->directory) {
+      if (!(**looked)->readable) return {PathStatus::invalid, inside + " is not readable"};
       return {PathStatus::valid, "_metadata present and readable"};
     }
   }
@@ -154,8 +157,8 @@ core::PathCheck check_restore_point(StateStorage& storage, const std::string& pa
   // A savepoint may be given as its _metadata file or as its directory.
   std::string metadata = path;
   if ((*info)->directory) {
-    metadata = core::join_path(path, "_metadata");
-    info = storage.stat(metadata);
+    metadata = inside;
+    info = looked && *looked ? std::move(*looked) : storage.stat(metadata);
     if (!info) return {PathStatus::unreachable, info.error().why()};
     if (!*info) return {PathStatus::invalid, metadata + " is missing"};
   }

@@ -75,7 +75,10 @@ TEST_CASE("a checkpoint on S3 is valid when its _metadata object exists", "[stor
   SECTION("the directory without _metadata (in progress or aborted) is invalid, on evidence") {
     f.s3.answer("HEAD", object_url("checkpoints/abc/chk-7/_metadata"), 404, "");
     f.s3.answer("GET", list_url("checkpoints/abc/chk-7/_metadata/", 1), 200, page({}, {}));
+    f.s3.requests.clear();
     CHECK(storage::check_restore_point(*f.storage, chk).status == core::PathStatus::invalid);
+    // The _metadata (HEAD, listing) and the directory (HEAD, listing), each asked once.
+    CHECK(f.s3.requests.size() == 4);
   }
   SECTION("nothing under the path: it does not exist") {
     f.s3.answer("HEAD", object_url("checkpoints/abc/chk-7/_metadata"), 404, "");
