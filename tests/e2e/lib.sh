@@ -10,10 +10,12 @@ export XDG_CONFIG_HOME="$SP_TEST_TMP/config"
 unset SP_ENV SP_OUTPUT NO_COLOR
 failures=0
 
-# sp ARGS...: runs sp; sets $out, $err and $rc.
+# sp ARGS...: runs sp; sets $out, $err and $rc. Every answer is also kept
+# in $SP_TEST_TMP/transcript, for tests that search all of them (a secret).
 sp() {
   out=$("$SP_BIN" "$@" 2>"$SP_TEST_TMP/stderr"); rc=$?
   err=$(cat "$SP_TEST_TMP/stderr")
+  printf '%s\n%s\n' "$out" "$err" >>"$SP_TEST_TMP/transcript"
 }
 
 fail() { echo "FAIL: $*" >&2; echo "  rc=$rc" >&2; echo "  stdout: $out" >&2; echo "  stderr: $err" >&2; failures=$((failures + 1)); }

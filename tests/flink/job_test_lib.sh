@@ -1,5 +1,5 @@
 # Shared by the tests that drive sp against a real Flink cluster: sourced after
-# tests/e2e/lib.sh with the Flink VERSION as $1. Sets $url (the running
+# tests/e2e/lib.sh with the Flink VERSION as $1. Sets $url (the standalone
 # cluster of that version, started by run-all.sh), $line (1.20, 2.2), $jar
 # (the example job for that line, built when missing) and defines json(),
 # wait_for_checkpoints and stop_then_restore for the job named $name.
@@ -17,14 +17,16 @@ fi
 # json EXPR: a Python subscript of the last sp output, e.g. json "['state']".
 json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)" <<<"$out"; }
 
-# wait_for_checkpoints N: until the JobManager reports at least N completed checkpoints of $name.
+# wait_for_checkpoints N [JOB]: until the JobManager reports at least N
+# completed checkpoints of JOB ($name), for at most $checkpoint_wait s (60).
 wait_for_checkpoints() {
-  for _ in $(seq 1 60); do
-    sp -o json job status "$name"
+  local wait=${checkpoint_wait:-60}
+  for _ in $(seq 1 "$wait"); do
+    sp -o json job status "${2:-$name}"
     [ "$rc" -eq 0 ] && [ "$(json ".get('checkpoints_completed', 0)")" -ge "$1" ] && return 0
     sleep 1
   done
-  fail "fewer than $1 checkpoints after 60 s"
+  fail "fewer than $1 checkpoints after $wait s"
 }
 
 # stop_then_restore: stops $name with a savepoint (set as $savepoint), starts it

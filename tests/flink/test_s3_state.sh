@@ -24,12 +24,6 @@ grep -qF "s3.endpoint: $SP_S3_ENDPOINT" "$(bash "$flink_tests/cluster.sh" rundir
 export SP_S3_ACCESS_KEY SP_S3_SECRET_KEY
 root="s3://$SP_S3_BUCKET/$line-$$"
 
-# Every answer sp gives goes to one transcript, searched for the secret at the end.
-sp() {
-  out=$("$SP_BIN" "$@" 2>"$SP_TEST_TMP/stderr"); rc=$?
-  err=$(cat "$SP_TEST_TMP/stderr")
-  printf '%s\n%s\n' "$out" "$err" >>"$SP_TEST_TMP/transcript"
-}
 
 # objects ENDPOINT: the declarations, with sp reading S3 at ENDPOINT.
 objects() {
@@ -136,6 +130,7 @@ expect_err "403"
 expect_err "SP_S3_ACCESS_KEY and SP_S3_SECRET_KEY"
 env -u SP_S3_SECRET_KEY "$SP_BIN" job plan "$name" >"$SP_TEST_TMP/unset.out" 2>&1
 rc=$?
+cat "$SP_TEST_TMP/unset.out" >>"$SP_TEST_TMP/transcript"
 expect_rc 5 "plan with the secret key's variable unset"
 grep -qF "SP_S3_SECRET_KEY is not set" "$SP_TEST_TMP/unset.out" || fail "unset key variable not named: $(cat "$SP_TEST_TMP/unset.out")"
 sp job start "$name-nobucket"
@@ -199,7 +194,7 @@ expect_rc 0 "start after recover"
 sp job cancel "$name"
 expect_rc 0 "final cancel"
 
-# 7. The secret key never leaves the environment.
+# 7. The secret key never leaves the environment: every answer (lib.sh's transcript), SP_HOME.
 if grep -rlaF -- "$SP_S3_SECRET_KEY" "$SP_TEST_TMP/transcript" "$SP_HOME" 2>/dev/null; then
   fail "the S3 secret key appears in the files above"
 fi

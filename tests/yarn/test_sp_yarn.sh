@@ -15,15 +15,10 @@
 #     stopped with a savepoint and restored in it, the session left running
 #     (and killed at the end through the ResourceManager).
 source "$SP_TEST_LIB"
+source "$(dirname "${BASH_SOURCE[0]}")/../flink/job_test_lib.sh" "$@"
 here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
-repo=$(cd "$here/../.." && pwd)
-version=${1:?usage: test_sp_yarn.sh VERSION}
-line=${version%.*}
-jar="$repo/examples/flink-job/target/sp-example-job-$line.jar"
-if [ ! -f "$jar" ]; then
-  mvn -B -q -Dstyle.color=never -f "$repo/examples/flink-job/pom.xml" package "-Pflink-$line" >"$SP_TEST_TMP/mvn.log" 2>&1 ||
-    { cat "$SP_TEST_TMP/mvn.log"; exit 1; }
-fi
+# Deploying to YARN and starting containers is slower than a standalone cluster.
+checkpoint_wait=90
 home=$(bash "$repo/tests/flink/cluster.sh" home "$version") || { echo "Flink $version is not installed"; exit 1; }
 bash "$here/hadoop.sh" status >/dev/null || { echo "the loopback Hadoop is not running: tests/yarn/hadoop.sh start"; exit 1; }
 # HADOOP_CONF_DIR and HADOOP_CLASSPATH for the bin/flink sp runs; the URLs for the test.
@@ -34,7 +29,6 @@ set +a
 name="yarn-${line//./-}-$$"
 root="hdfs:///sp-test/$name"
 
-json() { python3 -c "import json,sys; d=json.load(sys.stdin); print(d$1)" <<<"$out"; }
 app_state() { curl -sf "$SP_YARN_RM_URL/ws/v1/cluster/apps/$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['app']['state'])"; }
 # kill_apps: every application of this test still alive, through the ResourceManager.
 kill_apps() {
@@ -90,16 +84,6 @@ export SP_ENV=itest
 sp apply -f "$SP_TEST_TMP/objects.yaml"
 expect_rc 0 "apply"
 [ "$failures" -eq 0 ] || finish
-
-# wait_for_checkpoints N [JOB]: until the JobManager reports N completed checkpoints of JOB ($name).
-wait_for_checkpoints() {
-  for _ in $(seq 1 90); do
-    sp -o json job status "${2:-$name}"
-    [ "$rc" -eq 0 ] && [ "$(json ".get('checkpoints_completed', 0)")" -ge "$1" ] && return 0
-    sleep 1
-  done
-  fail "fewer than $1 checkpoints after 90 s"
-}
 
 # 1. Start: a new YARN application; sp reaches its JobManager directly.
 sp -o json job start "$name"
