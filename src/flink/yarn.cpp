@@ -1,5 +1,7 @@
 #include "sp/flink/yarn.hpp"
 
+#include "sp/core/run_state.hpp"
+
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
@@ -19,6 +21,19 @@ std::optional<std::string> address_field(const json& app, const char* key) {
 }
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
+
+bool has_ended(const YarnApplication& application) {
+  const auto& state = application.state;
+  return state == "FINISHED" || state == "FAILED" || state == "KILLED";
+}
+
+// "the application ended: KILLED (final status KILLED): <first line of the diagnostics>"
+std::string describe_end(const YarnApplication& application) {
+  std::string why = fmt::format("the application ended: {} (final status {})", application.state,
+                                application.final_status.empty() ? "unknown" : application.final_status);
+  if (!application.diagnostics.empty()) why += ": " + first_line(application.diagnostics);
+  return why;
+}
 
 } // namespace
 
@@ -53,15 +68,10 @@ Result<YarnApplication> parse_yarn_application(std::string_view body) {
 
 Result<std::string> jobmanager_url_of(const YarnApplication& application, bool https) {
   const std::string doing = "finding the JobManager of YARN application " + application.id;
-  const auto& state = application.state;
-  if (state == "FINISHED" || state == "FAILED" || state == "KILLED") {
-    std::string why = fmt::format("the application ended: {} (final status {})", state,
-                                  application.final_status.empty() ? "unknown" : application.final_status);
-    if (!application.diagnostics.empty()) why += ": " + first_line(application.diagnostics);
-    return fail(ErrorKind::external, doing, why);
-  }
-  if (state != "RUNNING") {
-    return fail(ErrorKind::unreachable, doing, "the application is " + state + ", not RUNNING yet",
+  if (has_ended(application)) return fail(ErrorKind::external, doing, describe_end(application));
+  if (application.state != "RUNNING") {
+    return fail(ErrorKind::unreachable, doing,
+                "the application is " + application.state + ", not RUNNING yet",
                 "YARN has not started its JobManager yet; try again shortly");
   }
   if (application.am_rpc_address) {
@@ -76,6 +86,20 @@ Result<std::string> jobmanager_url_of(const YarnApplication& application, bool h
               "the ResourceManager reports no amRPCAddress, only its proxy, which refuses the POST requests "
               "of stop and savepoint",
               "a ResourceManager of Hadoop 2.8 or later reports amRPCAddress");
+}
+
+std::optional<ApplicationEnd> application_end_of(const YarnApplication& application, bool session) {
+  if (!has_ended(application)) return std::nullopt;
+  ApplicationEnd end{.run_state = std::string(core::run_state::lost),
+                     .why =
+                         fmt::format("YARN application {}: {}", application.id, describe_end(application))};
+  if (session) return end;
+  if (application.state == "FAILED") end.run_state = std::string(core::run_state::failed);
+  if (application.state != "FINISHED") return end;
+  if (application.final_status == "SUCCEEDED") end.run_state = "FINISHED";
+  if (application.final_status == "KILLED") end.run_state = "CANCELED";
+  if (application.final_status == "FAILED") end.run_state = std::string(core::run_state::failed);
+  return end;
 }
 
 } // namespace sp::flink

@@ -25,11 +25,11 @@ bool rest_uses_tls(const core::ClusterSpec& cluster) {
   return it != cluster.flink_configuration.end() && it->second == "true";
 }
 
-// GET {rm}/ws/v1/cluster/apps/{id}, and the JobManager address its answer gives.
-// `pending` is set when YARN knows the application but has not started its JobManager yet.
-Result<std::string> ask_resource_manager(const OpsContext& context, const core::ClusterSpec& cluster,
-                                         const std::string& cluster_name, const std::string& application_id,
-                                         bool& pending) {
+// GET {rm}/ws/v1/cluster/apps/{id}: what YARN knows of the application.
+Result<flink::YarnApplication> ask_resource_manager(const OpsContext& context,
+                                                    const core::ClusterSpec& cluster,
+                                                    const std::string& cluster_name,
+                                                    const std::string& application_id) {
   if (!cluster.yarn.resource_manager) {
     return missing_setting(cluster_name, "it names no yarn.resourceManager",
                            "set spec.yarn.resourceManager to the ResourceManager's REST URL");
@@ -59,9 +59,24 @@ Result<std::string> ask_resource_manager(const OpsContext& context, const core::
   }
   auto application = flink::parse_yarn_application(response->body);
   if (!application) return std::unexpected(application.error().within(asking));
+  return application;
+}
+
+// The JobManager address the ResourceManager's answer gives. `pending` is
+// set when YARN knows the application but has not started its JobManager yet.
+Result<std::string> ask_jobmanager_url(const OpsContext& context, const core::ClusterSpec& cluster,
+                                       const std::string& cluster_name, const std::string& application_id,
+                                       bool& pending) {
+  auto application = ask_resource_manager(context, cluster, cluster_name, application_id);
+  if (!application) return std::unexpected(application.error());
   auto address = flink::jobmanager_url_of(*application, rest_uses_tls(cluster));
   pending = !address && address.error().kind() == ErrorKind::unreachable;
   return address;
+}
+
+bool on_yarn(const core::ClusterSpec& cluster) {
+  return cluster.type == core::ClusterType::yarn_application ||
+         cluster.type == core::ClusterType::yarn_session;
 }
 
 Result<std::string> kubernetes_address(const core::ClusterSpec& cluster, const std::string& cluster_name,
@@ -94,7 +109,7 @@ Result<std::string> resolve(const OpsContext& context, const core::ClusterSpec& 
     return kubernetes_address(cluster, cluster_name, *application_id);
   case ClusterType::yarn_session: {
     const auto session = application_id ? application_id : cluster.yarn.application_id;
-    if (session) return ask_resource_manager(context, cluster, cluster_name, *session, pending);
+    if (session) return ask_jobmanager_url(context, cluster, cluster_name, *session, pending);
     if (cluster.url) return *cluster.url;
     return missing_setting(cluster_name, "it has neither yarn.applicationId nor url",
                            "set spec.yarn.applicationId to the session's YARN application id");
@@ -105,7 +120,7 @@ Result<std::string> resolve(const OpsContext& context, const core::ClusterSpec& 
                              "an application cluster has a JobManager per job; no application id was given",
                              "the address is known once sp starts the job");
     }
-    return ask_resource_manager(context, cluster, cluster_name, *application_id, pending);
+    return ask_jobmanager_url(context, cluster, cluster_name, *application_id, pending);
   }
   return cluster_rest_url(cluster_name, cluster);
 }
@@ -132,6 +147,24 @@ Result<std::string> await_jobmanager_address(const OpsContext& context, const co
     return std::nullopt;
   });
   return settled ? std::move(*settled) : std::move(*pending_answer);
+}
+
+Result<Whereabouts> locate_jobmanager(const OpsContext& context, const core::ClusterSpec& cluster,
+                                      const std::string& cluster_name,
+                                      const std::optional<std::string>& application_id) {
+  const auto application = application_id ? application_id : cluster.yarn.application_id;
+  if (!on_yarn(cluster) || !application) {
+    auto address = resolve_jobmanager_address(context, cluster, cluster_name, application_id);
+    if (!address) return std::unexpected(address.error());
+    return Whereabouts{.rest_url = *address};
+  }
+  auto report = ask_resource_manager(context, cluster, cluster_name, *application);
+  if (!report) return std::unexpected(report.error());
+  if (auto end = flink::application_end_of(*report, cluster.type == core::ClusterType::yarn_session))
+    return Whereabouts{.ended = std::move(*end)};
+  auto address = flink::jobmanager_url_of(*report, rest_uses_tls(cluster));
+  if (!address) return std::unexpected(address.error());
+  return Whereabouts{.rest_url = *address};
 }
 
 Result<Relocation> relocate_jobmanager(const OpsContext& context, const core::ClusterSpec& cluster,

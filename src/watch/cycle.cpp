@@ -230,13 +230,21 @@ void Watcher::Cycle::ask_causes() {
 }
 
 // A JobManager that stopped answering may have moved (YARN failover): ask
-// where it is now, before writing.
+// where it is now, before writing. Its YARN application may have ended
+// instead (killed, or ended outside sp): its runs end with it now, rather
+// than sitting UNREACHABLE at an address that will never answer again.
 void Watcher::Cycle::relocate() {
   if (!watcher_.relocate_) return;
   for (const auto& [url, members] : by_jobmanager_) {
     const auto& first = runs_[members.front()];
     if (sightings_[members.front()].jobmanager_answered) continue;
-    if (auto now_at = watcher_.relocate_(first); now_at && *now_at != url) moved_[url] = *now_at;
+    auto whereabouts = watcher_.relocate_(first);
+    if (whereabouts.ended) {
+      for (auto index : members)
+        verdicts_[index] = judge_application_end(runs_[index].memory, *whereabouts.ended);
+    } else if (whereabouts.rest_url && *whereabouts.rest_url != url) {
+      moved_[url] = *whereabouts.rest_url;
+    }
   }
 }
 

@@ -151,4 +151,19 @@ RunVerdict judge_run(const RunMemory& before, const RunSighting& sighting, const
   return verdict;
 }
 
+RunVerdict judge_application_end(const RunMemory& before, const flink::ApplicationEnd& end) {
+  RunVerdict verdict;
+  verdict.memory = before;
+  verdict.memory.state = end.run_state;
+  verdict.end_state = end.run_state;
+  verdict.changed = true;
+  // Not `recovered`: the JobManager never answered again.
+  verdict.events.push_back({"application-ended", fmt::format("{}; was {}", end.why, before.state)});
+  if (end.run_state == run_state::failed || end.run_state == run_state::lost) {
+    verdict.failed = true;
+    verdict.alerts.emplace_back("job-failed");
+  }
+  return verdict;
+}
+
 } // namespace sp::watch

@@ -37,4 +37,19 @@ Result<YarnApplication> parse_yarn_application(std::string_view body);
 // Flink's diagnostics.
 Result<std::string> jobmanager_url_of(const YarnApplication& application, bool https);
 
+// How the Flink jobs of an application YARN says has ended end too.
+struct ApplicationEnd {
+  std::string run_state; // a core::run_state name or Flink's terminal JobStatus
+  std::string why;       // "the YARN application ... ended: KILLED (final status KILLED): <diagnostics>"
+};
+
+// nullopt while the application lives (NEW to RUNNING). The one job of a
+// yarn-application ends as the final status Flink gave YARN says: SUCCEEDED
+// -> FINISHED, KILLED -> CANCELED, FAILED -> FAILED. An application that
+// YARN ended itself (state KILLED: `yarn application -kill`; state FAILED:
+// its attempts used up) never told Flink's verdict: LOST, or FAILED when
+// its attempts failed. The jobs of a session end LOST whatever its end: the
+// session's final status says nothing of them.
+std::optional<ApplicationEnd> application_end_of(const YarnApplication& application, bool session);
+
 } // namespace sp::flink

@@ -5,6 +5,7 @@
 // JobManager failover on YARN moves it.
 #pragma once
 
+#include "sp/flink/yarn.hpp"
 #include "sp/ops/context.hpp"
 #include "sp/store/runs.hpp"
 
@@ -38,6 +39,18 @@ Result<std::string> await_jobmanager_address(const OpsContext& context, const co
                                              const std::string& cluster_name,
                                              const std::optional<std::string>& application_id,
                                              std::chrono::milliseconds wait);
+
+// Where a live run's JobManager is, asked again after its polls failed:
+// where it answers now or, on YARN, that its application has ended (and how
+// its jobs end with it). Errors as resolve_jobmanager_address, except that an
+// ended application is an answer, not an error.
+struct Whereabouts {
+  std::optional<std::string> rest_url;
+  std::optional<flink::ApplicationEnd> ended;
+};
+Result<Whereabouts> locate_jobmanager(const OpsContext& context, const core::ClusterSpec& cluster,
+                                      const std::string& cluster_name,
+                                      const std::optional<std::string>& application_id);
 
 // For a run whose JobManager stopped answering: resolves its address again
 // and, when it moved, records the new one on the run. Errors as

@@ -6,6 +6,7 @@
 
 #include "sp/net/http.hpp"
 #include "sp/ops/context.hpp"
+#include "sp/ops/jobmanager_address.hpp"
 #include "sp/store/watch_state.hpp"
 #include "sp/watch/judge.hpp"
 
@@ -21,9 +22,10 @@
 namespace sp::watch {
 
 // Where a run's JobManager is now, asked after its polls failed: YARN moves
-// a JobManager on failover and the ResourceManager knows where. nullopt:
-// no better address than the recorded one.
-using Relocator = std::function<std::optional<std::string>(const store::WatchedRun& run)>;
+// a JobManager on failover and the ResourceManager knows where, or knows
+// that the application has ended. Neither set: nothing better known than
+// the recorded address.
+using Relocator = std::function<ops::Whereabouts(const store::WatchedRun& run)>;
 
 struct WatchSettings {
   WatchPolicy policy;

@@ -7,6 +7,7 @@
 
 #include "sp/core/run_state.hpp"
 #include "sp/flink/model.hpp"
+#include "sp/flink/yarn.hpp"
 
 #include <chrono>
 #include <cstdint>
@@ -50,5 +51,11 @@ struct RunVerdict {
 
 RunVerdict judge_run(const core::RunMemory& before, const RunSighting& sighting, const WatchPolicy& policy,
                      std::int64_t now_ms);
+
+// A run whose JobManager's YARN application has ended, as the ResourceManager
+// says: the run ends as `end` says, at once (no unanswered polls to count),
+// with an `application-ended` event; FAILED and LOST are failures (alert,
+// restart.onFailure), FINISHED and CANCELED are not.
+RunVerdict judge_application_end(const core::RunMemory& before, const flink::ApplicationEnd& end);
 
 } // namespace sp::watch

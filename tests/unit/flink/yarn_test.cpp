@@ -69,6 +69,33 @@ TEST_CASE("an ended application says how it ended", "[flink][yarn]") {
   }
 }
 
+TEST_CASE("the jobs of an ended application end as the final status Flink gave YARN says", "[flink][yarn]") {
+  auto application = parse_yarn_application(shape("running.json")).value();
+  CHECK_FALSE(application_end_of(application, false).has_value());
+  application.state = "ACCEPTED";
+  CHECK_FALSE(application_end_of(application, false).has_value());
+
+  for (const auto& [state, final_status, run_state] :
+       std::vector<std::tuple<std::string, std::string, std::string>>{
+           {"FINISHED", "SUCCEEDED", "FINISHED"},
+           {"FINISHED", "KILLED", "CANCELED"}, // Flink cancelled its job and unregistered
+           {"FINISHED", "FAILED", "FAILED"},
+           {"FINISHED", "UNDEFINED", "LOST"},
+           {"KILLED", "KILLED", "LOST"}, // killed through YARN: Flink never said what became of the job
+           {"FAILED", "FAILED", "FAILED"}}) {
+    INFO(state << " " << final_status);
+    application.state = state;
+    application.final_status = final_status;
+    auto end = application_end_of(application, false);
+    REQUIRE(end.has_value());
+    CHECK(end->run_state == run_state);
+    CHECK(end->why.starts_with("YARN application application_1700000000000_0007: the application ended: " +
+                               state + " (final status " + final_status + ")"));
+    // A session's final status says nothing of its jobs.
+    CHECK(application_end_of(application, true).value().run_state == "LOST");
+  }
+}
+
 TEST_CASE("ResourceManager answers of another shape are failures, not crashes", "[flink][yarn]") {
   for (const std::string& body :
        {shape("not-found.json"), std::string("{"), std::string("[]"),

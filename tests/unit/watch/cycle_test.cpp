@@ -234,7 +234,7 @@ TEST_CASE("a JobManager that stops answering is looked for, and its live runs fo
   watch::Relocator relocator = [&](const store::WatchedRun& run) {
     ++asked;
     CHECK(run.rest_url == jm);
-    return answer;
+    return ops::Whereabouts{.rest_url = answer};
   };
   watch::WatchSettings settings;
   settings.policy.unreachable_after = 3;
@@ -284,11 +284,46 @@ TEST_CASE("a relocator answering the address the runs already have moves nothing
   watch::WatchSettings settings;
   settings.policy.unreachable_after = 2;
   watch::Watcher watcher(f.context, f.http, settings, [](const store::WatchedRun& run) {
-    return std::optional<std::string>(run.rest_url);
+    return ops::Whereabouts{.rest_url = run.rest_url};
   });
   watcher.run_cycle();
   auto report = watcher.run_cycle();
   CHECK_FALSE(std::ranges::any_of(report.notes, [](const auto& note) { return note.kind == "relocated"; }));
   CHECK(f.count("SELECT count(*) FROM runs WHERE state = 'UNREACHABLE' AND rest_url = 'http://jm:8081'") ==
         1);
+}
+
+TEST_CASE("a JobManager whose YARN application has ended ends its runs at once, as YARN says",
+          "[watch][cycle][relocate]") {
+  Fixture f;
+  f.job_with_run("a", "aaaa");
+  watch::WatchSettings settings;
+  settings.policy.unreachable_after = 3;
+  std::string end_state = "LOST";
+  watch::Watcher watcher(f.context, f.http, settings, [&](const store::WatchedRun&) {
+    return ops::Whereabouts{.ended = flink::ApplicationEnd{
+                                .run_state = end_state,
+                                .why = "YARN application application_1_0001: the application ended: KILLED"}};
+  });
+
+  SECTION("killed through YARN: LOST, a failure (alert, restart candidate), never UNREACHABLE") {
+    auto report = watcher.run_cycle();
+    CHECK(f.count("SELECT count(*) FROM runs WHERE state = 'LOST' AND end_state = 'LOST' AND ended_at IS NOT "
+                  "NULL") == 1);
+    CHECK(f.count("SELECT count(*) FROM events WHERE kind = 'application-ended' AND message = 'YARN "
+                  "application application_1_0001: the application ended: KILLED; was RUNNING'") == 1);
+    CHECK(f.count("SELECT count(*) FROM alerts WHERE kind = 'job-failed'") == 1);
+    CHECK(f.count("SELECT count(*) FROM alerts WHERE kind LIKE 'jobmanager-%'") == 0);
+    CHECK(report.alerts == 1);
+    // Ended: the next cycle has nothing to poll.
+    f.flink.requests.clear();
+    CHECK(watcher.run_cycle().runs == 0);
+    CHECK(f.flink.requests.empty());
+  }
+  SECTION("finished by Flink: the run's end, no alert") {
+    end_state = "FINISHED";
+    watcher.run_cycle();
+    CHECK(f.count("SELECT count(*) FROM runs WHERE end_state = 'FINISHED'") == 1);
+    CHECK(f.count("SELECT count(*) FROM alerts") == 0);
+  }
 }
