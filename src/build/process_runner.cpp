@@ -231,6 +231,9 @@ private:
       } else if (request_.timeout.count() > 0 && now >= started_ + request_.timeout) {
         result_.ending = ProcessResult::Ending::timed_out;
         signal_group(SIGTERM);
+      } else if (request_.keep_going && !request_.keep_going()) {
+        result_.ending = ProcessResult::Ending::stopped;
+        signal_group(SIGTERM);
       }
     }
     group_alive_ = group_has_members(child_);
@@ -373,6 +376,8 @@ std::string describe(const ProcessResult& result, std::chrono::milliseconds time
     return "timed out after " + util::format_duration(timeout) + "; its process group was ended";
   case ProcessResult::Ending::interrupted:
     return "was interrupted; its process group was ended";
+  case ProcessResult::Ending::stopped:
+    return "was ended by sp; its process group was ended";
   }
   return "ended";
 }

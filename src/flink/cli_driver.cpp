@@ -66,14 +66,6 @@ bool is_yarn_application_id(std::string_view id) {
   return digits(id.substr(0, underscore)) && digits(id.substr(underscore + 1));
 }
 
-std::optional<std::string> yarn_application_id(std::string_view output) {
-  // Flink's YarnClusterDescriptor and Hadoop's YarnClientImpl log these to the console.
-  for (auto marker : {"Submitting application master ", "Submitted application ", "of application '"}) {
-    if (auto id = word_after(output, marker); id && is_yarn_application_id(*id)) return id;
-  }
-  return std::nullopt;
-}
-
 std::optional<std::string> kubernetes_cluster_id(std::string_view output) {
   // KubernetesClusterDescriptor: "Create flink application cluster <id> successfully, ..."
   for (auto marker : {"Create flink application cluster ", "Create flink session cluster "}) {
@@ -127,6 +119,14 @@ std::optional<UrlParts> split_url(std::string_view url) {
 }
 
 } // namespace
+
+std::optional<std::string> yarn_application_id(std::string_view output) {
+  // Flink's YarnClusterDescriptor and Hadoop's YarnClientImpl log these to the console.
+  for (auto marker : {"Submitting application master ", "Submitted application ", "of application '"}) {
+    if (auto id = word_after(output, marker); id && is_yarn_application_id(*id)) return id;
+  }
+  return std::nullopt;
+}
 
 std::string_view to_string(CliTarget target) { return util::name_of(target_names, target); }
 

@@ -73,10 +73,71 @@ Error deployed_but_lost(const JobTarget& job, const std::string& application_id,
                            application_id, job.cluster_name));
 }
 
+// While bin/flink waits for YARN to start a new application's JobManager
+// (Flink asks the ResourceManager until it is RUNNING, without end), says
+// why it waits and gives up after `wait`: an application kept in ACCEPTED
+// for lack of room would otherwise hold the start until cli_timeout.
+// Ending bin/flink runs Flink's deployment failure hook, which kills the
+// application, so it does not start later behind sp's back.
+class DeploymentWatch {
+public:
+  DeploymentWatch(const OpsContext& context, const JobTarget& job, std::chrono::milliseconds wait)
+      : context_(context), job_(job), wait_(wait) {}
+
+  // For ProcessRequest::keep_going: cheap between the asks.
+  bool keep_going(std::string_view output_so_far) {
+    if (!application_id_) application_id_ = flink::yarn_application_id(output_so_far);
+    const auto now = context_.clock.now_ms();
+    if (!application_id_ || now < next_ask_) return true;
+    next_ask_ = now + std::chrono::duration_cast<std::chrono::milliseconds>(ask_every).count();
+    auto report = ask_resource_manager(context_, job_.cluster, job_.cluster_name, *application_id_);
+    if (!report) return true; // bin/flink asks it too, and says what it finds
+    if (report->state == "RUNNING" || flink::application_end_of(*report, false)) {
+      waiting_since_.reset();
+      return true;
+    }
+    if (!waiting_since_) waiting_since_ = now;
+    const auto said = fmt::format("YARN application {} is {}: {}", *application_id_, report->state,
+                                  report->diagnostics.empty()
+                                      ? "YARN gives no reason"
+                                      : report->diagnostics.substr(0, report->diagnostics.find('\n')));
+    if (said != last_said_ && context_.progress) context_.progress(said);
+    last_said_ = said;
+    return now - *waiting_since_ < wait_.count();
+  }
+
+  // After keep_going said no: why, and what became of the application.
+  Error gave_up() const {
+    std::string now_state = "unknown";
+    if (auto report = ask_resource_manager(context_, job_.cluster, job_.cluster_name, *application_id_))
+      now_state = report->state;
+    const bool ended = now_state == "KILLED" || now_state == "FAILED" || now_state == "FINISHED";
+    return Error(ErrorKind::unreachable, doing(job_),
+                 fmt::format("{} for {}; bin/flink was ended and the application is now {}", last_said_,
+                             core::describe_age(wait_.count()), now_state),
+                 ended ? "YARN found no room for the JobManager's container: free capacity on the queue or "
+                         "ask for less (jobmanager.memory.process.size), then start again; --wait sets how "
+                         "long sp waits"
+                       : fmt::format("end it (yarn application -kill {}) before starting again, or it may "
+                                     "start on its own later",
+                                     *application_id_));
+  }
+
+private:
+  static constexpr auto ask_every = 5s;
+  const OpsContext& context_;
+  const JobTarget& job_;
+  std::chrono::milliseconds wait_;
+  std::optional<std::string> application_id_;
+  std::int64_t next_ask_ = 0;
+  std::optional<std::int64_t> waiting_since_; // since the application was first seen waiting
+  std::string last_said_;
+};
+
 class CliSubmitter final : public Submitter {
 public:
-  CliSubmitter(const OpsContext& context, store::FlinkRow flink)
-      : context_(context), flink_(std::move(flink)) {}
+  CliSubmitter(const OpsContext& context, store::FlinkRow flink, std::chrono::milliseconds deployment_wait)
+      : context_(context), flink_(std::move(flink)), deployment_wait_(deployment_wait) {}
 
   Result<Submission> submit(const JobTarget& job, const store::ReleaseRow& release,
                             const flink::RunRequest& run) override {
@@ -84,6 +145,10 @@ public:
     const bool application = flink::is_application_target(target);
     // An application cluster does not exist yet; every other target has a JobManager to ask first.
     std::optional<std::string> rest_url;
+    if (target == flink::CliTarget::yarn_application) {
+      if (auto up = check_resource_manager(context_, job.cluster, job.cluster_name); !up)
+        return std::unexpected(up.error().within(doing(job)));
+    }
     if (!application) {
       auto address = resolve_jobmanager_address(context_, job.cluster, job.cluster_name, std::nullopt);
       if (!address) return std::unexpected(address.error().within(doing(job)));
@@ -107,7 +172,7 @@ public:
                                            .target_options = target_options,
                                            .jar = release.artifact_path,
                                            .run = run});
-    auto output = run_cli(job, argv, rest_url);
+    auto output = run_cli(job, argv, rest_url, target);
     if (!output) return std::unexpected(output.error());
     auto submitted = flink::parse_cli_submission(*output, target);
     if (!submitted) return std::unexpected(submitted.error().within(doing(job)));
@@ -139,7 +204,7 @@ public:
 private:
   // Runs bin/flink and returns what it printed; a failure quotes Flink's cause.
   Result<std::string> run_cli(const JobTarget& job, const std::vector<std::string>& argv,
-                              const std::optional<std::string>& rest_url) {
+                              const std::optional<std::string>& rest_url, flink::CliTarget target) {
     // Never print the argv: job args may carry secret values.
     if (context_.progress)
       context_.progress(fmt::format("submitting {} with {}/bin/flink", job.name, flink_.spec.home));
@@ -151,6 +216,9 @@ private:
     request.on_output = [&output](std::string_view chunk) {
       if (output.size() < max_output) output.append(chunk.substr(0, max_output - output.size()));
     };
+    DeploymentWatch deployment(context_, job, deployment_wait_);
+    if (target == flink::CliTarget::yarn_application)
+      request.keep_going = [&] { return deployment.keep_going(output); };
     auto runner =
         context_.make_process_runner ? context_.make_process_runner() : build::make_process_runner();
     auto ran = runner->run(request);
@@ -161,6 +229,7 @@ private:
                       ? "the job may have been submitted anyway: look at the jobs of " + *rest_url
                       : "the application may have been deployed anyway: look at cluster " + job.cluster_name);
     }
+    if (ran->ending == build::ProcessResult::Ending::stopped) return std::unexpected(deployment.gave_up());
     if (ran->ending != build::ProcessResult::Ending::exited || ran->exit_code != 0) {
       return fail(ErrorKind::external, doing(job),
                   fmt::format("bin/flink {}: {}\n{}", build::describe(*ran, cli_timeout),
@@ -192,11 +261,13 @@ private:
 
   const OpsContext& context_;
   store::FlinkRow flink_;
+  std::chrono::milliseconds deployment_wait_;
 };
 
 } // namespace
 
-Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context, const JobTarget& job) {
+Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context, const JobTarget& job,
+                                                      std::chrono::milliseconds deployment_wait) {
   const std::string what = "submitting job " + job.name + " with bin/flink";
   if (!job.cluster.flink) {
     return fail(ErrorKind::usage, what, "cluster " + job.cluster_name + " names no Flink distribution",
@@ -215,7 +286,8 @@ Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context,
                             program.string()),
                 "register it again with its current home");
   }
-  return std::unique_ptr<Submitter>(std::make_unique<CliSubmitter>(context, std::move(*flink)));
+  return std::unique_ptr<Submitter>(
+      std::make_unique<CliSubmitter>(context, std::move(*flink), deployment_wait));
 }
 
 } // namespace sp::ops

@@ -25,6 +25,8 @@ bool rest_uses_tls(const core::ClusterSpec& cluster) {
   return it != cluster.flink_configuration.end() && it->second == "true";
 }
 
+} // namespace
+
 // GET {rm}/ws/v1/cluster/apps/{id}: what YARN knows of the application.
 Result<flink::YarnApplication> ask_resource_manager(const OpsContext& context,
                                                     const core::ClusterSpec& cluster,
@@ -61,6 +63,31 @@ Result<flink::YarnApplication> ask_resource_manager(const OpsContext& context,
   if (!application) return std::unexpected(application.error().within(asking));
   return application;
 }
+
+Result<void> check_resource_manager(const OpsContext& context, const core::ClusterSpec& cluster,
+                                    const std::string& cluster_name) {
+  if (!cluster.yarn.resource_manager) {
+    return missing_setting(cluster_name, "it names no yarn.resourceManager",
+                           "set spec.yarn.resourceManager to the ResourceManager's REST URL");
+  }
+  auto rm = std::string_view(*cluster.yarn.resource_manager);
+  while (rm.ends_with('/')) rm.remove_suffix(1);
+  auto transport = context.make_transport(transport_settings_of(cluster));
+  auto response = transport->send({.method = "GET", .url = fmt::format("{}/ws/v1/cluster/info", rm)});
+  const std::string asking = "asking the ResourceManager of cluster " + cluster_name + " whether it is up";
+  if (!response) {
+    return fail(ErrorKind::unreachable, asking,
+                fmt::format("the ResourceManager at {} does not answer: {}", rm, response.error().why()),
+                "bin/flink would wait minutes for it; start it, or correct spec.yarn.resourceManager");
+  }
+  if (response->status >= 500) {
+    return fail(ErrorKind::unreachable, asking,
+                fmt::format("the ResourceManager answered HTTP {}", response->status));
+  }
+  return {};
+}
+
+namespace {
 
 // The JobManager address the ResourceManager's answer gives. `pending` is
 // set when YARN knows the application but has not started its JobManager yet.

@@ -247,7 +247,8 @@ Result<StartResult> start_job(const OpsContext& context, const JobTarget& job,
   if (auto refused = refuse_breaking_upgrade(context, job, result.upgrade, options); !refused)
     return std::unexpected(refused.error());
 
-  auto submitter = make_submitter(context, job);
+  // The start's --wait covers YARN finding room for a new application too.
+  auto submitter = make_submitter(context, job, options.wait);
   if (!submitter) return std::unexpected(submitter.error());
   const auto checkpoint_base = checkpoint_base_dir(context, job, result.plan.rest_url, nullptr);
   const auto run = run_request(job, release, decision, options,

@@ -65,8 +65,10 @@ std::unique_ptr<Submitter> make_rest_submitter(const OpsContext& context, const 
   return std::make_unique<RestSubmitter>(context, rest_url);
 }
 
-Result<std::unique_ptr<Submitter>> make_submitter(const OpsContext& context, const JobTarget& job) {
-  if (core::submit_driver_of(job.cluster) == core::SubmitDriver::cli) return make_cli_submitter(context, job);
+Result<std::unique_ptr<Submitter>> make_submitter(const OpsContext& context, const JobTarget& job,
+                                                  std::chrono::milliseconds deployment_wait) {
+  if (core::submit_driver_of(job.cluster) == core::SubmitDriver::cli)
+    return make_cli_submitter(context, job, deployment_wait);
   auto url = resolve_jobmanager_address(context, job.cluster, job.cluster_name, std::nullopt);
   if (!url) return std::unexpected(url.error().within("starting job " + job.name));
   return make_rest_submitter(context, *url);

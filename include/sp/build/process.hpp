@@ -34,6 +34,10 @@ struct ProcessRequest {
   // short-lived sp: an orphan still running when the run ends stays sp's
   // child, so a long-lived sp (watch, alert commands) must not ask.
   bool adopt_orphans = false;
+  // Asked about every 100 ms while the command runs; false ends its process
+  // group as a timeout would (SIGTERM, then SIGKILL after the grace), for a
+  // caller that watches something the command waits on.
+  std::function<bool()> keep_going;
 };
 
 struct ProcessResult {
@@ -42,6 +46,7 @@ struct ProcessResult {
     signaled,    // killed by a signal it did not get from us
     timed_out,   // we ended its process group at the timeout
     interrupted, // we ended it because sp got SIGINT, SIGTERM or SIGHUP
+    stopped,     // we ended it because the request's keep_going said so
   };
   Ending ending = Ending::exited;
   int exit_code = -1; // for `exited`

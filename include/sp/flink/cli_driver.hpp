@@ -79,6 +79,10 @@ struct CliSubmitted {
 // that quotes the last lines of the output.
 Result<CliSubmitted> parse_cli_submission(std::string_view output, CliTarget target);
 
+// The YARN application id bin/flink logged ("Submitted application
+// application_<n>_<n>"), as soon as it has: output so far is enough.
+std::optional<std::string> yarn_application_id(std::string_view output);
+
 // The last `count` lines worth showing from CLI output: no blank lines, no
 // "-----" rules and no Java stack frames ("\tat ...", "... 12 more"), which
 // say nothing to an operator.

@@ -31,6 +31,20 @@ Result<std::string> resolve_jobmanager_address(const OpsContext& context, const 
                                                const std::string& cluster_name,
                                                const std::optional<std::string>& application_id);
 
+// What the ResourceManager (spec.yarn.resourceManager) says of a YARN
+// application: no answer or HTTP 5xx → unreachable (exit 5); unknown (404)
+// → not_found (exit 3); another shape → failure.
+Result<flink::YarnApplication> ask_resource_manager(const OpsContext& context,
+                                                    const core::ClusterSpec& cluster,
+                                                    const std::string& cluster_name,
+                                                    const std::string& application_id);
+
+// GET {rm}/ws/v1/cluster/info: the ResourceManager answers. Before bin/flink
+// deploys to YARN, which would retry a dead one for many minutes: exit 5 at
+// once instead.
+Result<void> check_resource_manager(const OpsContext& context, const core::ClusterSpec& cluster,
+                                    const std::string& cluster_name);
+
 // resolve_jobmanager_address, asked again every 2 s while YARN has the
 // application but not its JobManager yet (ACCEPTED), until `wait` is over.
 // A ResourceManager that does not answer is not waited for: bin/flink has

@@ -7,6 +7,7 @@
 #include "sp/ops/context.hpp"
 #include "sp/store/releases.hpp"
 
+#include <chrono>
 #include <memory>
 #include <string>
 
@@ -38,12 +39,17 @@ std::unique_ptr<Submitter> make_rest_submitter(const OpsContext& context, const 
 // line (unreachable: exit 5; other line: exit 4). Application targets find
 // their new JobManager afterwards (ResourceManager or Kubernetes address)
 // and, when the client printed no job id, take the one job it lists. Not
-// registered, or no bin/flink in its home: exit 3.
-Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context, const JobTarget& job);
+// registered, or no bin/flink in its home: exit 3. On yarn-application the
+// ResourceManager is asked first (no answer: exit 5 before bin/flink), and
+// an application YARN keeps waiting (ACCEPTED) longer than
+// `deployment_wait` ends bin/flink (exit 5, with YARN's reason).
+Result<std::unique_ptr<Submitter>> make_cli_submitter(const OpsContext& context, const JobTarget& job,
+                                                      std::chrono::milliseconds deployment_wait);
 
 // The submitter for the job's cluster: its `submit` driver (cli for the
 // application modes, else rest unless the cluster says cli); REST submits
 // to the cluster's JobManager (resolve_jobmanager_address).
-Result<std::unique_ptr<Submitter>> make_submitter(const OpsContext& context, const JobTarget& job);
+Result<std::unique_ptr<Submitter>> make_submitter(const OpsContext& context, const JobTarget& job,
+                                                  std::chrono::milliseconds deployment_wait);
 
 } // namespace sp::ops

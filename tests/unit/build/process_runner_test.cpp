@@ -101,6 +101,25 @@ TEST_CASE("the timeout ends the whole process group", "[build][process]") {
   CHECK_FALSE(pid_exists(pid_file));
 }
 
+TEST_CASE("keep_going saying no ends the group as a timeout would, and says it was sp", "[build][process]") {
+  auto runner = sp::build::make_process_runner();
+  std::string output;
+  int asked = 0;
+  // Stops once the command has said something: a caller watching what it waits on.
+  auto result = runner->run({.argv = {"sh", "-c", "echo waiting; sleep 30"},
+                             .working_directory = std::filesystem::temp_directory_path(),
+                             .timeout = 20s,
+                             .kill_grace = 300ms,
+                             .on_output = [&](std::string_view chunk) { output += chunk; },
+                             .keep_going = [&] { return ++asked, output.empty(); }});
+  REQUIRE(result.has_value());
+  CHECK(output == "waiting\n");
+  CHECK(asked >= 1);
+  CHECK(result->ending == ProcessResult::Ending::stopped);
+  CHECK(result->elapsed < 5s);
+  CHECK(sp::build::describe(*result, 20s) == "was ended by sp; its process group was ended");
+}
+
 TEST_CASE("a process that ignores SIGTERM is killed after the grace period", "[build][process]") {
   // exec: the shell that ignores TERM is the process whose ending is reported.
   auto stubborn = run({"sh", "-c", "trap '' TERM; exec sleep 30"}, 300ms);

@@ -20,10 +20,16 @@ public:
   std::vector<build::ProcessRequest> requests;
   std::string output;
   build::ProcessResult result{.ending = build::ProcessResult::Ending::exited, .exit_code = 0};
+  // While "running", keep_going is asked this many times, `tick` between asks.
+  int asks = 0;
+  std::function<void()> tick = [] {};
 
   Result<build::ProcessResult> run(const build::ProcessRequest& request) override {
     requests.push_back(request);
     if (request.on_output) request.on_output(output);
+    for (int ask = 0; request.keep_going && ask < asks; ++ask, tick()) {
+      if (!request.keep_going()) return build::ProcessResult{.ending = build::ProcessResult::Ending::stopped};
+    }
     return result;
   }
 };
@@ -74,7 +80,7 @@ struct Fixture {
   }
 
   Result<Submission> submit(const flink::RunRequest& run = {}) {
-    auto submitter = make_submitter(context, job);
+    auto submitter = make_submitter(context, job, std::chrono::minutes(2));
     if (!submitter) return std::unexpected(submitter.error());
     return (*submitter)->submit(job, release, run);
   }
@@ -177,6 +183,8 @@ void make_yarn_application(Fixture& fixture) {
   fixture.runner.output = test::read_fixture("flink-cli/1.20.5/yarn-application.txt");
   fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/running.json"));
   fixture.transport.answer("GET", "http://nm-3.example.com:40123/jobs/overview", 200, one_job);
+  fixture.transport.answer("GET", "http://rm:8088/ws/v1/cluster/info", 200,
+                           R"({"clusterInfo":{"state":"STARTED"}})");
 }
 
 } // namespace
@@ -230,6 +238,38 @@ TEST_CASE("yarn-application: what goes wrong after bin/flink ran", "[ops][cli][y
     REQUIRE_FALSE(submission.has_value());
     CHECK(submission.error().kind() == ErrorKind::unreachable);
     CHECK(now - 1000 >= 3 * 60'000);
+  }
+  SECTION("a ResourceManager that does not answer: exit 5 before bin/flink, which would wait for it") {
+    fixture.transport.answers.clear();
+    auto submission = fixture.submit();
+    REQUIRE_FALSE(submission.has_value());
+    CHECK(submission.error().kind() == ErrorKind::unreachable);
+    CHECK(submission.error().why().find("the ResourceManager at http://rm:8088 does not answer") !=
+          std::string::npos);
+    CHECK(fixture.runner.requests.empty());
+  }
+  SECTION("bin/flink waiting on an application YARN keeps ACCEPTED: said, then ended after the wait") {
+    fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/accepted.json"));
+    std::vector<std::string> said;
+    fixture.context.progress = [&](const std::string& line) { said.push_back(line); };
+    fixture.runner.asks = 5000;
+    fixture.runner.tick = [&] { now += 100; };
+    auto submission = fixture.submit();
+    REQUIRE_FALSE(submission.has_value());
+    CHECK(submission.error().kind() == ErrorKind::unreachable);
+    const std::string waiting = "YARN application application_1700000000000_0007 is ACCEPTED: [Wed Nov 22 "
+                                "02:00:00 +0000 2023] Scheduler has assigned a container for AM, waiting "
+                                "for AM container to be launched";
+    // Flink's deployment hook did not kill it (here): the operator is told to.
+    CHECK(submission.error().why() ==
+          waiting + " for 2m; bin/flink was ended and the application is now ACCEPTED");
+    CHECK(submission.error().hint().find("yarn application -kill application_1700000000000_0007") !=
+          std::string::npos);
+    // Said once, not at every ask; asked of the RM every 5 s, not at every tick.
+    CHECK(std::ranges::count(said, waiting) == 1);
+    CHECK(fixture.transport.requests.size() < 40);
+    CHECK(now - 1000 >= 2 * 60'000);
+    CHECK(now - 1000 < 3 * 60'000);
   }
   SECTION("the application failed: exit 6 with YARN's diagnostics") {
     fixture.transport.answer("GET", rm_app, 200, test::read_fixture("yarn-rm/failed.json"));
