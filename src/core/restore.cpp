@@ -200,6 +200,27 @@ std::optional<std::string> local_path_of(const std::string& path) {
   return std::nullopt;
 }
 
+std::string canonical_location(std::string_view uri) {
+  std::string location;
+  if (auto local = local_path_of(std::string(uri))) {
+    location = "file:" + *local;
+  } else if (const auto empty_authority = uri.find(":///");
+             empty_authority != std::string_view::npos && uri.find('/') > empty_authority) {
+    location = std::string(uri.substr(0, empty_authority + 1)) + std::string(uri.substr(empty_authority + 3));
+  } else {
+    location = uri;
+  }
+  while (location.ends_with('/') && !location.ends_with(":/")) location.pop_back();
+  return location;
+}
+
+std::string restore_location(std::string_view uri) {
+  auto location = canonical_location(uri);
+  constexpr std::string_view metadata = "/_metadata";
+  if (location.ends_with(metadata)) location.resize(location.size() - metadata.size());
+  return location;
+}
+
 std::vector<KnownPoint> newest_first(std::vector<KnownPoint> points) {
   std::ranges::stable_sort(points, [](const KnownPoint& a, const KnownPoint& b) {
     if (a.completion_ms != b.completion_ms) return a.completion_ms > b.completion_ms;

@@ -202,7 +202,7 @@ std::optional<std::string> checkpoint_base_dir(const OpsContext& context, const 
   const std::optional<std::string> root_dir = root ? std::optional(root->checkpoints) : std::nullopt;
   if (auto dir = core::resolve_checkpoint_dir(job.spec.flink_configuration, root_dir,
                                               job.cluster.flink_configuration, nullptr)) {
-    return canonical_location(*dir);
+    return core::canonical_location(*dir);
   }
   if (rest_url.empty()) return std::nullopt;
   auto jobmanager = JobManager::open(context, job.cluster, rest_url);
@@ -217,7 +217,7 @@ std::optional<std::string> checkpoint_base_dir(const OpsContext& context, const 
     return std::nullopt;
   }
   auto dir = core::checkpoint_dir_in(*configuration);
-  return dir ? std::optional(canonical_location(*dir)) : std::nullopt;
+  return dir ? std::optional(core::canonical_location(*dir)) : std::nullopt;
 }
 
 Result<Discovery> discover_job_state(const OpsContext& context, const JobTarget& job,

@@ -63,7 +63,7 @@ Result<bool> verify_restore(const OpsContext& context, flink::RestClient& rest,
                                return stats->restored->external_path;
                              });
   if (!restored) return false;
-  return normalized_restore_location(*restored) == normalized_restore_location(chosen);
+  return core::restore_location(*restored) == core::restore_location(chosen);
 }
 
 void mark_invalid_points(const OpsContext& context, const JobTarget& job,
@@ -215,14 +215,6 @@ Result<void> await_running(const OpsContext& context, const JobTarget& job, Star
 }
 
 } // namespace
-
-std::string normalized_restore_location(const std::string& path) {
-  std::string location = core::local_path_of(path).value_or(path);
-  while (location.size() > 1 && location.back() == '/') location.pop_back();
-  constexpr std::string_view metadata = "/_metadata";
-  if (location.ends_with(metadata)) location.resize(location.size() - metadata.size());
-  return location;
-}
 
 Result<StartResult> start_job(const OpsContext& context, const JobTarget& job,
                               const store::ReleaseRow& release, const StartOptions& options) {

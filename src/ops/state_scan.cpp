@@ -23,14 +23,6 @@ Result<std::optional<StoredPoint>> point_at(storage::StateStorage& storage, cons
 
 } // namespace
 
-std::string canonical_location(const std::string& uri) {
-  if (!uri.starts_with("file:") && !uri.starts_with("/")) return uri;
-  auto local = core::local_path_of(uri);
-  if (!local) return uri;
-  while (local->size() > 1 && local->ends_with('/')) local->pop_back();
-  return "file:" + *local;
-}
-
 Result<std::optional<StoredPoint>> newest_checkpoint_in(storage::StateStorage& storage,
                                                         const std::string& run_dir) {
   auto listing = storage.list(run_dir, directory_listing_limit);

@@ -65,7 +65,7 @@ void record_savepoint(const OpsContext& context, const JobTarget& job, flink::Re
     if (stats->latest_savepoint) candidates.insert(candidates.begin(), *stats->latest_savepoint);
     for (const auto& candidate : candidates) {
       if (candidate.external_path &&
-          normalized_restore_location(*candidate.external_path) == normalized_restore_location(location)) {
+          core::restore_location(*candidate.external_path) == core::restore_location(location)) {
         return candidate;
       }
     }

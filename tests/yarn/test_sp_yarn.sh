@@ -8,9 +8,16 @@
 #     stop with a savepoint on HDFS (the application ends), start again from
 #     it (a new application), the savepoint verified through WebHDFS and the
 #     restore confirmed through latest.restored;
+#     the application killed through YARN: `sp watch` ends the run LOST
+#     and the next start restores its newest checkpoint, found on HDFS;
 #     cancel (the application ends, nothing of it left running);
+#     the database lost: `sp job recover` over WebHDFS listings;
+#   - no room on the NodeManager: a start waits in ACCEPTED, says YARN's
+#     reason and gives up after --wait (exit 5), leaving nothing queued;
 #   - failover: the application master killed, attempt 2 followed by watch
 #     and status (UNREACHABLE at most once);
+#   - a wrong session application id (exit 3), a ResourceManager that does
+#     not answer (exit 5, before bin/flink);
 #   - yarn-session: a session started with yarn-session.sh, a job started,
 #     stopped with a savepoint and restored in it, the session left running
 #     (and killed at the end through the ResourceManager).
@@ -103,6 +110,36 @@ import json,sys; d=json.load(sys.stdin)
 assert any(p['kind']=='checkpoint' and p['path'].startswith('hdfs:') for p in d), d" <<<"$out" ||
   fail "watch recorded no checkpoint on HDFS"
 
+# 1a. No room: the running application holds 2 GB of the NodeManager's 4;
+# a JobManager of 3 GB waits in ACCEPTED. The start says so with YARN's
+# reason and ends bin/flink after --wait, whose deployment hook then kills
+# the application: nothing is left queued to start behind sp's back.
+cat >"$SP_TEST_TMP/big.yaml" <<YAML
+apiVersion: sp/v1
+kind: Job
+metadata: {name: $name-big, environment: itest}
+spec:
+  cluster: yarn
+  artifact: {jar: "$jar"}
+  entryClass: sp.example.StatefulCountJob
+  args: ["--name", "\${sp.job}"]
+  flinkConfiguration: {jobmanager.memory.process.size: 3072m}
+YAML
+sp apply -f "$SP_TEST_TMP/big.yaml"
+expect_rc 0 "apply the job too big for what is free"
+started_at=$SECONDS
+sp job start "$name-big" --wait 20s
+expect_rc 5 "a start YARN cannot find room for"
+expect_err "is ACCEPTED"
+expect_err "bin/flink was ended"
+[ $((SECONDS - started_at)) -lt 120 ] || fail "the start waited $((SECONDS - started_at)) s, not about --wait"
+big_alive() {
+  curl -sf "$SP_YARN_RM_URL/ws/v1/cluster/apps?states=NEW,NEW_SAVING,SUBMITTED,ACCEPTED,RUNNING" |
+    python3 -c "import json,sys; sys.exit(0 if any(a['name']==sys.argv[1] for a in ((json.load(sys.stdin).get('apps') or {}).get('app') or [])) else 1)" "$name-big"
+}
+for _ in $(seq 1 20); do big_alive || break; sleep 1; done
+big_alive && fail "the application of $name-big is still queued after the start gave up"
+
 # 1b. JobManager failover: the application master's JVM killed (its pid from
 # the NodeManager's files); YARN starts attempt 2 at a new address, which
 # `sp watch` finds through the ResourceManager and `sp job status` follows.
@@ -148,15 +185,53 @@ expect_rc 0 "start from the savepoint"
 second=$(json "['application_id']")
 [ "$second" != "$app" ] || fail "the restart reused application $app"
 
-# 3. Cancel: the application ends.
+# 3. The application killed for good, outside sp: watch ends the run LOST
+# (the ResourceManager says so: no UNREACHABLE wait), and the next start
+# restores the newest checkpoint it finds in the run's directory on HDFS.
+wait_for_checkpoints 2
+curl -sf -X PUT -H 'Content-Type: application/json' -d '{"state":"KILLED"}' \
+  "$SP_YARN_RM_URL/ws/v1/cluster/apps/$second/state?user.name=$(id -un)" >/dev/null || fail "could not kill $second"
+for _ in $(seq 1 30); do [ "$(app_state "$second")" = KILLED ] && break; sleep 1; done
+sp -o json watch --once
+sp -o json job show "$name"
+[ "$(json "['latest_run']['end_state']")" = LOST ] || fail "the killed application's run is $(json "['latest_run']['state']"), not LOST"
+sp job history "$name"
+expect_out "application-ended"
+sp -o json job start "$name"
+expect_rc 0 "start after the application was killed"
+case "$(json "['restored_from']")" in hdfs:*/checkpoints/*/chk-*) ;; *) fail "restored $(json "['restored_from']"), not a checkpoint of the killed run" ;; esac
+[ "$(json "['restore_verified']")" = True ] || fail "the restore after the kill is not confirmed"
+third=$(json "['application_id']")
+
+# 4. Cancel: the application ends.
 wait_for_checkpoints 1
 sp job cancel "$name"
 expect_rc 0 "cancel"
 for _ in $(seq 1 60); do
-  case "$(app_state "$second")" in FINISHED | KILLED | FAILED) break ;; esac
+  case "$(app_state "$third")" in FINISHED | KILLED | FAILED) break ;; esac
   sleep 1
 done
-case "$(app_state "$second")" in FINISHED | KILLED | FAILED) ;; *) fail "application $second still running after cancel" ;; esac
+case "$(app_state "$third")" in FINISHED | KILLED | FAILED) ;; *) fail "application $third still running after cancel" ;; esac
+
+# 5. The database lost: recover from the state directories on HDFS alone
+# (an application cluster has no JobManager left to ask); the plan then
+# restores the retained checkpoint, verified through WebHDFS.
+mv "$SP_HOME/sp.db" "$SP_TEST_TMP/sp.db.kept"
+rm -f "$SP_HOME/sp.db-wal" "$SP_HOME/sp.db-shm"
+sp flink add "f$line" "$home"
+sp apply -f "$SP_TEST_TMP/objects.yaml"
+expect_rc 0 "apply to a new database"
+sp -o json job recover "$name"
+expect_rc 0 "recover over WebHDFS"
+python3 -c "
+import json,sys; r=json.load(sys.stdin)[0]
+assert r['runs_recorded'] >= 1 and r['points_recorded'] >= 1, r" <<<"$out" || fail "recover found nothing on HDFS"
+sp -o json job plan "$name"
+expect_rc 0 "plan after recover"
+python3 -c "
+import json,sys; d=json.load(sys.stdin); r=d.get('decision', d)['restore_from']
+assert r and r['kind'] == 'checkpoint' and r['path'].startswith('hdfs:') and not r['unverified'], d" <<<"$out" ||
+  fail "after recover the plan does not restore a verified checkpoint on HDFS"
 
 # 4. yarn-session: a session an operator started with Flink's yarn-session.sh;
 # sp submits to it and finds its JobManager through the ResourceManager.
@@ -208,6 +283,46 @@ spec:
 YAML
 sp apply -f "$SP_TEST_TMP/session.yaml"
 expect_rc 0 "apply the session cluster"
+
+# A session id YARN does not know (exit 3) and a ResourceManager that does
+# not answer (exit 5 at once, before bin/flink would retry it for minutes).
+cat >"$SP_TEST_TMP/wrong.yaml" <<YAML
+apiVersion: sp/v1
+kind: Cluster
+metadata: {name: ghost, environment: itest}
+spec:
+  type: yarn-session
+  flink: f$line
+  yarn: {resourceManager: "$SP_YARN_RM_URL", applicationId: "application_1000000000000_9999"}
+---
+apiVersion: sp/v1
+kind: Cluster
+metadata: {name: rm-down, environment: itest}
+spec:
+  type: yarn-application
+  flink: f$line
+  yarn: {resourceManager: "http://127.0.0.1:9"}
+---
+apiVersion: sp/v1
+kind: Job
+metadata: {name: $name-ghost, environment: itest}
+spec: {cluster: ghost, artifact: {jar: "$jar"}, entryClass: sp.example.StatefulCountJob}
+---
+apiVersion: sp/v1
+kind: Job
+metadata: {name: $name-norm, environment: itest}
+spec: {cluster: rm-down, artifact: {jar: "$jar"}, entryClass: sp.example.StatefulCountJob}
+YAML
+sp apply -f "$SP_TEST_TMP/wrong.yaml"
+expect_rc 0 "apply the clusters that cannot work"
+sp job start "$name-ghost"
+expect_rc 3 "a session application YARN does not know"
+expect_err "does not know it"
+started_at=$SECONDS
+sp job start "$name-norm"
+expect_rc 5 "a ResourceManager that does not answer"
+expect_err "does not answer"
+[ $((SECONDS - started_at)) -lt 30 ] || fail "a dead ResourceManager took $((SECONDS - started_at)) s to report"
 sp -o json job start "$name-s"
 expect_rc 0 "start on the yarn-session"
 [ "$(json "['state']")" = RUNNING ] || fail "the session job is not RUNNING"

@@ -51,6 +51,18 @@ using PathChecker = std::function<PathCheck(const std::string& path)>;
 // nullopt for other schemes.
 std::optional<std::string> local_path_of(const std::string& path);
 
+// A location as Flink prints it, so two spellings of one place compare
+// equal: file:/x for file:///x, file://localhost/x and /x; scheme:/x for
+// scheme:///x (an empty authority: Flink prints hdfs:///x back as
+// hdfs:/x); no trailing '/'. Other authorities are kept as written:
+// hdfs://nn:8020/x and hdfs:/x may be one place, but only the cluster's
+// default file system could say so.
+std::string canonical_location(std::string_view uri);
+
+// canonical_location without a last "/_metadata": a point's directory and
+// its metadata file are one restore point.
+std::string restore_location(std::string_view uri);
+
 enum class RestoreMode { automatic, none, explicit_path };
 
 struct RestoreRequest {

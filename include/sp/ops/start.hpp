@@ -55,7 +55,4 @@ struct StartResult {
 Result<StartResult> start_job(const OpsContext& context, const JobTarget& job,
                               const store::ReleaseRow& release, const StartOptions& options);
 
-// "file:/a/b/", "file:///a/b/_metadata" and "/a/b" are the same restore location.
-std::string normalized_restore_location(const std::string& path);
-
 } // namespace sp::ops

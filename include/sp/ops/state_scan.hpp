@@ -43,7 +43,4 @@ Result<std::vector<StoredPoint>> savepoints_in(storage::StateStorage& storage, c
 Result<std::vector<std::string>>
 run_directories_of(storage::StateStorage& storage, const std::string& checkpoint_dir, const std::string& key);
 
-// A URI as Flink prints it: file:/x for file:///x, file://localhost/x and /x.
-std::string canonical_location(const std::string& uri);
-
 } // namespace sp::ops

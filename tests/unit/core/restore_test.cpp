@@ -202,6 +202,22 @@ TEST_CASE("file: paths map to local paths and other schemes do not", "[core][res
   CHECK_FALSE(local_path_of("file://otherhost/x").has_value());
 }
 
+TEST_CASE("one place spelled several ways is one location, as Flink prints it", "[core][restore]") {
+  CHECK(canonical_location("file:///tmp/cp/") == "file:/tmp/cp");
+  CHECK(canonical_location("/tmp/cp") == "file:/tmp/cp");
+  CHECK(canonical_location("file://localhost/tmp/cp") == "file:/tmp/cp");
+  // Flink writes hdfs:///p back as hdfs:/p: a start from hdfs:///p/chk-6 is confirmed by hdfs:/p/chk-6.
+  CHECK(canonical_location("hdfs:///sp/chk-6") == "hdfs:/sp/chk-6");
+  CHECK(canonical_location("hdfs:/sp/chk-6/") == "hdfs:/sp/chk-6");
+  // An authority is a place of its own: kept.
+  CHECK(canonical_location("hdfs://nn:8020/sp") == "hdfs://nn:8020/sp");
+  CHECK(canonical_location("s3://bucket/sp/") == "s3://bucket/sp");
+  CHECK(canonical_location("file:/") == "file:/");
+  CHECK(restore_location("hdfs:///sp/chk-6/_metadata") == restore_location("hdfs:/sp/chk-6"));
+  CHECK(restore_location("file:///a/b/_metadata") == restore_location("/a/b/"));
+  CHECK(restore_location("hdfs://nn:8020/sp/chk-6") != restore_location("hdfs:/sp/chk-6"));
+}
+
 TEST_CASE("ages read as days, hours, minutes and seconds", "[core][restore]") {
   CHECK(describe_age(0) == "0s");
   CHECK(describe_age(59'000) == "59s");
