@@ -221,6 +221,39 @@ std::string restore_location(std::string_view uri) {
   return location;
 }
 
+namespace {
+
+// "hdfs://nn:8020/p" → {"hdfs", "nn:8020", "/p"}; "hdfs:/p" → {"hdfs", "", "/p"}.
+struct LocationParts {
+  std::string_view scheme, authority, path;
+};
+std::optional<LocationParts> parts_of(std::string_view location) {
+  const auto colon = location.find(':');
+  if (colon == std::string_view::npos || colon == 0) return std::nullopt;
+  LocationParts parts{.scheme = location.substr(0, colon)};
+  auto rest = location.substr(colon + 1);
+  if (rest.starts_with("//")) {
+    rest.remove_prefix(2);
+    const auto slash = rest.find('/');
+    parts.authority = rest.substr(0, slash);
+    rest = slash == std::string_view::npos ? std::string_view("/") : rest.substr(slash);
+  }
+  parts.path = rest;
+  return parts;
+}
+
+} // namespace
+
+bool same_restore_location(std::string_view a, std::string_view b) {
+  const auto left = restore_location(a);
+  const auto right = restore_location(b);
+  if (left == right) return true;
+  const auto l = parts_of(left);
+  const auto r = parts_of(right);
+  return l && r && l->scheme == r->scheme && l->path == r->path &&
+         (l->authority.empty() || r->authority.empty());
+}
+
 std::vector<KnownPoint> newest_first(std::vector<KnownPoint> points) {
   std::ranges::stable_sort(points, [](const KnownPoint& a, const KnownPoint& b) {
     if (a.completion_ms != b.completion_ms) return a.completion_ms > b.completion_ms;

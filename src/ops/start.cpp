@@ -63,7 +63,7 @@ Result<bool> verify_restore(const OpsContext& context, flink::RestClient& rest,
                                return stats->restored->external_path;
                              });
   if (!restored) return false;
-  return core::restore_location(*restored) == core::restore_location(chosen);
+  return core::same_restore_location(*restored, chosen);
 }
 
 void mark_invalid_points(const OpsContext& context, const JobTarget& job,

@@ -64,8 +64,7 @@ void record_savepoint(const OpsContext& context, const JobTarget& job, flink::Re
     auto candidates = stats->history;
     if (stats->latest_savepoint) candidates.insert(candidates.begin(), *stats->latest_savepoint);
     for (const auto& candidate : candidates) {
-      if (candidate.external_path &&
-          core::restore_location(*candidate.external_path) == core::restore_location(location)) {
+      if (candidate.external_path && core::same_restore_location(*candidate.external_path, location)) {
         return candidate;
       }
     }

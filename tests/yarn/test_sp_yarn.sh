@@ -199,6 +199,10 @@ sp job history "$name"
 expect_out "application-ended"
 sp -o json job start "$name"
 expect_rc 0 "start after the application was killed"
+if [ "$rc" -ne 0 ]; then # what Flink says it restored, for the failure's reader
+  sp -o json job show "$name"
+  curl -s "$(json "['latest_run']['rest_url']")/jobs/$(json "['latest_run']['flink_job_id']")/checkpoints" >&2
+fi
 case "$(json "['restored_from']")" in hdfs:*/checkpoints/*/chk-*) ;; *) fail "restored $(json "['restored_from']"), not a checkpoint of the killed run" ;; esac
 [ "$(json "['restore_verified']")" = True ] || fail "the restore after the kill is not confirmed"
 third=$(json "['application_id']")

@@ -63,6 +63,13 @@ std::string canonical_location(std::string_view uri);
 // its metadata file are one restore point.
 std::string restore_location(std::string_view uri);
 
+// Whether two spellings name one restore point. Beyond restore_location, a
+// path without an authority (hdfs:/p, as sp and operators write it) is the
+// same path on the default file system, which is what Flink names when it
+// reports the point it restored (hdfs://namenode:8020/p): an empty
+// authority matches any authority of the same scheme.
+bool same_restore_location(std::string_view a, std::string_view b);
+
 enum class RestoreMode { automatic, none, explicit_path };
 
 struct RestoreRequest {

@@ -218,6 +218,17 @@ TEST_CASE("one place spelled several ways is one location, as Flink prints it", 
   CHECK(restore_location("hdfs://nn:8020/sp/chk-6") != restore_location("hdfs:/sp/chk-6"));
 }
 
+TEST_CASE("a path without an authority is the same point on the default file system", "[core][restore]") {
+  // sp submits hdfs:///p (or hdfs:/p); Flink reports what it restored qualified by its default FS.
+  CHECK(same_restore_location("hdfs:///sp/chk-7", "hdfs://127.0.0.1:33541/sp/chk-7"));
+  CHECK(same_restore_location("hdfs://127.0.0.1:33541/sp/chk-7/_metadata", "hdfs:/sp/chk-7"));
+  CHECK(same_restore_location("file:///a/b", "/a/b/_metadata"));
+  CHECK_FALSE(same_restore_location("hdfs://nn1:8020/sp/chk-7", "hdfs://nn2:8020/sp/chk-7"));
+  CHECK_FALSE(same_restore_location("hdfs:/sp/chk-7", "hdfs://nn:8020/sp/chk-8"));
+  CHECK_FALSE(same_restore_location("hdfs:/sp/chk-7", "s3://sp/chk-7"));
+  CHECK_FALSE(same_restore_location("s3://bucket-a/sp", "s3://bucket-b/sp"));
+}
+
 TEST_CASE("ages read as days, hours, minutes and seconds", "[core][restore]") {
   CHECK(describe_age(0) == "0s");
   CHECK(describe_age(59'000) == "59s");
