@@ -188,7 +188,7 @@ Result<Whereabouts> locate_jobmanager(const OpsContext& context, const core::Clu
   auto report = ask_resource_manager(context, cluster, cluster_name, *application);
   if (!report) return std::unexpected(report.error());
   if (auto end = flink::application_end_of(*report, cluster.type == core::ClusterType::yarn_session))
-    return Whereabouts{.ended = std::move(*end)};
+    return Whereabouts{.ended = std::move(end)};
   auto address = flink::jobmanager_url_of(*report, rest_uses_tls(cluster));
   if (!address) return std::unexpected(address.error());
   return Whereabouts{.rest_url = *address};
