@@ -33,9 +33,8 @@ for _ in $(seq 100); do (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null && brea
 url="git://127.0.0.1:$port/job.git"
 mvn_cmd=(mvn -B clean package -DskipTests) # sp's default build command
 
-now() { date +%s%N; }
-elapsed_ms() { echo $((($(now) - $1) / 1000000)); }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # Warm Maven's local repository and the JIT caches of the disk once, untimed.
 git clone -q "$url" "$tmp/warm" && (cd "$tmp/warm" && "${mvn_cmd[@]}" >/dev/null 2>&1)
@@ -66,7 +65,6 @@ done
 m_manual=$(median "${manual[@]}")
 m_first=$(median "${first[@]}")
 m_second=$(median "${second[@]}")
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
 
 echo "sp project build benchmark: $(basename "$project_dir") over git:// on loopback, median of $rounds"
 printf '%-44s %10s %12s\n' "case" "total ms" "git part ms"

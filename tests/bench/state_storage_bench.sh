@@ -38,12 +38,8 @@ jar="$repo/examples/flink-job/target/sp-example-job-$line.jar"
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sp-state-bench-XXXXXX")
 export SP_HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" SP_ENV=bench
 trap 'rm -rf "$tmp"' EXIT
-sp() { "$sp_bin" -q "$@"; }
-now() { date +%s%N; }
-elapsed_ms() { echo $((($(now) - $1) / 1000000)); }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
-field() { python3 -c "import json,sys; print(json.load(sys.stdin)$1)"; }
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 objects() { # STORE ROOT
   cat <<YAML

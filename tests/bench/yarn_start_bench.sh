@@ -35,11 +35,8 @@ class=sp.example.StatefulCountJob
 job=ybench-${line//./-}-$$
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/sp-yarn-bench-XXXXXX")
 export SP_HOME="$tmp/home" XDG_CONFIG_HOME="$tmp/config" SP_ENV=bench
-sp() { "$sp_bin" -q "$@"; }
-now() { date +%s%N; }
-elapsed_ms() { echo $((($(now) - $1) / 1000000)); }
-median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {print (NR % 2) ? a[(NR+1)/2] : int((a[NR/2]+a[NR/2+1])/2)}'; }
-ratio() { awk -v a="$1" -v b="$2" 'BEGIN {printf "%.2f", a / b}'; }
+# shellcheck source=tests/bench/lib.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 # kill_app ID: through the ResourceManager, and waits until YARN says KILLED.
 kill_app() {
   curl -sf -X PUT -H 'Content-Type: application/json' -d '{"state":"KILLED"}' \

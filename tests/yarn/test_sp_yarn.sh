@@ -37,6 +37,14 @@ name="yarn-${line//./-}-$$"
 root="hdfs:///sp-test/$name"
 
 app_state() { curl -sf "$SP_YARN_RM_URL/ws/v1/cluster/apps/$1" | python3 -c "import json,sys; print(json.load(sys.stdin)['app']['state'])"; }
+# expect_app_ended APP WHEN: the application ends within 60 s.
+expect_app_ended() {
+  for _ in $(seq 1 60); do
+    case "$(app_state "$1")" in FINISHED | KILLED | FAILED) return 0 ;; esac
+    sleep 1
+  done
+  fail "application $1 still $(app_state "$1") $2"
+}
 # kill_apps: every application of this test still alive, through the ResourceManager.
 kill_apps() {
   curl -sf "$SP_YARN_RM_URL/ws/v1/cluster/apps?states=NEW,NEW_SAVING,SUBMITTED,ACCEPTED,RUNNING" |
@@ -173,11 +181,7 @@ expect_rc 0 "stop with savepoint"
 savepoint=$(json "['savepoint']")
 # Flink writes hdfs:///p back as hdfs:/p.
 case "$savepoint" in hdfs:*/sp-test/$name/itest/$name/savepoints/*) ;; *) fail "savepoint $savepoint not under $root" ;; esac
-for _ in $(seq 1 60); do
-  case "$(app_state "$app")" in FINISHED | KILLED | FAILED) break ;; esac
-  sleep 1
-done
-case "$(app_state "$app")" in FINISHED | KILLED | FAILED) ;; *) fail "application $app still $(app_state "$app") after the stop" ;; esac
+expect_app_ended "$app" "after the stop"
 sp -o json job start "$name"
 expect_rc 0 "start from the savepoint"
 [ "$(json "['restored_from']")" = "$savepoint" ] || fail "restored $(json "['restored_from']"), not $savepoint"
@@ -211,11 +215,7 @@ third=$(json "['application_id']")
 wait_for_checkpoints 1
 sp job cancel "$name"
 expect_rc 0 "cancel"
-for _ in $(seq 1 60); do
-  case "$(app_state "$third")" in FINISHED | KILLED | FAILED) break ;; esac
-  sleep 1
-done
-case "$(app_state "$third")" in FINISHED | KILLED | FAILED) ;; *) fail "application $third still running after cancel" ;; esac
+expect_app_ended "$third" "after the cancel"
 
 # 5. The database lost: recover from the state directories on HDFS alone
 # (an application cluster has no JobManager left to ask); the plan then
