@@ -22,11 +22,6 @@ std::optional<std::string> address_field(const json& app, const char* key) {
 
 std::string first_line(const std::string& text) { return text.substr(0, text.find('\n')); }
 
-bool has_ended(const YarnApplication& application) {
-  const auto& state = application.state;
-  return state == "FINISHED" || state == "FAILED" || state == "KILLED";
-}
-
 // "the application ended: KILLED (final status KILLED): <first line of the diagnostics>"
 std::string describe_end(const YarnApplication& application) {
   std::string why = fmt::format("the application ended: {} (final status {})", application.state,
@@ -37,9 +32,25 @@ std::string describe_end(const YarnApplication& application) {
 
 } // namespace
 
+bool has_ended(const YarnApplication& application) {
+  const auto& state = application.state;
+  return state == "FINISHED" || state == "FAILED" || state == "KILLED";
+}
+
+std::string describe_waiting(const YarnApplication& application) {
+  return fmt::format("YARN application {} is {}: {}", application.id, application.state,
+                     application.diagnostics.empty() ? "YARN gives no reason"
+                                                     : first_line(application.diagnostics));
+}
+
 std::string yarn_application_url(std::string_view resource_manager, std::string_view application_id) {
   while (resource_manager.ends_with('/')) resource_manager.remove_suffix(1);
   return fmt::format("{}/ws/v1/cluster/apps/{}", resource_manager, application_id);
+}
+
+std::string yarn_cluster_info_url(std::string_view resource_manager) {
+  while (resource_manager.ends_with('/')) resource_manager.remove_suffix(1);
+  return fmt::format("{}/ws/v1/cluster/info", resource_manager);
 }
 
 Result<YarnApplication> parse_yarn_application(std::string_view body) {

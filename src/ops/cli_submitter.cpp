@@ -92,15 +92,12 @@ public:
     next_ask_ = now + std::chrono::duration_cast<std::chrono::milliseconds>(ask_every).count();
     auto report = ask_resource_manager(context_, job_.cluster, job_.cluster_name, *application_id_);
     if (!report) return true; // bin/flink asks it too, and says what it finds
-    if (report->state == "RUNNING" || flink::application_end_of(*report, false)) {
+    if (report->state == "RUNNING" || flink::has_ended(*report)) {
       waiting_since_.reset();
       return true;
     }
     if (!waiting_since_) waiting_since_ = now;
-    const auto said = fmt::format("YARN application {} is {}: {}", *application_id_, report->state,
-                                  report->diagnostics.empty()
-                                      ? "YARN gives no reason"
-                                      : report->diagnostics.substr(0, report->diagnostics.find('\n')));
+    const auto said = flink::describe_waiting(*report);
     if (said != last_said_ && context_.progress) context_.progress(said);
     last_said_ = said;
     return now - *waiting_since_ < wait_.count();
@@ -108,10 +105,10 @@ public:
 
   // After keep_going said no: why, and what became of the application.
   Error gave_up() const {
-    std::string now_state = "unknown";
-    if (auto report = ask_resource_manager(context_, job_.cluster, job_.cluster_name, *application_id_))
-      now_state = report->state;
-    const bool ended = now_state == "KILLED" || now_state == "FAILED" || now_state == "FINISHED";
+    // keep_going says no only once it knows the application id.
+    auto report = ask_resource_manager(context_, job_.cluster, job_.cluster_name, *application_id_);
+    const std::string now_state = report ? report->state : "unknown";
+    const bool ended = report && flink::has_ended(*report);
     return Error(ErrorKind::unreachable, doing(job_),
                  fmt::format("{} for {}; bin/flink was ended and the application is now {}", last_said_,
                              core::describe_age(wait_.count()), now_state),

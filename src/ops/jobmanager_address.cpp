@@ -25,6 +25,33 @@ bool rest_uses_tls(const core::ClusterSpec& cluster) {
   return it != cluster.flink_configuration.end() && it->second == "true";
 }
 
+// spec.yarn.resourceManager as written, or the usage error naming it missing.
+Result<std::string> resource_manager_of(const core::ClusterSpec& cluster, const std::string& cluster_name) {
+  if (!cluster.yarn.resource_manager) {
+    return missing_setting(cluster_name, "it names no yarn.resourceManager",
+                           "set spec.yarn.resourceManager to the ResourceManager's REST URL");
+  }
+  return *cluster.yarn.resource_manager;
+}
+
+// GET `url` on the ResourceManager `rm`: no answer, or HTTP 5xx from a standby or restarting
+// ResourceManager, is unreachable (exit 5); other answers are the caller's.
+Result<net::HttpResponse> get_from_resource_manager(const OpsContext& context,
+                                                    const core::ClusterSpec& cluster, const std::string& rm,
+                                                    const std::string& url, const std::string& asking) {
+  auto transport = context.make_transport(transport_settings_of(cluster));
+  auto response = transport->send({.method = "GET", .url = url});
+  if (!response) {
+    return fail(ErrorKind::unreachable, asking,
+                fmt::format("the ResourceManager at {} does not answer: {}", rm, response.error().why()));
+  }
+  if (response->status >= 500) {
+    return fail(ErrorKind::unreachable, asking,
+                fmt::format("the ResourceManager answered HTTP {}", response->status));
+  }
+  return response;
+}
+
 } // namespace
 
 // GET {rm}/ws/v1/cluster/apps/{id}: what YARN knows of the application.
@@ -32,28 +59,16 @@ Result<flink::YarnApplication> ask_resource_manager(const OpsContext& context,
                                                     const core::ClusterSpec& cluster,
                                                     const std::string& cluster_name,
                                                     const std::string& application_id) {
-  if (!cluster.yarn.resource_manager) {
-    return missing_setting(cluster_name, "it names no yarn.resourceManager",
-                           "set spec.yarn.resourceManager to the ResourceManager's REST URL");
-  }
-  const auto url = flink::yarn_application_url(*cluster.yarn.resource_manager, application_id);
+  auto rm = resource_manager_of(cluster, cluster_name);
+  if (!rm) return std::unexpected(rm.error());
   const std::string asking =
       fmt::format("asking the ResourceManager about YARN application {}", application_id);
-  auto transport = context.make_transport(transport_settings_of(cluster));
-  auto response = transport->send({.method = "GET", .url = url});
-  if (!response) {
-    return fail(ErrorKind::unreachable, asking,
-                fmt::format("the ResourceManager at {} does not answer: {}", *cluster.yarn.resource_manager,
-                            response.error().why()));
-  }
+  auto response = get_from_resource_manager(context, cluster, *rm,
+                                            flink::yarn_application_url(*rm, application_id), asking);
+  if (!response) return std::unexpected(response.error());
   if (response->status == 404) {
-    return fail(ErrorKind::not_found, asking,
-                fmt::format("the ResourceManager at {} does not know it", *cluster.yarn.resource_manager),
+    return fail(ErrorKind::not_found, asking, fmt::format("the ResourceManager at {} does not know it", *rm),
                 "it may have ended long ago and been forgotten by YARN");
-  }
-  if (response->status >= 500) { // a standby or restarting ResourceManager
-    return fail(ErrorKind::unreachable, asking,
-                fmt::format("the ResourceManager answered HTTP {}", response->status));
   }
   if (response->status != 200) {
     return fail(ErrorKind::failure, asking,
@@ -66,23 +81,15 @@ Result<flink::YarnApplication> ask_resource_manager(const OpsContext& context,
 
 Result<void> check_resource_manager(const OpsContext& context, const core::ClusterSpec& cluster,
                                     const std::string& cluster_name) {
-  if (!cluster.yarn.resource_manager) {
-    return missing_setting(cluster_name, "it names no yarn.resourceManager",
-                           "set spec.yarn.resourceManager to the ResourceManager's REST URL");
-  }
-  auto rm = std::string_view(*cluster.yarn.resource_manager);
-  while (rm.ends_with('/')) rm.remove_suffix(1);
-  auto transport = context.make_transport(transport_settings_of(cluster));
-  auto response = transport->send({.method = "GET", .url = fmt::format("{}/ws/v1/cluster/info", rm)});
+  auto rm = resource_manager_of(cluster, cluster_name);
+  if (!rm) return std::unexpected(rm.error());
   const std::string asking = "asking the ResourceManager of cluster " + cluster_name + " whether it is up";
+  auto response = get_from_resource_manager(context, cluster, *rm, flink::yarn_cluster_info_url(*rm), asking);
   if (!response) {
-    return fail(ErrorKind::unreachable, asking,
-                fmt::format("the ResourceManager at {} does not answer: {}", rm, response.error().why()),
-                "bin/flink would wait minutes for it; start it, or correct spec.yarn.resourceManager");
-  }
-  if (response->status >= 500) {
-    return fail(ErrorKind::unreachable, asking,
-                fmt::format("the ResourceManager answered HTTP {}", response->status));
+    const auto& error = response.error();
+    return std::unexpected(
+        Error(error.kind(), error.doing(), error.why(),
+              "bin/flink would wait minutes for it; start it, or correct spec.yarn.resourceManager"));
   }
   return {};
 }

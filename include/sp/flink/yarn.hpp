@@ -24,6 +24,8 @@ struct YarnApplication {
 
 // The URL of an application on the ResourceManager; a trailing '/' of `resource_manager` is dropped.
 std::string yarn_application_url(std::string_view resource_manager, std::string_view application_id);
+// {rm}/ws/v1/cluster/info: whether the ResourceManager is up; the same trimming.
+std::string yarn_cluster_info_url(std::string_view resource_manager);
 
 // Reads `{"app": {...}}`. Malformed JSON or another shape: failure (exit 1).
 Result<YarnApplication> parse_yarn_application(std::string_view body);
@@ -36,6 +38,13 @@ Result<YarnApplication> parse_yarn_application(std::string_view body);
 // FINISHED, FAILED, KILLED → external (exit 6), naming the final status and
 // Flink's diagnostics.
 Result<std::string> jobmanager_url_of(const YarnApplication& application, bool https);
+
+// FINISHED, FAILED or KILLED: YARN will not run it again.
+bool has_ended(const YarnApplication& application);
+
+// "YARN application <id> is ACCEPTED: <first line of YARN's diagnostics>",
+// for an application YARN keeps waiting.
+std::string describe_waiting(const YarnApplication& application);
 
 // How the Flink jobs of an application YARN says has ended end too.
 struct ApplicationEnd {

@@ -113,4 +113,5 @@ TEST_CASE("the application's URL on the ResourceManager", "[flink][yarn]") {
         "http://rm:8088/ws/v1/cluster/apps/application_1_2");
   CHECK(yarn_application_url("http://rm:8088", "application_1_2") ==
         "http://rm:8088/ws/v1/cluster/apps/application_1_2");
+  CHECK(yarn_cluster_info_url("http://rm:8088//") == "http://rm:8088/ws/v1/cluster/info");
 }
