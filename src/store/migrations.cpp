@@ -257,11 +257,18 @@ ALTER TABLE releases ADD COLUMN sql_digest TEXT;
 ALTER TABLE releases ADD COLUMN compiled_plan TEXT;
 )sql";
 
-constexpr std::array<Migration, 4> all_migrations{{
+// The watch asks a job's checkpoint statistics at the pace of its own
+// checkpoint interval, read from Flink once per run and kept here.
+constexpr const char* schema_v5 = R"sql(
+ALTER TABLE runs ADD COLUMN checkpoint_interval_ms INTEGER;
+)sql";
+
+constexpr std::array<Migration, 5> all_migrations{{
     {1, "initial schema", schema_v1},
     {2, "watch state, alert outbox, watch heartbeat", schema_v2},
     {3, "run checkpoint directories, discovered restore points", schema_v3},
     {4, "SQL job releases", schema_v4},
+    {5, "run checkpoint intervals", schema_v5},
 }};
 
 } // namespace

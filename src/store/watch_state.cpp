@@ -7,7 +7,7 @@ std::vector<WatchedRun> watched_runs(Database& database, std::int64_t restarts_s
     SELECT r.id, r.job_id, j.name, e.name, j.cluster, r.rest_url, r.flink_job_id, r.application_id,
            r.state, r.started_at, r.poll_failures, r.missing_polls, r.failed_checkpoints,
            r.last_checkpoint_at, r.checkpoint_health, coalesce(restarts.count, 0), coalesce(ours.count, 0),
-           r.release_id
+           r.release_id, r.checkpoint_interval_ms
     FROM runs r
     JOIN jobs j ON j.id = r.job_id
     JOIN environments e ON e.id = j.environment_id
@@ -41,6 +41,7 @@ std::vector<WatchedRun> watched_runs(Database& database, std::int64_t restarts_s
     run.memory.recent_flink_restarts = static_cast<int>(statement.int64(15));
     run.memory.recent_auto_restarts = static_cast<int>(statement.int64(16));
     run.release_id = statement.optional_int64(17);
+    run.memory.checkpoint_interval_ms = statement.optional_int64(18);
     runs.push_back(std::move(run));
   }
   return runs;
@@ -71,7 +72,8 @@ CycleWriter::CycleWriter(Database& database)
     : database_(database),
       update_run_(database.prepare(
           "UPDATE runs SET state = ?, poll_failures = ?, missing_polls = ?, failed_checkpoints = ?, "
-          "last_checkpoint_at = ?, checkpoint_health = ? WHERE id = ? AND ended_at IS NULL")),
+          "last_checkpoint_at = ?, checkpoint_health = ?, checkpoint_interval_ms = ? "
+          "WHERE id = ? AND ended_at IS NULL")),
       // The partial unique index on (run_id, flink_checkpoint_id) makes a
       // second report of the same checkpoint of the same run a no-op.
       insert_checkpoint_(database.prepare(
@@ -83,7 +85,8 @@ void CycleWriter::update_run(std::int64_t run_id, const core::RunMemory& memory)
   update_run_.reset();
   update_run_
       .bind_all(memory.state, memory.poll_failures, memory.missing_polls, memory.failed_checkpoints,
-                memory.last_checkpoint_at, std::string(core::to_string(memory.checkpoint_health)), run_id)
+                memory.last_checkpoint_at, std::string(core::to_string(memory.checkpoint_health)),
+                memory.checkpoint_interval_ms, run_id)
       .run();
 }
 

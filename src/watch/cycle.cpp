@@ -78,6 +78,7 @@ private:
   void fetch();
   void ask_overview(const std::string& url, const std::vector<std::size_t>& members);
   void ask_checkpoints(std::size_t index, const std::string& base, const ClusterAccess& access);
+  void ask_checkpoint_config(std::size_t index, const std::string& base, const ClusterAccess& access);
   void judge();
   void ask_causes();
   void relocate();
@@ -143,7 +144,8 @@ net::HttpRequest Watcher::Cycle::request_to(const std::string& url, const Cluste
 }
 
 // Fetch: one overview per JobManager; as soon as it arrives, the checkpoint
-// statistics of its running jobs are asked for on the same connections.
+// statistics of its running jobs that are due (checkpoints_due) are asked
+// for on the same connections.
 void Watcher::Cycle::fetch() {
   for (const auto& [url, members] : by_jobmanager_) ask_overview(url, members);
   watcher_.http_.run();
@@ -178,7 +180,9 @@ void Watcher::Cycle::ask_overview(const std::string& url, const std::vector<std:
                          if (found == listed.end()) continue;
                          sighting.job = *found->second;
                          if (found->second->state != core::run_state::running) continue;
-                         ask_checkpoints(index, base, *cluster);
+                         const auto& memory = runs_[index].memory;
+                         if (!memory.checkpoint_interval_ms) ask_checkpoint_config(index, base, *cluster);
+                         if (checkpoints_due(memory, start_)) ask_checkpoints(index, base, *cluster);
                        }
                      });
 }
@@ -197,6 +201,30 @@ void Watcher::Cycle::ask_checkpoints(std::size_t index, const std::string& base,
         }
         sightings_[index].checkpoints = std::move(*stats);
       });
+}
+
+// Once per run: the interval that paces its checkpoint statistics. Unread
+// (an error), it is asked again next cycle and the statistics meanwhile
+// every cycle, as if the job checkpointed faster than the watch polls.
+void Watcher::Cycle::ask_checkpoint_config(std::size_t index, const std::string& base,
+                                           const ClusterAccess& access) {
+  watcher_.http_.add(request_to(base + "/jobs/" + *runs_[index].flink_job_id + "/checkpoints/config", access),
+                     access.tls, [this, index](Result<net::HttpResponse> answer) {
+                       // Flink answers 404 for a job without a checkpoint coordinator
+                       // ("Checkpointing is not enabled for this job"): nothing to pace.
+                       if (answer && answer->status == 404) {
+                         sightings_[index].checkpoint_config = flink::CheckpointConfig{};
+                         return;
+                       }
+                       auto body = answer_body(std::move(answer));
+                       auto config = body ? flink::parse_checkpoint_config(*body)
+                                          : Result<flink::CheckpointConfig>(std::unexpected(body.error()));
+                       if (!config) {
+                         ++report_.errors;
+                         return;
+                       }
+                       sightings_[index].checkpoint_config = *config;
+                     });
 }
 
 // Judge: a verdict per watched run, then what the alerts and the write need

@@ -130,6 +130,13 @@ void judge_checkpoints(const RunMemory& before, const flink::CheckpointStats& st
 
 } // namespace
 
+bool checkpoints_due(const RunMemory& before, std::int64_t now_ms) {
+  if (before.state != run_state::running || !before.checkpoint_interval_ms) return true;
+  const std::int64_t interval = *before.checkpoint_interval_ms;
+  if (interval <= 0) return false;
+  return now_ms >= before.last_checkpoint_at.value_or(before.started_at) + interval;
+}
+
 RunVerdict judge_run(const RunMemory& before, const RunSighting& sighting, const WatchPolicy& policy,
                      std::int64_t now_ms) {
   RunVerdict verdict;
@@ -147,6 +154,11 @@ RunVerdict judge_run(const RunMemory& before, const RunSighting& sighting, const
   if (before.missing_polls != 0) verdict.changed = true;
   verdict.memory.missing_polls = 0;
   judge_state(before, *sighting.job, policy, verdict);
+  if (sighting.checkpoint_config) {
+    const auto& config = *sighting.checkpoint_config;
+    verdict.memory.checkpoint_interval_ms = config.enabled ? config.interval_ms.value_or(0) : 0;
+    if (verdict.memory.checkpoint_interval_ms != before.checkpoint_interval_ms) verdict.changed = true;
+  }
   if (sighting.checkpoints) judge_checkpoints(before, *sighting.checkpoints, policy, now_ms, verdict);
   return verdict;
 }

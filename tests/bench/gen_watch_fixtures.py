@@ -8,6 +8,10 @@ running jobs each, under OUT/www/<port>/ (nginx picks the root by port):
   jobs/overview               every job of that JobManager, RUNNING
   jobs/<id>/checkpoints       the recorded body, its job id replaced (same size)
   jobs/<id>/job.json          the recorded job details (served as /jobs/<id>)
+  jobs/<id>/checkpoints-config.json
+                              the recorded checkpoint configuration, its interval
+                              set by --checkpoint-interval (served as
+                              /jobs/<id>/checkpoints/config)
   config                      the recorded /config
 
 and beside them what the benchmark's sp database needs:
@@ -62,12 +66,14 @@ def write(path, text):
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--fixtures", required=True, help="directory of the recorded bodies")
-    p.add_argument("--out", required=True, help="output directory (created; should be empty)")
+    p.add_argument("--out", required=True, help="output directory (created; written over when it exists)")
     p.add_argument("--jobmanagers", type=int, default=100)
     p.add_argument("--jobs", type=int, default=100, help="running jobs per JobManager")
     p.add_argument("--base-port", type=int, default=19500)
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--jar", required=True, help="the artifact every job names")
+    p.add_argument("--checkpoint-interval", type=int, default=None,
+                   help="every job's checkpoint interval in ms (default: the recorded one)")
     a = p.parse_args()
     if a.jobmanagers < 1 or a.jobs < 1 or not 1024 <= a.base_port <= 65535 - a.jobmanagers:
         sys.exit("gen_watch_fixtures.py: error: need at least one JobManager and one job, ports 1024-65535")
@@ -80,6 +86,10 @@ def main():
     recorded_id, recorded_name = template["jid"], template["name"]
     details = shift_times(read(os.path.join(a.fixtures, "job.json")), delta)
     config = read(os.path.join(a.fixtures, "config.json"))
+    checkpoint_config = json.loads(read(os.path.join(a.fixtures, "job-checkpoints-config.json")))
+    if a.checkpoint_interval is not None:
+        checkpoint_config["interval"] = a.checkpoint_interval
+    checkpoint_config = json.dumps(checkpoint_config, separators=(",", ":"))
     if recorded_id not in checkpoints:
         sys.exit("gen_watch_fixtures.py: error: the recorded checkpoints do not name the recorded job")
 
@@ -99,8 +109,9 @@ def main():
             jid, name = job_id(jm, k), job_name(jm, k)
             entries.append(dict(template, jid=jid, name=name))
             job_dir = os.path.join(root, "jobs", jid)
-            os.mkdir(job_dir)
+            os.makedirs(job_dir, exist_ok=True)  # written again for another interval
             write(os.path.join(job_dir, "checkpoints"), checkpoints.replace(recorded_id, jid))
+            write(os.path.join(job_dir, "checkpoints-config.json"), checkpoint_config)
             write(os.path.join(job_dir, "job.json"),
                   details.replace(recorded_id, jid).replace(json.dumps(recorded_name), json.dumps(name)))
             manifests.append("apiVersion: sp/v1\nkind: Job\nmetadata: {name: %s}\n"

@@ -21,6 +21,9 @@ expect '^sp job list \(6 jobs, [0-9]+ events\), mean +[0-9.]+ ms'
 expect '^ratio streampark / floor: [0-9.]+x'
 if "$SP_BIN" --help | grep -qE '^ +watch '; then
   expect '^  requests / errors +8 / 0 '
+  # Paced: each run's interval read once with the statistics, then only the overviews.
+  expect '^paced \(60000 ms\): first cycle requests / ms +14 / [0-9]+ '
+  expect '^  next 4 cycles: requests \(median\) / errors +2 / 0 '
   expect '^peak RSS over 3 cycles +[0-9]+ MiB'
   expect '^ratio cycle / floor: [0-9.]+x'
 fi

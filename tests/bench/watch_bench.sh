@@ -5,7 +5,13 @@
 #   floor       the cycle's requests fetched concurrently over keep-alive
 #               connections, bodies discarded unparsed (sp_watch_bench_client floor);
 #   dom         the same with every body parsed by nlohmann::json, for reference;
-#   cycle       one `sp watch --once` (wall, CPU, requests, write time);
+#   cycle       one `sp watch --once` (wall, CPU, requests, write time), every
+#               job checkpointing every second as recorded, so every job's
+#               statistics are due every cycle (as every cycle asked before
+#               the watch paced them by each job's interval);
+#   pace        the same jobs checkpointing every PACE_INTERVAL ms (60000):
+#               PACE_CYCLES (5) back-to-back cycles right after each job's last
+#               checkpoint, the first reading each run's interval once;
 #   RSS         peak RSS over CYCLES back-to-back cycles, and VmRSS early vs late;
 #   streampark  StreamPark's watcher pattern (sp_watch_bench_client streampark);
 #   job list    `sp job list` over the 10,000 jobs and 1,000,000 events (hyperfine);
@@ -17,6 +23,7 @@
 # and nginx, sqlite3, hyperfine, /usr/bin/time (bash .ci/install-deps.sh).
 # Knobs: JOBMANAGERS (100), JOBS per JobManager (100), BASE_PORT (19500),
 # CYCLES (100), EVENTS (1000000), REPS of the floor and of --once (3),
+# PACE_INTERVAL (60000), PACE_CYCLES (5),
 # PER_HOST connections per JobManager for the floor client (2), KEEP=1 keeps
 # the temp dir.
 set -euo pipefail
@@ -27,6 +34,7 @@ sp_bin="${1:-${SP_BIN:-$repo/build/src/sp}}"
 client="${SP_BENCH_CLIENT:-$repo/build/tests/bench/sp_watch_bench_client}"
 jobmanagers=${JOBMANAGERS:-100} jobs=${JOBS:-100} base_port=${BASE_PORT:-19500}
 cycles=${CYCLES:-100} events=${EVENTS:-1000000} reps=${REPS:-3}
+pace_interval=${PACE_INTERVAL:-60000} pace_cycles=${PACE_CYCLES:-5}
 per_host=${PER_HOST:-2}
 
 die() { echo "watch_bench: error: $*" >&2; exit 1; }
@@ -63,8 +71,11 @@ ms_of() { awk -v s="$1" 'BEGIN {printf "%.0f", s * 1000}'; }
 # --- fixtures ---------------------------------------------------------------
 python3 -c "import zipfile,sys; zipfile.ZipFile(sys.argv[1],'w').writestr('META-INF/MANIFEST.MF','Manifest-Version: 1.0\n')" \
   "$tmp/bench.jar"
-python3 "$here/gen_watch_fixtures.py" --fixtures "$repo/tests/fixtures/watch-bench" --out "$tmp/gen" \
-  --jobmanagers "$jobmanagers" --jobs "$jobs" --base-port "$base_port" --jar "$tmp/bench.jar"
+generate() {
+  python3 "$here/gen_watch_fixtures.py" --fixtures "$repo/tests/fixtures/watch-bench" --out "$tmp/gen" \
+    --jobmanagers "$jobmanagers" --jobs "$jobs" --base-port "$base_port" --jar "$tmp/bench.jar" "$@"
+}
+generate
 urls="$tmp/gen/urls.txt"
 total_jobs=$((jobmanagers * jobs))
 
@@ -105,6 +116,7 @@ NGINX
   cat <<NGINX
     root $tmp/gen/www/\$server_port;
     location ~ "^/jobs/([0-9a-f]{32})\$" { try_files /jobs/\$1/job.json =404; }
+    location ~ "^/jobs/([0-9a-f]{32})/checkpoints/config\$" { try_files /jobs/\$1/checkpoints-config.json =404; }
   }
 }
 NGINX
@@ -225,6 +237,24 @@ d = [json.loads(l)["duration_ms"] for l in open(sys.argv[1]) if l.strip()]
 print(statistics.median(d), max(d))
 PY
 )
+
+  # The same jobs checkpointing every minute: written again with fresh times
+  # (each job's last checkpoint a second ago), their intervals forgotten, so
+  # the first cycle reads each run's interval and the next ones find no
+  # checkpoint due. A job is due about once per interval, so the steady mean
+  # is about (watch interval / checkpoint interval) statistics requests per job.
+  generate --checkpoint-interval "$pace_interval"
+  sqlite3 "$SP_HOME/sp.db" "UPDATE runs SET checkpoint_interval_ms = NULL"
+  "$sp_bin" -q -o json watch --interval 0s --cycles "$pace_cycles" >"$tmp/pace.jsonl" ||
+    die "sp watch --cycles $pace_cycles (paced) failed"
+  read -r pace_first pace_first_ms pace_requests pace_errors pace_ms < <(python3 - "$tmp/pace.jsonl" <<'PY'
+import json, statistics, sys
+c = [json.loads(l) for l in open(sys.argv[1]) if l.strip()]
+rest = c[1:] or c
+print(c[0]["requests"], c[0]["duration_ms"], statistics.median_low(x["requests"] for x in rest),
+      sum(x["errors"] for x in c), statistics.median(x["duration_ms"] for x in rest))
+PY
+)
 fi
 
 # --- StreamPark's pattern -----------------------------------------------------
@@ -255,6 +285,10 @@ if [ "$have_watch" = 1 ]; then
   row "  first cycle: duration / write / process wall" "$first_duration / $first_write / $(ms_of "$first_wall") ms" ""
   row "  first cycle: new restore points" "$first_points" ""
   row "  $cycles cycles back to back: median / max duration" "$loop_median / $loop_max ms" ""
+  row "paced (${pace_interval} ms): first cycle requests / ms" "$pace_first / $pace_first_ms" "jobs x 2 + JobManagers"
+  row "  next $((pace_cycles - 1)) cycles: requests (median) / errors" "$pace_requests / $pace_errors" "< $total_jobs / 0"
+  row "  next $((pace_cycles - 1)) cycles: duration (median)" "$(printf '%.0f ms' "$pace_ms")" ""
+  row "  requests per job per cycle: every cycle / paced" "$(awk -v a="$watch_requests" -v b="$pace_requests" -v n="$total_jobs" 'BEGIN {printf "%.3f / %.3f", a / n, b / n}')" "(SPEC 12: < 1)"
   row "peak RSS over $cycles cycles" "$((peak_kb / 1024)) MiB" "< 64 MiB"
   row "VmRSS after cycle $early_at / after cycle $late_at" "${rss_early:+$((rss_early / 1024))} / ${rss_late:+$((rss_late / 1024))} MiB" "flat"
 else
@@ -268,5 +302,6 @@ echo "ratio dom / floor: $(ratio "$dom" "$floor")x"
 if [ "$have_watch" = 1 ]; then
   echo "ratio cycle / floor: $(ratio "$cycle" "$floor")x (target <= 1.5x)"
   echo "ratio streampark / cycle: $(ratio "$streampark" "$cycle")x (target >= 30x)"
+  echo "ratio cycle every-cycle / paced: $(ratio "$cycle" "$pace_ms")x; requests $(ratio "$watch_requests" "$pace_requests")x"
 fi
 echo "ratio streampark / floor: $(ratio "$streampark" "$floor")x"

@@ -56,6 +56,9 @@ struct RunMemory {
   CheckpointHealth checkpoint_health = CheckpointHealth::ok;
   int recent_flink_restarts = 0; // RESTARTING transitions within the watch policy's window
   int recent_auto_restarts = 0;  // restarts by sp (restart.onFailure) within the same window
+  // The job's checkpoint interval, read once per run from Flink (0: checkpointing
+  // disabled); it paces how often the watch asks for checkpoint statistics.
+  std::optional<std::int64_t> checkpoint_interval_ms;
 };
 
 } // namespace sp::core

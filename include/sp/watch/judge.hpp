@@ -28,9 +28,10 @@ struct WatchPolicy {
 // What this cycle saw.
 struct RunSighting {
   bool jobmanager_answered = false;
-  std::string jobmanager_error;                      // why not, when it did not
-  std::optional<flink::JobOverview> job;             // the job's overview entry, when listed
-  std::optional<flink::CheckpointStats> checkpoints; // when fetched and readable
+  std::string jobmanager_error;                             // why not, when it did not
+  std::optional<flink::JobOverview> job;                    // the job's overview entry, when listed
+  std::optional<flink::CheckpointStats> checkpoints;        // when asked for, fetched and readable
+  std::optional<flink::CheckpointConfig> checkpoint_config; // asked once per run
 };
 
 struct RunEvent {
@@ -48,6 +49,16 @@ struct RunVerdict {
   bool failed = false;             // FAILED or LOST now: a candidate for restart.onFailure
   bool changed = false;            // anything to write for this run
 };
+
+// Whether a running job's checkpoint statistics are worth asking for this
+// cycle (SPEC 12: fewer requests than jobs when jobs checkpoint less often
+// than the watch polls). Asked when the run has just come up (first sight,
+// back from RESTARTING), while its interval is not known yet, and once a
+// checkpoint is due: an interval after the last completed one (or after the
+// start). A checkpoint that does not complete keeps it due every cycle, so
+// failing and stale checkpoints are seen as soon as before. A job without
+// checkpointing is asked only when it comes up.
+bool checkpoints_due(const core::RunMemory& before, std::int64_t now_ms);
 
 RunVerdict judge_run(const core::RunMemory& before, const RunSighting& sighting, const WatchPolicy& policy,
                      std::int64_t now_ms);

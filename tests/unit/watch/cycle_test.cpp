@@ -34,7 +34,9 @@ std::string overview(const std::vector<std::pair<std::string, std::string>>& job
   return nlohmann::json{{"jobs", list}}.dump();
 }
 
-std::string checkpoints(std::int64_t id, std::int64_t failed = 0) {
+// `completed_at`: the newest checkpoint's completion time (default: shortly before the fixture's now).
+std::string checkpoints(std::int64_t id, std::int64_t failed = 0, std::int64_t completed_at = -1) {
+  if (completed_at < 0) completed_at = 990'000 + id + 5;
   return nlohmann::json{{"counts", {{"total", id + failed}, {"completed", id}, {"failed", failed}}},
                         {"latest",
                          {{"completed",
@@ -43,7 +45,7 @@ std::string checkpoints(std::int64_t id, std::int64_t failed = 0) {
                             {"is_savepoint", false},
                             {"external_path", "file:/cp/chk-" + std::to_string(id)},
                             {"trigger_timestamp", 990'000 + id},
-                            {"latest_ack_timestamp", 990'000 + id + 5}}},
+                            {"latest_ack_timestamp", completed_at}}},
                           {"savepoint", nullptr},
                           {"failed", nullptr},
                           {"restored", nullptr}}},
@@ -91,6 +93,13 @@ struct Fixture {
         {.job_id = job, .flink_job_id = flink_id, .rest_url = jm, .state = "RUNNING", .started_at = 1});
   }
 
+  // The job's checkpoint configuration, as Flink gives it (interval 1 s unless said).
+  void checkpoint_config(const std::string& base, const std::string& flink_id, std::int64_t interval = 1000) {
+    flink.answer(
+        "GET", base + "/jobs/" + flink_id + "/checkpoints/config", 200,
+        nlohmann::json{{"mode", "exactly_once"}, {"interval", interval}, {"timeout", 600000}}.dump());
+  }
+
   std::int64_t count(const std::string& sql) {
     auto statement = database.prepare(sql);
     statement.step();
@@ -114,12 +123,15 @@ TEST_CASE("a cycle asks each JobManager once for its overview and each running j
                  overview({{"aaaa", "RUNNING"}, {"bbbb", "RUNNING"}}));
   f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200, checkpoints(3));
   f.flink.answer("GET", std::string(jm) + "/jobs/bbbb/checkpoints", 200, checkpoints(5));
+  f.checkpoint_config(jm, "aaaa");
+  f.checkpoint_config(jm, "bbbb");
   watch::Watcher watcher(f.context, f.http, {}, nullptr);
 
   auto report = watcher.run_cycle();
   CHECK(report.jobmanagers == 1);
   CHECK(report.runs == 2);
-  CHECK(report.requests == 3);
+  CHECK(report.requests == 5); // with each new run's checkpoint configuration, once
+  CHECK(f.requests_to("/checkpoints/config") == 2);
   CHECK(report.errors == 0);
   CHECK(report.new_points == 2);
   CHECK(f.requests_to("/jobs/overview") == 1);
@@ -129,6 +141,7 @@ TEST_CASE("a cycle asks each JobManager once for its overview and each running j
   // The same checkpoints again: nothing new is written; a new one is.
   f.flink.answer("GET", std::string(jm) + "/jobs/bbbb/checkpoints", 200, checkpoints(6));
   auto second = watcher.run_cycle();
+  CHECK(second.requests == 3);
   CHECK(second.new_points == 1);
   CHECK(f.count("SELECT count(*) FROM restore_points") == 3);
 
@@ -137,6 +150,90 @@ TEST_CASE("a cycle asks each JobManager once for its overview and each running j
   CHECK(fresh.run_cycle().new_points == 0);
   CHECK(f.count("SELECT count(*) FROM restore_points") == 3);
   CHECK(store::read_watch_status(f.database)->cycles == 1);
+}
+
+TEST_CASE("checkpoint statistics are asked at the pace of the job's own checkpoint interval",
+          "[watch][cycle][pace]") {
+  Fixture f;
+  const auto run = f.job_with_run("a", "aaaa");
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, overview({{"aaaa", "RUNNING"}}));
+  f.checkpoint_config(jm, "aaaa", 60'000);
+  f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200, checkpoints(3, 0, f.now - 1000));
+  watch::Watcher watcher(f.context, f.http, {}, nullptr);
+
+  // First sight: the interval (once, kept with the run) and the statistics.
+  CHECK(watcher.run_cycle().requests == 3);
+  CHECK(f.count("SELECT checkpoint_interval_ms FROM runs WHERE id = " + std::to_string(run)) == 60'000);
+
+  // Until a minute after the last completed checkpoint, only the overview,
+  // in this watcher and in a new one (a new process reads the interval back).
+  f.now += 5000;
+  CHECK(watcher.run_cycle().requests == 1);
+  watch::Watcher fresh(f.context, f.http, {}, nullptr);
+  f.now += 5000;
+  CHECK(fresh.run_cycle().requests == 1);
+  CHECK(f.requests_to("/checkpoints/config") == 1);
+
+  // Due: asked every cycle until the next checkpoint has completed, then quiet again.
+  f.now += 50'000;
+  CHECK(watcher.run_cycle().requests == 2);
+  f.now += 5000;
+  f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200, checkpoints(4, 0, f.now - 2000));
+  auto recorded = watcher.run_cycle();
+  CHECK(recorded.requests == 2);
+  CHECK(recorded.new_points == 1);
+  f.now += 5000;
+  CHECK(watcher.run_cycle().requests == 1);
+
+  // Back from RESTARTING: asked at once, whatever the interval says.
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, overview({{"aaaa", "RESTARTING"}}));
+  f.now += 5000;
+  CHECK(watcher.run_cycle().requests == 1);
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, overview({{"aaaa", "RUNNING"}}));
+  f.now += 5000;
+  CHECK(watcher.run_cycle().requests == 2);
+}
+
+TEST_CASE("a job without checkpointing is asked for statistics only when it comes up",
+          "[watch][cycle][pace]") {
+  Fixture f;
+  f.job_with_run("a", "aaaa");
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, overview({{"aaaa", "RUNNING"}}));
+  // Flink's answer for a job without a checkpoint coordinator.
+  f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints/config", 404,
+                 R"({"errors":["Checkpointing is not enabled for this job (aaaa)."]})");
+  f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200,
+                 R"({"counts":{"total":0,"completed":0,"failed":0},"latest":{},"history":[]})");
+  watch::Watcher watcher(f.context, f.http, {}, nullptr);
+  auto first = watcher.run_cycle();
+  CHECK(first.requests == 3);
+  CHECK(first.errors == 0);
+  for (int i = 0; i < 3; ++i) {
+    f.now += 3'600'000;
+    CHECK(watcher.run_cycle().requests == 1);
+  }
+  CHECK(f.count("SELECT count(*) FROM alerts") == 0);
+}
+
+TEST_CASE(
+    "a checkpoint configuration that cannot be read is asked again, the statistics meanwhile every cycle",
+    "[watch][cycle][pace]") {
+  Fixture f;
+  f.job_with_run("a", "aaaa");
+  f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, overview({{"aaaa", "RUNNING"}}));
+  f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200, checkpoints(1, 0, f.now));
+  f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints/config", 500, "<html>oops</html>");
+  watch::Watcher watcher(f.context, f.http, {}, nullptr);
+  for (int i = 0; i < 2; ++i) {
+    auto report = watcher.run_cycle();
+    CHECK(report.requests == 3);
+    CHECK(report.errors == 1);
+    f.now += 5000;
+  }
+  f.checkpoint_config(jm, "aaaa", 600'000);
+  CHECK(watcher.run_cycle().requests == 3);
+  f.now += 5000;
+  CHECK(watcher.run_cycle().requests == 1);
 }
 
 TEST_CASE("a failed job ends its run, records the transition and queues one alert with its cause",
@@ -217,6 +314,7 @@ TEST_CASE("malformed JSON, HTTP errors and odd shapes are counted as errors and 
   // A broken checkpoint answer is an error too, but the job's state still counts.
   f.flink.answer("GET", std::string(jm) + "/jobs/overview", 200, overview({{"aaaa", "RUNNING"}}));
   f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200, "{\"counts\": {\"failed\": \"x\"}}");
+  f.checkpoint_config(jm, "aaaa");
   auto report = watcher.run_cycle();
   CHECK(report.errors == 1);
   CHECK(store::find_run(f.database, run)->state == "RUNNING");
@@ -245,6 +343,8 @@ TEST_CASE("a JobManager that stops answering is looked for, and its live runs fo
                  overview({{"aaaa", "RUNNING"}, {"bbbb", "RUNNING"}}));
   f.flink.answer("GET", std::string(jm) + "/jobs/aaaa/checkpoints", 200, checkpoints(1));
   f.flink.answer("GET", std::string(jm) + "/jobs/bbbb/checkpoints", 200, checkpoints(1));
+  f.checkpoint_config(jm, "aaaa");
+  f.checkpoint_config(jm, "bbbb");
   watcher.run_cycle();
   CHECK(asked == 0);
 
