@@ -1,11 +1,13 @@
-// sp job list|show|history|points|status|diff: what sp knows of jobs, for
-// status what the JobManager says now, for diff what changed between releases.
+// sp job list|show|history|points|status|exceptions|diff: what sp knows of
+// jobs, for status and exceptions what the JobManager says now, for diff
+// what changed between releases.
 #include "commands.hpp"
 #include "job_support.hpp"
 
 #include "sp/core/drift.hpp"
 #include "sp/core/environment.hpp"
 #include "sp/core/render.hpp"
+#include "sp/flink/mapping.hpp"
 #include "sp/ops/job_loader.hpp"
 #include "sp/ops/observe.hpp"
 #include "sp/ops/release.hpp"
@@ -14,6 +16,8 @@
 #include "sp/store/job_summaries.hpp"
 #include "sp/store/jobs.hpp"
 #include "sp/store/runs.hpp"
+
+#include <fmt/format.h>
 
 #include <memory>
 
@@ -175,6 +179,91 @@ int run_status(Invocation& invocation, const std::string& name) {
   return 0;
 }
 
+struct ExceptionsFlags {
+  std::string job;
+  std::optional<std::int64_t> run;
+  int runs = 5;
+  int entries = 20;
+};
+
+Data failure_data(const flink::ExceptionEntry& entry) {
+  const auto& task = flink::task_failure_of(entry);
+  return {{"task", task.task_name ? Data(*task.task_name) : Data()},
+          {"taskmanager", task.endpoint ? Data(*task.endpoint) : Data()},
+          {"taskmanager_id", task.task_manager_id ? Data(*task.task_manager_id) : Data()},
+          {"cause", entry.cause}};
+}
+
+Data exception_row(const ops::RunExceptions& run, const flink::ExceptionEntry& entry) {
+  Data row = Data::object();
+  row["run"] = run.run.id;
+  row["flink_job_id"] = *run.run.flink_job_id;
+  row["time"] = time_data(entry.timestamp_ms);
+  const Data failure = failure_data(entry);
+  for (const auto& [key, value] : failure.items()) row[key] = value;
+  row["exception"] = entry.exception_name;
+  Data concurrent = Data::array();
+  for (const auto& other : entry.concurrent) concurrent.push_back(failure_data(other));
+  row["concurrent"] = std::move(concurrent);
+  row["labels"] = entry.failure_labels;
+  row["stacktrace"] = entry.stacktrace;
+  return row;
+}
+
+// Every failure Flink holds for the job's recent runs, newest first. A run
+// the JobManager no longer holds is said, not an error; one that cannot be
+// asked is an error (exit 5) when it is the newest or the one asked for.
+int run_exceptions(Invocation& invocation, const ExceptionsFlags& flags) {
+  JobSession session(invocation);
+  const auto loaded = load_job_or_throw(session, invocation, flags.job);
+  const auto answers = value_or_throw(
+      ops::job_exceptions(session.context(), loaded.target,
+                          {.run_id = flags.run, .runs = flags.runs, .entries_per_run = flags.entries}));
+  Data rows = Data::array();
+  int status = 0;
+  for (std::size_t index = 0; index < answers.size(); ++index) {
+    const auto& answer = answers[index];
+    if (answer.history) {
+      for (const auto& entry : answer.history->entries) rows.push_back(exception_row(answer, entry));
+      if (answer.history->truncated)
+        invocation.note(fmt::format("run {}: Flink holds more failures than the {} shown (--entries)",
+                                    answer.run.id, flags.entries));
+      continue;
+    }
+    const auto& error = *answer.unavailable;
+    if (error.kind() == ErrorKind::not_found) {
+      invocation.note(
+          fmt::format("run {}: the JobManager no longer holds Flink job {} (it keeps an ended job "
+                      "for jobstore.expiration-time, 1 hour by default)",
+                      answer.run.id, *answer.run.flink_job_id));
+      continue;
+    }
+    invocation.note(fmt::format("run {}: {}", answer.run.id, error.what()));
+    if (index == 0) status = exit_code(error.kind());
+  }
+  if (answers.empty()) invocation.note("job " + loaded.target.name + " has no run that reached Flink");
+  invocation.print(
+      {rows, {{"run", ""}, {"time", ""}, {"task", ""}, {"taskmanager", "TASKMANAGER"}, {"cause", ""}}});
+  return status;
+}
+
+void add_job_exceptions_command(CLI::App& job, Action& chosen) {
+  auto flags = std::make_shared<ExceptionsFlags>();
+  auto* command = job.add_subcommand(
+      "exceptions", "a job's failures as Flink holds them: root causes, failing task and TaskManager");
+  command->add_option("job", flags->job, "the job, in the current environment (--env)")
+      ->required()
+      ->type_name("JOB");
+  command->add_option("--run", flags->run, "only this run (the RUN of `sp job show`); default the newest")
+      ->type_name("RUN");
+  command->add_option("--runs", flags->runs, "how many recent runs to ask for (default 5)")
+      ->check(CLI::PositiveNumber);
+  command->add_option("--entries", flags->entries, "failures per run (default 20)")
+      ->check(CLI::PositiveNumber);
+  command->callback(
+      [&chosen, flags] { chosen = [flags](Invocation& i) { return run_exceptions(i, *flags); }; });
+}
+
 struct DiffFlags {
   std::string job;
   std::vector<std::int64_t> releases; // none: the running release and the newest; else FROM TO
@@ -242,6 +331,7 @@ void add_job_view_commands(CLI::App& job, Action& chosen) {
   add_named(job, chosen, "history", "a job's events, newest first", run_history);
   add_named(job, chosen, "points", "a job's restore points, newest first", run_points);
   add_named(job, chosen, "status", "live state from the JobManager plus what sp knows", run_status);
+  add_job_exceptions_command(job, chosen);
   add_job_diff_command(job, chosen);
 }
 

@@ -197,6 +197,60 @@ Result<std::string> parse_root_cause(std::string_view body) {
   return std::string("no exception recorded");
 }
 
+namespace {
+
+ExceptionEntry exception_entry_of(const json& object) {
+  ExceptionEntry entry;
+  entry.exception_name = object.value("exceptionName", std::string());
+  entry.stacktrace = object.value("stacktrace", std::string());
+  entry.cause = entry.stacktrace.empty() ? entry.exception_name : root_cause_line(entry.stacktrace);
+  if (auto time = object.find("timestamp"); time != object.end() && time->is_number_integer())
+    entry.timestamp_ms = time->get<std::int64_t>();
+  entry.task_name = optional_field<std::string>(object, "taskName");
+  // `location` is the older spelling of `endpoint` (gone in 2.x).
+  entry.endpoint = optional_field<std::string>(object, "endpoint");
+  if (!entry.endpoint) entry.endpoint = optional_field<std::string>(object, "location");
+  entry.task_manager_id = optional_field<std::string>(object, "taskManagerId");
+  if (auto labels = object.find("failureLabels"); labels != object.end() && labels->is_object()) {
+    for (const auto& [key, value] : labels->items())
+      entry.failure_labels[key] = value.is_string() ? value.get<std::string>() : value.dump();
+  }
+  return entry;
+}
+
+} // namespace
+
+Result<ExceptionHistory> parse_exception_history(std::string_view body) {
+  constexpr std::string_view what = "GET /jobs/:id/exceptions";
+  auto document = parse_body(body, what);
+  if (!document) return std::unexpected(document.error());
+  try {
+    ExceptionHistory history;
+    const auto found = document->find("exceptionHistory");
+    if (found == document->end() || found->is_null()) return history; // no failure yet
+    history.truncated = found->value("truncated", false);
+    for (const auto& item : found->at("entries")) {
+      auto entry = exception_entry_of(item);
+      if (auto concurrent = item.find("concurrentExceptions");
+          concurrent != item.end() && concurrent->is_array()) {
+        for (const auto& other : *concurrent) entry.concurrent.push_back(exception_entry_of(other));
+      }
+      history.entries.push_back(std::move(entry));
+    }
+    return history;
+  } catch (const json::exception& error) {
+    return unexpected_shape(what, error);
+  }
+}
+
+const ExceptionEntry& task_failure_of(const ExceptionEntry& entry) {
+  if (entry.task_name) return entry;
+  for (const auto& other : entry.concurrent) {
+    if (other.task_name) return other;
+  }
+  return entry;
+}
+
 Result<std::map<std::string, std::string>> parse_jobmanager_config(std::string_view body) {
   constexpr std::string_view what = "GET /jobmanager/config";
   json document = json::parse(body, nullptr, /*allow_exceptions=*/false);

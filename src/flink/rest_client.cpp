@@ -84,6 +84,13 @@ Result<std::string> RestClient::root_cause(const std::string& job_id) {
       parse_root_cause);
 }
 
+Result<ExceptionHistory> RestClient::exception_history(const std::string& job_id, int max_entries) {
+  return then<ExceptionHistory>(
+      expect_ok("reading exceptions of job " + job_id,
+                call("GET", "/jobs/" + job_id + "/exceptions?maxExceptions=" + std::to_string(max_entries))),
+      parse_exception_history);
+}
+
 Result<std::vector<UploadedJar>> RestClient::jars() {
   return then<std::vector<UploadedJar>>(expect_ok("listing uploaded jars", call("GET", "/jars")), parse_jars);
 }

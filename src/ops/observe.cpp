@@ -4,6 +4,10 @@
 #include "sp/flink/mapping.hpp"
 #include "sp/store/events.hpp"
 
+#include <fmt/format.h>
+
+#include <map>
+
 namespace sp::ops {
 
 namespace {
@@ -63,6 +67,50 @@ void record_job_event(const OpsContext& context, const JobTarget& job, const std
 
 bool is_alive_state(const std::string& state) {
   return !flink::is_globally_terminal(state) && state != core::run_state::suspended;
+}
+
+namespace {
+
+std::vector<store::RunRow> runs_to_ask(store::Database& database, const JobTarget& job,
+                                       const ExceptionsQuery& query) {
+  std::vector<store::RunRow> chosen;
+  for (auto& run : store::runs_of_job(database, job.job_id)) {
+    if (query.run_id && run.id != *query.run_id) continue;
+    if (!run.flink_job_id || run.state == core::run_state::not_submitted) continue;
+    chosen.push_back(std::move(run));
+    if (static_cast<int>(chosen.size()) >= query.runs) break;
+  }
+  return chosen;
+}
+
+} // namespace
+
+Result<std::vector<RunExceptions>> job_exceptions(const OpsContext& context, const JobTarget& job,
+                                                  const ExceptionsQuery& query) {
+  auto runs = runs_to_ask(context.database, job, query);
+  if (query.run_id && runs.empty()) {
+    return fail(ErrorKind::not_found, "reading exceptions of job " + job.name,
+                fmt::format("job {} has no run {} that reached Flink", job.name, *query.run_id),
+                "see `sp job show " + job.name + "` and `sp job history " + job.name + "`");
+  }
+  std::vector<RunExceptions> answers;
+  std::map<std::string, JobManager> jobmanagers; // one client per address
+  for (auto& run : runs) {
+    RunExceptions answer{.run = std::move(run), .history = std::nullopt, .unavailable = std::nullopt};
+    auto slot = jobmanagers.find(answer.run.rest_url);
+    if (slot == jobmanagers.end()) {
+      auto opened = JobManager::open(context, job.cluster, answer.run.rest_url);
+      if (!opened) return std::unexpected(opened.error());
+      slot = jobmanagers.emplace(answer.run.rest_url, std::move(*opened)).first;
+    }
+    auto history = slot->second.rest().exception_history(*answer.run.flink_job_id, query.entries_per_run);
+    if (history)
+      answer.history = std::move(*history);
+    else
+      answer.unavailable = history.error();
+    answers.push_back(std::move(answer));
+  }
+  return answers;
 }
 
 } // namespace sp::ops

@@ -35,6 +35,12 @@ Result<std::vector<UploadedJar>> parse_jars(std::string_view body);
 Result<std::string> parse_run_job_id(std::string_view body); // {"jobid": ...}
 // The first line of the deepest cause of a job's latest failure (GET /jobs/:id/exceptions).
 Result<std::string> parse_root_cause(std::string_view body);
+// The exception history of GET /jobs/:id/exceptions, newest first.
+Result<ExceptionHistory> parse_exception_history(std::string_view body);
+// The entry naming the task that failed: the entry itself, else the first
+// of its concurrent failures that names one (a global failure such as
+// "Recovery is suppressed" wraps the task's), else the entry.
+const ExceptionEntry& task_failure_of(const ExceptionEntry& entry);
 
 // The body of POST /jars/:id/run in the version's dialect: programArgsList
 // always, claimMode or restoreMode NO_CLAIM when restoring, and nothing an

@@ -78,6 +78,27 @@ struct CheckpointConfig {
   bool retained_on_cancellation = false;
 };
 
+// One failure in GET /jobs/:id/exceptions' exceptionHistory (both lines'
+// shape; 2.x dropped the older root-exception/all-exceptions fields).
+struct ExceptionEntry {
+  std::string exception_name;
+  std::string cause;      // the first line of the deepest "Caused by:" (the root cause)
+  std::string stacktrace; // as Flink gives it
+  std::int64_t timestamp_ms = 0;
+  // Where it happened; absent for a global failure (the JobManager's own).
+  std::optional<std::string> task_name;
+  std::optional<std::string> endpoint; // the TaskManager's host:port
+  std::optional<std::string> task_manager_id;
+  std::map<std::string, std::string> failure_labels;
+  // Failures of other tasks that Flink grouped with this one (one restart).
+  std::vector<ExceptionEntry> concurrent;
+};
+
+struct ExceptionHistory {
+  std::vector<ExceptionEntry> entries; // newest first, as Flink lists them
+  bool truncated = false;              // Flink holds more than it sent (maxExceptions)
+};
+
 // The state of an asynchronous operation (savepoint, stop-with-savepoint).
 struct OperationStatus {
   enum class State { in_progress, completed, failed } state = State::in_progress;

@@ -31,6 +31,8 @@ public:
   Result<CheckpointStats> checkpoints(const std::string& job_id);
   Result<CheckpointConfig> checkpoint_config(const std::string& job_id);
   Result<std::string> root_cause(const std::string& job_id);
+  // The newest `max_entries` failures Flink holds for the job.
+  Result<ExceptionHistory> exception_history(const std::string& job_id, int max_entries);
 
   Result<std::vector<UploadedJar>> jars();
   // `on_progress` hears bytes sent and in all as the upload goes (may be empty).

@@ -28,4 +28,25 @@ void record_job_event(const OpsContext& context, const JobTarget& job, const std
 // Flink states in which a job is still alive (not globally terminal).
 bool is_alive_state(const std::string& state);
 
+// One run's failures as its JobManager holds them (SPEC 16), or why they
+// cannot be read: a JobManager keeps an ended job only for
+// jobstore.expiration-time (1 hour by default), and a YARN application's
+// JobManager goes with the application.
+struct RunExceptions {
+  store::RunRow run;
+  std::optional<flink::ExceptionHistory> history;
+  std::optional<Error> unavailable;
+};
+
+struct ExceptionsQuery {
+  std::optional<std::int64_t> run_id; // one run; else the newest `runs` runs that reached Flink
+  int runs = 5;
+  int entries_per_run = 20;
+};
+
+// Newest run first. A run of another job is not_found (exit 3); a run
+// that never reached Flink has nothing to ask for and is left out.
+Result<std::vector<RunExceptions>> job_exceptions(const OpsContext& context, const JobTarget& job,
+                                                  const ExceptionsQuery& query);
+
 } // namespace sp::ops

@@ -223,3 +223,44 @@ TEST_CASE("the SQL runner's message names the statement and keeps the deepest ca
       *sql_runner_error("sp-sql-runner: statement at line 1, column 1 (create): boom\nCaused by: x: boom") ==
       "sp-sql-runner: statement at line 1, column 1 (create): boom: x: boom");
 }
+
+TEST_CASE("the exception history of both lines names the failing task, its TaskManager and the root cause",
+          "[flink][mapping][exceptions]") {
+  for (const std::string version : {"1.20.5", "2.2.1"}) {
+    CAPTURE(version);
+    auto history = parse_exception_history(fixture(version, "job-exceptions-failed.json")).value();
+    REQUIRE(history.entries.size() == 1);
+    const auto& entry = history.entries.front();
+    // The recorded job failed for good: a global "Recovery is suppressed" wrapping the task's failure.
+    CHECK(entry.exception_name == "org.apache.flink.runtime.JobException");
+    CHECK_FALSE(entry.task_name);
+    CHECK(entry.timestamp_ms > 1'700'000'000'000);
+    CHECK(entry.cause.starts_with("java.lang.IllegalStateException: sp-example-job: f"));
+    REQUIRE(entry.concurrent.size() == 1);
+    const auto& task = task_failure_of(entry);
+    CHECK(&task == &entry.concurrent.front());
+    REQUIRE(task.task_name);
+    CHECK(task.task_name->starts_with("count-per-key -> print: Writer (1/1)"));
+    REQUIRE(task.endpoint);
+    CHECK(task.endpoint->starts_with("localhost:"));
+    REQUIRE(task.task_manager_id);
+    CHECK(task.task_manager_id->starts_with("127.0.0.1:"));
+  }
+}
+
+TEST_CASE("an exception history that is missing, empty or malformed", "[flink][mapping][exceptions]") {
+  CHECK(parse_exception_history(R"({"root-exception":null})").value().entries.empty());
+  CHECK(parse_exception_history(R"({"exceptionHistory":{"entries":[],"truncated":true}})").value().truncated);
+  auto global =
+      parse_exception_history(
+          R"({"exceptionHistory":{"entries":[{"exceptionName":"x.Y","stacktrace":"x.Y: top\n\tat a\nCaused by: z.W: deep\n\tat b","timestamp":5}]}})")
+          .value();
+  CHECK(global.entries.front().cause == "z.W: deep");
+  CHECK(&task_failure_of(global.entries.front()) == &global.entries.front());
+  for (const char* bad : {"{\"exceptionHistory\": {\"entries\": 3}}", "[1]", "{\"exceptionHistory\": {"}) {
+    CAPTURE(bad);
+    auto parsed = parse_exception_history(bad);
+    REQUIRE_FALSE(parsed);
+    CHECK(parsed.error().kind() == sp::ErrorKind::external);
+  }
+}
