@@ -187,7 +187,7 @@ struct ExceptionsFlags {
 };
 
 Data failure_data(const flink::ExceptionEntry& entry) {
-  const auto& task = flink::task_failure_of(entry);
+  const auto task = flink::task_failure_of(entry);
   return {{"task", task.task_name ? Data(*task.task_name) : Data()},
           {"taskmanager", task.endpoint ? Data(*task.endpoint) : Data()},
           {"taskmanager_id", task.task_manager_id ? Data(*task.task_manager_id) : Data()},

@@ -243,7 +243,7 @@ Result<ExceptionHistory> parse_exception_history(std::string_view body) {
   }
 }
 
-const ExceptionEntry& task_failure_of(const ExceptionEntry& entry) {
+ExceptionEntry task_failure_of(const ExceptionEntry& entry) {
   if (entry.task_name) return entry;
   for (const auto& other : entry.concurrent) {
     if (other.task_name) return other;

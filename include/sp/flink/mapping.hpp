@@ -40,7 +40,7 @@ Result<ExceptionHistory> parse_exception_history(std::string_view body);
 // The entry naming the task that failed: the entry itself, else the first
 // of its concurrent failures that names one (a global failure such as
 // "Recovery is suppressed" wraps the task's), else the entry.
-const ExceptionEntry& task_failure_of(const ExceptionEntry& entry);
+ExceptionEntry task_failure_of(const ExceptionEntry& entry);
 
 // The body of POST /jars/:id/run in the version's dialect: programArgsList
 // always, claimMode or restoreMode NO_CLAIM when restoring, and nothing an

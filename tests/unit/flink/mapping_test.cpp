@@ -237,8 +237,8 @@ TEST_CASE("the exception history of both lines names the failing task, its TaskM
     CHECK(entry.timestamp_ms > 1'700'000'000'000);
     CHECK(entry.cause.starts_with("java.lang.IllegalStateException: sp-example-job: f"));
     REQUIRE(entry.concurrent.size() == 1);
-    const auto& task = task_failure_of(entry);
-    CHECK(&task == &entry.concurrent.front());
+    const auto task = task_failure_of(entry);
+    CHECK(task.task_name == entry.concurrent.front().task_name);
     REQUIRE(task.task_name);
     CHECK(task.task_name->starts_with("count-per-key -> print: Writer (1/1)"));
     REQUIRE(task.endpoint);
@@ -256,7 +256,7 @@ TEST_CASE("an exception history that is missing, empty or malformed", "[flink][m
           R"({"exceptionHistory":{"entries":[{"exceptionName":"x.Y","stacktrace":"x.Y: top\n\tat a\nCaused by: z.W: deep\n\tat b","timestamp":5}]}})")
           .value();
   CHECK(global.entries.front().cause == "z.W: deep");
-  CHECK(&task_failure_of(global.entries.front()) == &global.entries.front());
+  CHECK(task_failure_of(global.entries.front()).cause == "z.W: deep");
   for (const char* bad : {"{\"exceptionHistory\": {\"entries\": 3}}", "[1]", "{\"exceptionHistory\": {"}) {
     CAPTURE(bad);
     auto parsed = parse_exception_history(bad);
