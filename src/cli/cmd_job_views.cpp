@@ -230,7 +230,7 @@ int run_exceptions(Invocation& invocation, const ExceptionsFlags& flags) {
                                     answer.run.id, flags.entries));
       continue;
     }
-    const auto& error = *answer.unavailable;
+    const auto& error = answer.history.error();
     if (error.kind() == ErrorKind::not_found) {
       invocation.note(
           fmt::format("run {}: the JobManager no longer holds Flink job {} (it keeps an ended job "

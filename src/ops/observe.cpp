@@ -96,19 +96,14 @@ Result<std::vector<RunExceptions>> job_exceptions(const OpsContext& context, con
   std::vector<RunExceptions> answers;
   std::map<std::string, JobManager> jobmanagers; // one client per address
   for (auto& run : runs) {
-    RunExceptions answer{.run = std::move(run), .history = std::nullopt, .unavailable = std::nullopt};
-    auto slot = jobmanagers.find(answer.run.rest_url);
+    auto slot = jobmanagers.find(run.rest_url);
     if (slot == jobmanagers.end()) {
-      auto opened = JobManager::open(context, job.cluster, answer.run.rest_url);
+      auto opened = JobManager::open(context, job.cluster, run.rest_url);
       if (!opened) return std::unexpected(opened.error());
-      slot = jobmanagers.emplace(answer.run.rest_url, std::move(*opened)).first;
+      slot = jobmanagers.emplace(run.rest_url, std::move(*opened)).first;
     }
-    auto history = slot->second.rest().exception_history(*answer.run.flink_job_id, query.entries_per_run);
-    if (history)
-      answer.history = std::move(*history);
-    else
-      answer.unavailable = history.error();
-    answers.push_back(std::move(answer));
+    auto history = slot->second.rest().exception_history(*run.flink_job_id, query.entries_per_run);
+    answers.push_back({.run = std::move(run), .history = std::move(history)});
   }
   return answers;
 }

@@ -34,8 +34,7 @@ bool is_alive_state(const std::string& state);
 // JobManager goes with the application.
 struct RunExceptions {
   store::RunRow run;
-  std::optional<flink::ExceptionHistory> history;
-  std::optional<Error> unavailable;
+  Result<flink::ExceptionHistory> history; // or why it cannot be read
 };
 
 struct ExceptionsQuery {

@@ -1,7 +1,8 @@
 // One watch cycle (SPEC.md section 7): every live run's JobManager polled
 // directly and concurrently (one overview per JobManager, checkpoint
-// statistics of the running jobs whose next checkpoint is due), the verdicts written in one transaction, then
-// alerts delivered and failed jobs restarted where their policy asks.
+// statistics of the running jobs whose next checkpoint is due), the
+// verdicts written in one transaction, then alerts delivered and failed
+// jobs restarted where their policy asks.
 #pragma once
 
 #include "sp/net/http.hpp"
